@@ -1,0 +1,185 @@
+// The rolegate admin console: the same rules as the edge worker, run in the browser so the page only
+// offers what is allowed; every change still goes through the worker, which enforces them again.
+import init, { Policy } from "rolegate";
+import { h, fill } from "./ui/dom.js";
+import { ApiError, fetchDemoToken, fetchPolicies, fetchUsers, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
+import { renderUsers, tickCountdowns } from "./ui/users-table.js";
+import { renderRoleEditor, sameRoles } from "./ui/role-editor.js";
+import { renderPermissions } from "./ui/permissions.js";
+import { mountPolicyPanel } from "./ui/policy-panel.js";
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  /** @type {Map<string, { label: string, doc: object, deployed: Policy, draft: Policy | null }>} */
+  tenants: new Map(),
+  /** @type {Map<string, any[]>} users by tenant */
+  users: new Map(),
+  tenant: "",
+  actorId: "",
+  token: "",
+  selectedId: /** @type {string | null} */ (null),
+  draftRoles: /** @type {Set<string>} */ (new Set()),
+  editorError: null,
+  busy: false,
+  stopWatches: () => {},
+};
+
+const policy = () => { const t = state.tenants.get(state.tenant); return t.draft ?? t.deployed; };
+const users = () => state.users.get(state.tenant) ?? [];
+const actor = () => { const u = users().find((x) => x.id === state.actorId); return { id: u.id, roles: u.roles }; };
+const session = () => ({ tenant: state.tenant, token: state.token });
+
+let panel;
+
+async function main() {
+  await init();
+  for (const { tenant, label, policy: doc } of await fetchPolicies()) {
+    state.tenants.set(tenant, { label, doc, deployed: Policy.fromJson(doc), draft: null });
+    state.users.set(tenant, await fetchUsers(tenant));
+  }
+  panel = mountPolicyPanel(
+    { textarea: $("policy-json"), result: $("policy-result"), useDraft: $("use-draft"), reset: $("reset-policy") },
+    { Policy, onUseDraft: useDraft });
+  $("drop-draft").addEventListener("click", () => useDraft(null));
+  $("actor").addEventListener("change", (e) => actAs(...e.target.value.split("/")));
+  tickCountdowns(document.body);
+  const [tenant, id] = decodeURIComponent(location.hash.slice(1)).split("/");
+  const options = fillActorPicker();
+  const start = options.find((o) => o.value === `${tenant}/${id}`) ?? options[0];
+  await actAs(...start.value.split("/"));
+}
+
+/** The picker lists every user who can sign in to a tenant, grouped by tenant. */
+function fillActorPicker() {
+  const now = Date.now();
+  const groups = [...state.tenants].map(([tenant, t]) => h("optgroup", { label: `${tenant} · ${t.label}` },
+    state.users.get(tenant).filter((u) => t.deployed.accountStatus(u.account, now).canAccessTenant)
+      .map((u) => h("option", { value: `${tenant}/${u.id}` }, `${u.name} — ${u.roles.join(", ")}`))));
+  fill($("actor"), groups).disabled = false;
+  return [...$("actor").querySelectorAll("option")];
+}
+
+async function actAs(tenant, id) {
+  const tenantChanged = tenant !== state.tenant;
+  Object.assign(state, { tenant, actorId: id, selectedId: null, editorError: null });
+  $("actor").value = `${tenant}/${id}`;
+  history.replaceState(null, "", `#${tenant}/${id}`);
+  notify("");
+  try {
+    state.token = await fetchDemoToken(tenant, id);
+    state.users.set(tenant, await fetchUsers(tenant));
+  } catch (err) {
+    return notify(`Could not sign in as this user: ${err.message}`, true);
+  }
+  if (tenantChanged) panel.show(state.tenants.get(tenant).doc);
+  render();
+}
+
+function select(id) {
+  const user = users().find((u) => u.id === id);
+  Object.assign(state, { selectedId: id, draftRoles: new Set(user.roles), editorError: null });
+  render();
+  $("editor-title").focus();
+}
+
+function useDraft(draft) {
+  const t = state.tenants.get(state.tenant);
+  t.draft?.free();
+  t.draft = draft;
+  state.editorError = null;
+  render();
+}
+
+/** Replaces a user with the origin's answer after a successful change. */
+function updateUser(user) {
+  state.users.set(state.tenant, users().map((u) => (u.id === user.id ? user : u)));
+}
+
+async function act(work, success) {
+  state.busy = true;
+  render();
+  try {
+    await work();
+    notify(success);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    notify(`Refused: ${err.message}`, true);
+  } finally {
+    state.busy = false;
+    render();
+  }
+}
+
+const onInvite = (user) => {
+  let link = "";
+  return act(async () => { const r = await sendInvitation(session(), user.id); updateUser(r.user); link = r.link; },
+    () => [`Invitation sent to ${user.email}. `, h("a", { href: link, target: "_blank", rel: "noopener" }, "Open the link"),
+      " (demo: the link would go by email)."]);
+};
+
+const onSetAccess = (user, enabled) => act(async () => updateUser(await setTenantAccess(session(), user.id, enabled)),
+  () => `${user.name} is ${enabled ? "enabled" : "disabled"} on ${state.tenant}.`);
+
+async function onSave() {
+  const user = users().find((u) => u.id === state.selectedId);
+  const roles = policy().roles().map((r) => r.name).filter((r) => state.draftRoles.has(r));
+  state.busy = true;
+  state.editorError = null;
+  render();
+  try {
+    const saved = await saveRoles(session(), user.id, roles);
+    updateUser(saved);
+    state.draftRoles = new Set(saved.roles);
+    notify(`Saved the roles of ${saved.name}.`);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    state.editorError = { message: err.message, reasons: err.reasons };
+  } finally {
+    state.busy = false;
+    render();
+  }
+}
+
+function notify(message, error = false) {
+  const el = fill($("notice"), typeof message === "function" ? message() : message);
+  el.classList.toggle("error", error);
+}
+
+/** Renders everything from `state`, keeping keyboard focus on the element (by id) that had it. */
+function render() {
+  const focused = document.activeElement?.id;
+  const p = policy();
+  const me = actor();
+  const t = state.tenants.get(state.tenant);
+  fill($("actor-roles"), me.roles.map((r) => h("li", {}, r)));
+  $("tenant-name").textContent = `at ${state.tenant} · ${t.label}`;
+  $("draft-banner").hidden = !t.draft;
+  $("draft-tenant").textContent = state.tenant;
+  state.stopWatches();
+  state.stopWatches = renderUsers($("users"), { policy: p, actor: me, users: users(), selectedId: state.selectedId,
+    onSelect: select, onInvite, onSetAccess });
+  const user = users().find((u) => u.id === state.selectedId);
+  if (!user) {
+    fill($("editor"), h("p", { class: "note" }, "Choose “Edit roles” on a user."));
+    fill($("permissions"));
+  } else {
+    renderRoleEditor($("editor"), { policy: p, actor: me, user, draft: state.draftRoles, error: state.editorError,
+      busy: state.busy, onToggle: toggleRole, onSave, onReset: () => select(user.id) });
+    const unsaved = !sameRoles(state.draftRoles, user.roles);
+    renderPermissions($("permissions"), { policy: p, roles: [...state.draftRoles],
+      caption: `Effective permissions of ${user.name}${unsaved ? " with the ticked roles (unsaved)" : ""}` });
+  }
+  if (focused && document.activeElement?.id !== focused) document.getElementById(focused)?.focus();
+}
+
+function toggleRole(role) {
+  if (state.draftRoles.has(role)) state.draftRoles.delete(role); else state.draftRoles.add(role);
+  state.editorError = null;
+  render();
+}
+
+main().catch((err) => {
+  notify(`The console failed to start: ${err.message}`, true);
+  throw err;
+});

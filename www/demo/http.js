@@ -1,0 +1,59 @@
+// Small HTTP helpers shared by the demo origin: JSON and RFC 9457 problem responses, bounded body reads.
+
+export const MAX_BODY = 64 * 1024;
+
+export class HttpProblem extends Error {
+  constructor(status, code, detail) {
+    super(detail);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export function sendJson(res, status, body, headers = {}) {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+export function sendProblem(res, { status, code, message }) {
+  const title = TITLES[status] ?? "Error";
+  sendJson(res, status, { type: `urn:rolegate:problem:${code}`, title, status, detail: message, code }, {
+    "content-type": "application/problem+json",
+  });
+}
+
+const TITLES = { 400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+  409: "Conflict", 410: "Gone", 413: "Payload too large", 415: "Unsupported media type", 500: "Internal error" };
+
+/** Reads a JSON object body (at most 64 KiB, `application/json`). */
+export async function readJson(req) {
+  if (!/^application\/json\b/i.test(req.headers["content-type"] ?? "")) {
+    throw new HttpProblem(415, "unsupported_media_type", "send the body as application/json");
+  }
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new HttpProblem(413, "body_too_large", "the body is over 64 KiB");
+    chunks.push(chunk);
+  }
+  let body;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    throw new HttpProblem(400, "malformed_json", "the body is not valid JSON");
+  }
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    throw new HttpProblem(400, "invalid_request", "the body must be a JSON object");
+  }
+  return body;
+}
+
+/** True when the client prefers an HTML page (a browser following an invitation link). */
+export function wantsHtml(req) {
+  return /\btext\/html\b/.test(req.headers.accept ?? "");
+}
+
+export function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,245 @@
+// The demo origin: the admin API of docs/origin-api.md over the JSON store, plus the console's static
+// files and two demo endpoints. It trusts the edge worker in front of it to enforce the user-admin
+// rules; it enforces what needs consistent state (single-use, newest-only invitation links).
+import { createServer } from "node:http";
+import { randomUUID } from "node:crypto";
+import { Policy, Keyring } from "rolegate";
+import { openStore } from "./store.js";
+import { seedStore } from "./seed.js";
+import { loadDemoKeys } from "./keys.js";
+import { serveStatic } from "./static.js";
+import { HttpProblem, escapeHtml, readJson, sendJson, sendProblem, wantsHtml } from "./http.js";
+
+const ACTOR_TOKEN_LIFETIME_SEC = 3600;
+const RECEIVED_LIMIT = 1000;
+
+/**
+ * Starts the origin on `host:port` (port 0 = pick one).
+ * @param {{ dataDir: string, tenants: { tenant: string, product: string, label: string, policy: object }[],
+ *           port?: number, host?: string, now?: () => number }} options
+ * @returns {Promise<{ url: string, port: number, storeFile: string, keys: object,
+ *                     received: { method: string, path: string }[], close: () => Promise<void> }>}
+ */
+export async function startOrigin({ dataDir, tenants, port = 0, host = "127.0.0.1", now = Date.now }) {
+  const compiled = new Map(tenants.map((t) => [t.tenant, { ...t, compiled: Policy.fromJson(t.policy) }]));
+  const store = openStore(dataDir, "store.json",
+    () => seedStore([...compiled.values()].map((t) => ({ ...t, policy: t.compiled })), now()));
+  const keys = loadDemoKeys(dataDir);
+  const actorKeys = new Keyring(keys.authKeys);
+  const inviteKeys = new Keyring({ [keys.inviteKid]: keys.inviteKey });
+  const received = [];
+
+  const api = { store, compiled, actorKeys, inviteKeys, keys, now };
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://origin");
+    received.push({ method: req.method, path: url.pathname + url.search });
+    if (received.length > RECEIVED_LIMIT) received.shift();
+    try {
+      if (!(await route(api, req, res, url)) && !(await serveStatic(req, res, url.pathname))) {
+        throw new HttpProblem(404, "not_found", "no such resource");
+      }
+    } catch (err) {
+      if (res.headersSent) return res.destroy();
+      if (err instanceof HttpProblem) return sendProblem(res, err);
+      console.error("origin: unexpected error:", err);
+      sendProblem(res, { status: 500, code: "internal", message: "the origin failed; see its log" });
+    }
+  });
+  await new Promise((resolve, reject) => server.once("error", reject).listen(port, host, resolve));
+  const bound = server.address().port;
+  return {
+    url: `http://${host}:${bound}`,
+    port: bound,
+    storeFile: store.file,
+    keys,
+    received,
+    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/** The API and demo routes; returns false when the path is none of them. */
+async function route(api, req, res, url) {
+  const path = url.pathname;
+  if (path === "/invitations/accept") return acceptInvitation(api, req, res, url), true;
+  if (path === "/demo/policies") return onlyGet(req), demoPolicies(api, res), true;
+  if (path === "/demo/token") return onlyGet(req), demoToken(api, res, url), true;
+  const m = path.match(/^\/api\/tenants\/([^/]+)\/users(?:\/([^/]+)(?:\/(roles|invitation|disable|enable))?)?$/);
+  if (!m) return false;
+  const [tenantName, id, action] = m.slice(1).map((s) => (s === undefined ? s : decodeURIComponent(s)));
+  const tenant = tenantOf(api, tenantName);
+  const key = `${req.method} ${id === undefined ? "" : "user"}${action ? `/${action}` : ""}`;
+  switch (key) {
+    case "GET ": return sendJson(res, 200, { users: tenant.data.users.map(publicUser) }), true;
+    case "POST ": return addUser(api, tenant, await readJson(req), res), true;
+    case "GET user": return sendJson(res, 200, publicUser(userOf(tenant, id))), true;
+    case "DELETE user": return deleteUser(api, tenant, id, res), true;
+    case "PUT user/roles": return setRoles(api, tenant, id, await readJson(req), res), true;
+    case "POST user/invitation": return invite(api, tenant, id, res), true;
+    case "POST user/disable": return transition(api, tenant, id, "disableTenant", res), true;
+    case "POST user/enable": return transition(api, tenant, id, "enableTenant", res), true;
+    default: throw new HttpProblem(405, "method_not_allowed", `${req.method} is not supported here`);
+  }
+}
+
+function onlyGet(req) {
+  if (req.method !== "GET") throw new HttpProblem(405, "method_not_allowed", "use GET");
+}
+
+/** A user as the API shows it: the current invitation id stays inside the origin. */
+function publicUser({ inv: _inv, ...user }) {
+  return user;
+}
+
+function tenantOf(api, name) {
+  const data = api.store.doc.tenants[name];
+  if (!data || !api.compiled.has(name)) throw new HttpProblem(404, "unknown_tenant", "no such tenant");
+  return { name, data, policy: api.compiled.get(name).compiled };
+}
+
+function userOf(tenant, id) {
+  const user = tenant.data.users.find((u) => u.id === id);
+  if (!user) throw new HttpProblem(404, "unknown_user", "no such user");
+  return user;
+}
+
+function validRoles(tenant, roles) {
+  if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string")) {
+    throw new HttpProblem(400, "invalid_request", "roles must be an array of role names");
+  }
+  const known = new Set(tenant.policy.roles().map((r) => r.name));
+  const unknown = roles.find((r) => !known.has(r));
+  if (unknown !== undefined) throw new HttpProblem(400, "unknown_role", `no role named ${unknown}`);
+  return [...new Set(roles)];
+}
+
+function addUser(api, tenant, body, res) {
+  const roles = validRoles(tenant, body.roles);
+  if (typeof body.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(body.email)) {
+    throw new HttpProblem(400, "invalid_request", "email must be an email address");
+  }
+  if (tenant.data.users.some((u) => u.email.toLowerCase() === body.email.toLowerCase())) {
+    throw new HttpProblem(409, "email_taken", "a user with this email exists");
+  }
+  const user = {
+    id: randomUUID().slice(0, 8),
+    name: typeof body.name === "string" && body.name.trim() ? body.name.trim() : body.email,
+    email: body.email,
+    roles,
+    account: { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null },
+    inv: null,
+  };
+  tenant.data.users.push(user);
+  api.store.save();
+  sendJson(res, 201, publicUser(user));
+}
+
+function deleteUser(api, tenant, id, res) {
+  userOf(tenant, id);
+  tenant.data.users = tenant.data.users.filter((u) => u.id !== id);
+  api.store.save();
+  res.writeHead(204).end();
+}
+
+function setRoles(api, tenant, id, body, res) {
+  const user = userOf(tenant, id);
+  user.roles = validRoles(tenant, body.roles);
+  api.store.save();
+  sendJson(res, 200, publicUser(user));
+}
+
+/** Runs an account transition of the package; its refusal codes become 409s. */
+function transitionRecord(tenant, user, method, nowMs) {
+  try {
+    return tenant.policy[method](user.account, nowMs);
+  } catch (err) {
+    if (typeof err.code === "string") throw new HttpProblem(409, err.code, err.message);
+    throw err;
+  }
+}
+
+function transition(api, tenant, id, method, res) {
+  const user = userOf(tenant, id);
+  user.account = transitionRecord(tenant, user, method, api.now());
+  api.store.save();
+  sendJson(res, 200, publicUser(user));
+}
+
+/** Sends or re-sends an invitation: a new invitation id replaces the old, so older links stop working. */
+function invite(api, tenant, id, res) {
+  const user = userOf(tenant, id);
+  const now = api.now();
+  user.account = transitionRecord(tenant, user, "invite", now);
+  user.inv = randomUUID();
+  api.store.save();
+  const token = api.inviteKeys.signInvitation(
+    { sub: user.id, tenant: tenant.name, email: user.email, inv: user.inv }, now, api.keys.inviteKid);
+  sendJson(res, 200, { user: publicUser(user), link: `/invitations/accept?token=${encodeURIComponent(token)}` });
+}
+
+/** The origin's half of an invitation link: signature again, then single use and newest-link-only. */
+function acceptInvitation(api, req, res, url) {
+  if (req.method !== "GET" && req.method !== "POST") {
+    throw new HttpProblem(405, "method_not_allowed", "use GET or POST");
+  }
+  const reply = (status, code, message, user) => {
+    if (wantsHtml(req)) {
+      res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+      return res.end(`<!doctype html><meta charset="utf-8"><title>Invitation</title>
+<p>${escapeHtml(message)}</p><p><a href="/">Back to the console</a></p>`);
+    }
+    if (status === 200) return sendJson(res, 200, { user: publicUser(user) });
+    sendProblem(res, { status, code, message });
+  };
+  const token = url.searchParams.get("token") ?? "";
+  const claims = verifiedInvitation(api, token);
+  if (!claims) return reply(400, "invalid_token", "This invitation link is not valid.");
+  if (claims === "expired") return reply(410, "invitation_expired", "This invitation has expired. Ask for a new one.");
+  const tenant = tenantOf(api, claims.tenant);
+  const user = tenant.data.users.find((u) => u.id === claims.sub && u.email === claims.email);
+  if (!user || user.inv === null) return reply(410, "invitation_used", "This invitation link was already used.");
+  if (user.inv !== claims.inv) return reply(410, "invitation_superseded", "A newer invitation replaced this link.");
+  user.account = transitionRecord(tenant, user, "accept", api.now());
+  user.inv = null;
+  api.store.save();
+  reply(200, "accepted", `Welcome, ${user.name}: your invitation to ${tenant.name} is accepted.`, user);
+}
+
+/** Claims of a valid invitation token, "expired", or null; the window is the token tenant's policy's. */
+function verifiedInvitation(api, token) {
+  let tenant;
+  try {
+    tenant = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).tenant;
+  } catch {
+    return null;
+  }
+  const entry = api.compiled.get(tenant);
+  if (!entry) return null;
+  try {
+    const claims = api.inviteKeys.verifyInvitation(token, api.now(), entry.compiled.invitationTtlMs);
+    return claims.tenant === tenant ? claims : null;
+  } catch (err) {
+    return err.code === "invitation_expired" ? "expired" : null;
+  }
+}
+
+function demoPolicies(api, res) {
+  const tenants = [...api.compiled.values()].map(({ tenant, label, policy }) => ({ tenant, label, policy }));
+  sendJson(res, 200, { tenants });
+}
+
+/**
+ * DEMO ONLY: signs an actor token for any active user of the store, with the roles the store holds.
+ * A real deployment gets actor tokens from its identity provider; never ship this endpoint.
+ */
+function demoToken(api, res, url) {
+  const tenant = tenantOf(api, url.searchParams.get("tenant") ?? "");
+  const user = userOf(tenant, url.searchParams.get("user") ?? "");
+  const nowMs = api.now();
+  if (!tenant.policy.accountStatus(user.account, nowMs).canAccessTenant) {
+    throw new HttpProblem(403, "account_inactive", "this account cannot sign in to the tenant");
+  }
+  const iat = Math.floor(nowMs / 1000);
+  const token = api.actorKeys.signActor(
+    { sub: user.id, tenant: tenant.name, roles: user.roles, iat, exp: iat + ACTOR_TOKEN_LIFETIME_SEC }, api.keys.authKid);
+  sendJson(res, 200, { token, expiresAt: (iat + ACTOR_TOKEN_LIFETIME_SEC) * 1000 });
+}

@@ -1,0 +1,45 @@
+// The console's HTTP calls. Everything goes to the page's own origin, i.e. through the edge worker,
+// which enforces the rules again and answers refusals as RFC 9457 problems.
+
+/** A refused or failed call; `message` is the problem's detail (or title), `reasons` the decision's. */
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `request failed with status ${status}`);
+    this.status = status;
+    this.code = problem?.code ?? "http_error";
+    this.reasons = Array.isArray(problem?.reasons) ? problem.reasons : [];
+  }
+}
+
+async function request(path, { method = "GET", token, body } = {}) {
+  const headers = { accept: "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return null;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+const users = (tenant) => `/api/tenants/${encodeURIComponent(tenant)}/users`;
+const user = (tenant, id) => `${users(tenant)}/${encodeURIComponent(id)}`;
+
+/** The policy documents the worker enforces, by tenant: `[{ tenant, label, policy }]`. */
+export const fetchPolicies = () => request("/demo/policies").then((d) => d.tenants);
+
+export const fetchUsers = (tenant) => request(users(tenant)).then((d) => d.users);
+
+/** DEMO ONLY: the demo origin signs an actor token for a seeded user; real apps get it from their IdP. */
+export const fetchDemoToken = (tenant, id) =>
+  request(`/demo/token?tenant=${encodeURIComponent(tenant)}&user=${encodeURIComponent(id)}`).then((d) => d.token);
+
+/** @param {{ tenant: string, token: string }} session */
+export const saveRoles = (session, id, roles) =>
+  request(`${user(session.tenant, id)}/roles`, { method: "PUT", token: session.token, body: { roles } });
+
+export const sendInvitation = (session, id) =>
+  request(`${user(session.tenant, id)}/invitation`, { method: "POST", token: session.token });
+
+export const setTenantAccess = (session, id, enabled) =>
+  request(`${user(session.tenant, id)}/${enabled ? "enable" : "disable"}`, { method: "POST", token: session.token });

@@ -1,0 +1,89 @@
+# rolegate: `make demo` and `make test` work on a fresh machine; every target installs what it needs when missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+WASM_TARGET := wasm32-unknown-unknown
+WASM_BINDGEN_VERSION = $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = "\(.*\)"/\1/p;q}' Cargo.lock)
+TOOLS := .ci/tools/node_modules/.bin
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+
+.PHONY: all demo test pkg tools rust-tools chromium node-tools test-core test-native test-wasm test-smoke clippy worker bench fuzz soak clean
+
+all: pkg
+
+## --- installs (each skipped when already present) -------------------------------------------
+tools: rust-tools chromium node-tools
+
+rust-tools: Cargo.lock
+	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 minutes)"; \
+	  cargo install -q wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
+
+Cargo.lock: Cargo.toml
+	cargo generate-lockfile
+
+chromium:
+	@if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi
+
+node-tools: $(TOOLS)/wasm-opt
+$(TOOLS)/wasm-opt: .ci/tools/package-lock.json
+	npm ci --prefix .ci/tools --no-audit --no-fund --loglevel=error
+	touch $@
+
+## --- the package ------------------------------------------------------------------------------
+pkg: pkg/package.json
+PKG_SOURCES := Cargo.toml Cargo.lock pkg.json $(shell find src -type f)
+pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
+	cargo build --release --target $(WASM_TARGET) -q
+	rm -rf pkg.tmp && mkdir pkg.tmp
+	wasm-bindgen --target web --out-dir pkg.tmp --out-name rolegate target/$(WASM_TARGET)/release/rolegate.wasm
+	$(TOOLS)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+	  pkg.tmp/rolegate_bg.wasm -o pkg.tmp/rolegate_bg.wasm
+	printf '%s\n' '// workerd: the wasm arrives as a compiled module import; no fetch, no compile from bytes.' \
+	  'import module from "./rolegate_bg.wasm";' 'import { initSync } from "./rolegate.js";' \
+	  'initSync({ module });' 'export * from "./rolegate.js";' 'export { default } from "./rolegate.js";' > pkg.tmp/workerd.js
+	printf '%s\n' '// node: load the wasm synchronously so `import { Policy } from "rolegate"` is ready at once.' \
+	  'import { readFileSync } from "node:fs";' 'import { initSync } from "./rolegate.js";' \
+	  'initSync({ module: readFileSync(new URL("./rolegate_bg.wasm", import.meta.url)) });' \
+	  'export * from "./rolegate.js";' 'export { default } from "./rolegate.js";' > pkg.tmp/node.js
+	cp pkg.json pkg.tmp/package.json && cp README.md pkg.tmp/README.md
+	rm -rf pkg && mv pkg.tmp pkg
+	@echo "pkg/: $$(wc -c < pkg/rolegate_bg.wasm) bytes wasm, $$(gzip -9c pkg/rolegate_bg.wasm | wc -c) gzipped"
+
+## --- tests ------------------------------------------------------------------------------------
+test: test-core
+	$(MAKE) -C worker test
+	$(MAKE) -C www test
+
+test-core: clippy test-native test-wasm test-smoke
+
+clippy:
+	cargo clippy -q --all-targets -- -D warnings
+
+test-native:
+	cargo test -q
+
+test-wasm: rust-tools chromium
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test -q --target $(WASM_TARGET) --test wasm_node
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+	  cargo test -q --target $(WASM_TARGET) --test wasm_browser
+
+test-smoke: pkg
+	cd tests/node && npm ci --no-audit --no-fund --loglevel=error && node --test
+
+## --- running things ----------------------------------------------------------------------------
+demo: pkg
+	$(MAKE) -C www demo
+
+worker: pkg
+	$(MAKE) -C worker run
+
+bench: pkg
+	$(MAKE) -C bench bench
+
+clean:
+	rm -rf target pkg pkg.tmp .ci/tools/node_modules tests/node/node_modules

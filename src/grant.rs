@@ -1,0 +1,348 @@
+//! Grant validation: nobody hands out more access than they hold, nobody changes their own roles, and users
+//! above the actor are protected. One rule walk serves both the explained decision and the boolean fast path.
+
+use std::ops::ControlFlow;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::error::Result;
+use crate::json::{self, child};
+
+use crate::permissions::RoleSet;
+use crate::policy::{GrantRule, Policy, RoleId};
+
+/// A user as the rules see them: an id and the role names they hold. Other fields are ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Member {
+    pub id: String,
+    pub roles: Vec<String>,
+}
+
+/// `target` absent or null means a new user; `roles` is the requested final role set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct GrantRequest {
+    pub actor: Member,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Member | null"))]
+    pub target: Option<Member>,
+    pub roles: Vec<String>,
+}
+
+/// An action by `actor` on an existing `target` (remove, invite, disable, enable).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct TargetRequest {
+    pub actor: Member,
+    pub target: Member,
+}
+
+impl Member {
+    /// Reads `{ id, roles }` (other fields, such as a user's name or account, are ignored).
+    pub fn from_json(value: &Value, path: &str) -> Result<Member> {
+        let obj = json::object(value, path)?;
+        let id = json::string(json::required(obj, path, "id")?, &child(path, "id"))?;
+        if id.is_empty() {
+            return Err(crate::Error::invalid_request(child(path, "id"), "must not be empty"));
+        }
+        let roles = json::strings(json::required(obj, path, "roles")?, &child(path, "roles"), crate::policy::MAX_ROLES)?;
+        Ok(Member { id: id.to_string(), roles })
+    }
+}
+
+impl GrantRequest {
+    /// Reads `{ actor, target, roles }`; `target` absent or null means a new user. Unknown fields are refused.
+    pub fn from_json(value: &Value) -> Result<GrantRequest> {
+        let obj = json::object(value, "")?;
+        json::only(obj, "", &["actor", "target", "roles"])?;
+        Ok(GrantRequest {
+            actor: Member::from_json(json::required(obj, "", "actor")?, "actor")?,
+            target: json::optional(obj, "target").map(|t| Member::from_json(t, "target")).transpose()?,
+            roles: json::strings(json::required(obj, "", "roles")?, "roles", crate::policy::MAX_ROLES)?,
+        })
+    }
+}
+
+impl TargetRequest {
+    /// Reads `{ actor, target }`. Unknown fields are refused.
+    pub fn from_json(value: &Value) -> Result<TargetRequest> {
+        let obj = json::object(value, "")?;
+        json::only(obj, "", &["actor", "target"])?;
+        Ok(TargetRequest {
+            actor: Member::from_json(json::required(obj, "", "actor")?, "actor")?,
+            target: Member::from_json(json::required(obj, "", "target")?, "target")?,
+        })
+    }
+}
+
+/// Why a decision came out as it did; `code` is stable, `message` is for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Reason {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub feature: Option<String>,
+    /// Level (or rank) the rule needs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub needed: Option<String>,
+    /// Level (or rank) the actor holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub held: Option<String>,
+}
+
+impl Reason {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Reason { code, message: message.into(), role: None, feature: None, needed: None, held: None }
+    }
+}
+
+/// A decision: allowed or not, and every reason why (an allowed decision carries one `allowed` reason).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Decision {
+    pub allowed: bool,
+    pub reasons: Vec<Reason>,
+}
+
+/// Receives refusals: either collects them all or stops at the first.
+trait Verdict {
+    fn refuse(&mut self, reason: impl FnOnce() -> Reason) -> ControlFlow<()>;
+}
+
+/// Collects every reason (the explained decision).
+struct Collect(Vec<Reason>);
+
+impl Verdict for Collect {
+    fn refuse(&mut self, reason: impl FnOnce() -> Reason) -> ControlFlow<()> {
+        self.0.push(reason());
+        ControlFlow::Continue(())
+    }
+}
+
+/// Stops at the first refusal without building it (the fast path).
+struct Gate;
+
+impl Verdict for Gate {
+    fn refuse(&mut self, _: impl FnOnce() -> Reason) -> ControlFlow<()> {
+        ControlFlow::Break(())
+    }
+}
+
+fn decide(walk: impl FnOnce(&mut Collect) -> ControlFlow<()>, allowed: impl FnOnce() -> String) -> Decision {
+    let mut collect = Collect(Vec::new());
+    let _ = walk(&mut collect);
+    match collect.0.is_empty() {
+        true => Decision { allowed: true, reasons: vec![Reason::new("allowed", allowed())] },
+        false => Decision { allowed: false, reasons: collect.0 },
+    }
+}
+
+impl Policy {
+    /// May `actor` give the target (or a new user, when `target` is none) exactly the requested roles?
+    pub fn check_grant(&self, req: &GrantRequest) -> Decision {
+        let (actor, _) = self.resolve(&req.actor.roles);
+        let target = req.target.as_ref().map(|t| self.resolve(&t.roles).0);
+        let (requested, unknown) = self.resolve(&req.roles);
+        let same_user = req.target.as_ref().is_some_and(|t| t.id == req.actor.id);
+        let added = self.added(target.as_ref(), &requested);
+        decide(
+            |v| self.grant_rules(&actor, target.as_ref(), &requested, &unknown, same_user, v),
+            || match (added, self.grant_rule) {
+                (0, _) => "no roles are added".to_string(),
+                (_, GrantRule::Held) => "the actor holds every role being added".to_string(),
+                (_, GrantRule::Rank(_)) => "every role being added is within the actor's rank".to_string(),
+                (_, GrantRule::Covered) => "the actor's permissions cover every role being added".to_string(),
+            },
+        )
+    }
+
+    /// The fast path of [`Policy::check_grant`] on compiled sets: true when allowed.
+    pub fn allows_grant(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool) -> bool {
+        self.grant_rules(actor, target, requested, &[], same_user, &mut Gate).is_continue()
+    }
+
+    /// May `actor` delete (or disable, or enable) `target`?
+    pub fn check_remove(&self, req: &TargetRequest) -> Decision {
+        let (actor, target) = (self.resolve(&req.actor.roles).0, self.resolve(&req.target.roles).0);
+        let same_user = req.actor.id == req.target.id;
+        decide(
+            |v| {
+                self.admin_rule(&actor, v)?;
+                if same_user {
+                    v.refuse(|| Reason::new("self_remove", "nobody can remove, disable or enable themselves"))?;
+                }
+                self.protect_rule(&actor, &target, v)
+            },
+            || "the actor administers users and covers this user's access".to_string(),
+        )
+    }
+
+    /// May `actor` send (or resend) an invitation to `target`?
+    pub fn check_invite(&self, req: &TargetRequest) -> Decision {
+        let (actor, target) = (self.resolve(&req.actor.roles).0, self.resolve(&req.target.roles).0);
+        decide(
+            |v| {
+                self.admin_rule(&actor, v)?;
+                self.protect_rule(&actor, &target, v)
+            },
+            || "the actor administers users and covers this user's access".to_string(),
+        )
+    }
+
+    /// Roles `actor` may give a new user, in policy order (what a role editor offers).
+    pub fn grantable_roles(&self, actor: &Member) -> Vec<&str> {
+        let actor = self.resolve(&actor.roles).0;
+        (0..self.roles.len())
+            .filter(|&r| self.allows_grant(&actor, None, &self.role_set([r]), false))
+            .map(|r| self.role_name(r))
+            .collect()
+    }
+
+    fn added(&self, target: Option<&RoleSet>, requested: &RoleSet) -> usize {
+        requested.roles.iter().filter(|&&r| !target.is_some_and(|t| t.holds(r))).count()
+    }
+
+    fn grant_rules(
+        &self,
+        actor: &RoleSet,
+        target: Option<&RoleSet>,
+        requested: &RoleSet,
+        unknown: &[&str],
+        same_user: bool,
+        v: &mut impl Verdict,
+    ) -> ControlFlow<()> {
+        self.admin_rule(actor, v)?;
+        if same_user {
+            v.refuse(|| Reason::new("self_role_change", "nobody can change their own roles"))?;
+        }
+        for name in unknown {
+            v.refuse(|| Reason {
+                role: Some(name.to_string()),
+                ..Reason::new("unknown_role", format!("'{name}' is not a role of this policy"))
+            })?;
+        }
+        if let Some(target) = target {
+            self.protect_rule(actor, target, v)?;
+        }
+        // Only roles being added are checked; removing roles needs only the checks above.
+        for &role in requested.roles.iter().filter(|&&r| !target.is_some_and(|t| t.holds(r))) {
+            self.grant_rule_for(actor, role, v)?;
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn admin_rule(&self, actor: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
+        let (f, needed) = self.user_admin;
+        if actor.allows(f, needed) {
+            return ControlFlow::Continue(());
+        }
+        v.refuse(|| {
+            let held = actor.levels.get(f).copied().unwrap_or(0);
+            let (feature, needed, held) =
+                (self.feature_name(f), self.level_name(f, needed), self.level_name(f, held));
+            Reason {
+                feature: Some(feature.to_string()),
+                needed: Some(needed.to_string()),
+                held: Some(held.to_string()),
+                ..Reason::new("not_user_admin", format!("administering users needs {feature} '{needed}'; the actor has '{held}'"))
+            }
+        })
+    }
+
+    /// Users above the actor are protected: their access must be covered (or outranked, in rank mode).
+    fn protect_rule(&self, actor: &RoleSet, target: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
+        if !self.protect_higher_users {
+            return ControlFlow::Continue(());
+        }
+        if let GrantRule::Rank(order) = self.grant_rule {
+            let ok = match (actor.rank, target.rank) {
+                (_, None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(t)) => order.permits(a, t),
+            };
+            if ok {
+                return ControlFlow::Continue(());
+            }
+            return v.refuse(|| Reason {
+                needed: target.rank.map(|r| r.to_string()),
+                held: Some(actor.rank.map_or_else(|| "none".to_string(), |r| r.to_string())),
+                ..Reason::new("target_outranks_actor", "this user's rank is above what the actor may manage")
+            });
+        }
+        match actor.first_uncovered(&target.levels) {
+            None => ControlFlow::Continue(()),
+            Some((f, needed, held)) => v.refuse(|| {
+                let (feature, needed, held) =
+                    (self.feature_name(f), self.level_name(f, needed), self.level_name(f, held));
+                Reason {
+                    feature: Some(feature.to_string()),
+                    needed: Some(needed.to_string()),
+                    held: Some(held.to_string()),
+                    ..Reason::new("target_outranks_actor", format!("this user has {feature} '{needed}', above the actor's '{held}'"))
+                }
+            }),
+        }
+    }
+
+    fn grant_rule_for(&self, actor: &RoleSet, role: RoleId, v: &mut impl Verdict) -> ControlFlow<()> {
+        let Some(def) = self.roles.get(role) else { return ControlFlow::Continue(()) };
+        let name = || Some(def.name.clone());
+        match self.grant_rule {
+            GrantRule::Held => {
+                let held = actor.roles.iter().filter_map(|&a| self.roles.get(a)).any(|a| a.closure.binary_search(&role).is_ok());
+                if held {
+                    return ControlFlow::Continue(());
+                }
+                v.refuse(|| Reason {
+                    role: name(),
+                    ..Reason::new("role_not_held", format!("'{}' can only be granted by someone who holds it", def.name))
+                })
+            }
+            GrantRule::Rank(order) => {
+                let ok = match (actor.rank, def.rank) {
+                    (Some(a), Some(r)) => order.permits(a, r),
+                    (None, Some(_)) => false,
+                    (_, None) => true,
+                };
+                if ok {
+                    return ControlFlow::Continue(());
+                }
+                v.refuse(|| Reason {
+                    role: name(),
+                    needed: def.rank.map(|r| r.to_string()),
+                    held: Some(actor.rank.map_or_else(|| "none".to_string(), |r| r.to_string())),
+                    ..Reason::new("rank_too_high", format!("'{}' is ranked above what the actor may grant", def.name))
+                })
+            }
+            GrantRule::Covered => {
+                for (f, (&want, &have)) in def.levels.iter().zip(&actor.levels).enumerate() {
+                    if want > have {
+                        v.refuse(|| {
+                            let (feature, needed, held) =
+                                (self.feature_name(f), self.level_name(f, want), self.level_name(f, have));
+                            Reason {
+                                role: name(),
+                                feature: Some(feature.to_string()),
+                                needed: Some(needed.to_string()),
+                                held: Some(held.to_string()),
+                                ..Reason::new(
+                                    "permission_not_held",
+                                    format!("'{}' gives {feature} '{needed}'; the actor has '{held}'", def.name),
+                                )
+                            }
+                        })?;
+                    }
+                }
+                ControlFlow::Continue(())
+            }
+        }
+    }
+}

@@ -1,0 +1,402 @@
+//! The JavaScript binding: translates JS values to core types and core results back to plain JS objects.
+//! It decides nothing; every rule lives in the core modules.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use js_sys::{Array, Function, JSON, Object, Reflect};
+use serde::{Serialize, Serializer};
+use wasm_bindgen::prelude::*;
+
+use crate::account::{AccountRecord, Millis};
+use crate::error::{Error, Issue};
+use crate::grant::{GrantRequest, Member, TargetRequest};
+use crate::json::index;
+use crate::policy::{self, MAX_ROLES};
+use crate::permissions::RoleSet;
+use crate::token::{self, ActorClaims, InvitationClaims, Keyring, KeyringOptions};
+
+type JsResult<T> = Result<T, JsValue>;
+
+/// Turns a core error into a JS `Error` carrying `code` (and `path`, `reason`, `errors` where set).
+fn throw(e: Error) -> JsValue {
+    let err: JsValue = js_sys::Error::new(&e.message).into();
+    let set = |key: &str, value: JsValue| {
+        let _ = Reflect::set(&err, &key.into(), &value);
+    };
+    set("code", e.code.into());
+    if let Some(path) = e.path {
+        set("path", path.into());
+    }
+    if let Some(reason) = e.reason {
+        set("reason", reason.into());
+    }
+    if !e.errors.is_empty() {
+        set("errors", to_js(&e.errors).unwrap_or(JsValue::UNDEFINED));
+    }
+    err
+}
+
+/// Plain JS data (objects, not Maps; null, not undefined) from core values.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| throw(Error::new("internal", e.to_string())))
+}
+
+/// An object argument as parsed JSON for the core's readers (`JSON.stringify` does the walking natively).
+fn json(value: &JsValue, what: &str) -> JsResult<serde_json::Value> {
+    let text = JSON::stringify(value).ok().and_then(|s| s.as_string());
+    let text = text.ok_or_else(|| throw(Error::invalid_request(what, "expected a JSON-compatible object")))?;
+    serde_json::from_str(&text).map_err(|e| throw(Error::invalid_request(what, e.to_string())))
+}
+
+/// An array of role names; anything else is `invalid_request` at `path`.
+fn names(value: &JsValue, path: &str) -> JsResult<Vec<String>> {
+    let array = value.dyn_ref::<Array>().ok_or_else(|| throw(Error::invalid_request(path, "must be an array of role names")))?;
+    if array.length() as usize > MAX_ROLES {
+        return Err(throw(Error::invalid_request(path, format!("at most {MAX_ROLES} roles"))));
+    }
+    array
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v.as_string().ok_or_else(|| throw(Error::invalid_request(index(path, i), "must be a string"))))
+        .collect()
+}
+
+fn string(value: &JsValue, path: &str) -> JsResult<String> {
+    value.as_string().ok_or_else(|| throw(Error::invalid_request(path, "must be a string")))
+}
+
+/// Epoch milliseconds from a JS number: a whole, non-negative, safe integer.
+fn millis(value: f64, path: &str) -> JsResult<Millis> {
+    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0 {
+        Ok(value as Millis)
+    } else {
+        Err(throw(Error::invalid_request(path, "must be epoch milliseconds (a whole number >= 0)")))
+    }
+}
+
+/// Serializes ordered (name, value) pairs as a plain object, keeping policy order.
+struct Entries<'a, V>(&'a [(&'a str, V)]);
+
+impl<V: Serialize> Serialize for Entries<'_, V> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+/// A compiled policy. Compile once with `Policy.fromJson`, then ask it anything.
+#[wasm_bindgen(js_name = Policy)]
+pub struct JsPolicy {
+    inner: Rc<policy::Policy>,
+}
+
+#[wasm_bindgen(js_class = Policy)]
+impl JsPolicy {
+    /// Compiles a policy document (JSON text or an object); a bad one throws `invalid_policy` with `.errors`.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(#[wasm_bindgen(unchecked_param_type = "string | object")] doc: JsValue) -> JsResult<JsPolicy> {
+        let text = match doc.as_string() {
+            Some(text) => text,
+            None => JSON::stringify(&doc).ok().and_then(|s| s.as_string()).ok_or_else(|| {
+                throw(Error::invalid_policy(vec![Issue::new("", "invalid_type", "the policy must be JSON text or a JSON-compatible object")]))
+            })?,
+        };
+        policy::Policy::from_json(&text).map(|p| JsPolicy { inner: Rc::new(p) }).map_err(throw)
+    }
+
+    /// Issues of a valid policy worth a look (same shape as errors).
+    #[wasm_bindgen(unchecked_return_type = "Issue[]")]
+    pub fn warnings(&self) -> JsResult<JsValue> {
+        to_js(self.inner.warnings())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "Feature[]")]
+    pub fn features(&self) -> JsResult<JsValue> {
+        to_js(self.inner.features())
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "RoleInfo[]")]
+    pub fn roles(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.role_infos())
+    }
+
+    #[wasm_bindgen(getter, js_name = grantRule, unchecked_return_type = "\"held\" | \"rank\" | \"covered\"")]
+    pub fn grant_rule(&self) -> String {
+        self.inner.grant_rule.name().to_string()
+    }
+
+    #[wasm_bindgen(getter, js_name = invitationTtlMs)]
+    pub fn invitation_ttl_ms(&self) -> f64 {
+        self.inner.invitation_ttl_ms as f64
+    }
+
+    /// Feature -> winning level, every feature present, policy order.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, string>")]
+    pub fn effective(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue) -> JsResult<JsValue> {
+        let levels = self.inner.effective(&names(&roles, "roles")?).map_err(throw)?;
+        to_js(&Entries(&levels))
+    }
+
+    /// Feature -> winning level and the held roles that supply it.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, Explanation>")]
+    pub fn explain(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue) -> JsResult<JsValue> {
+        let explained = self.inner.explain(&names(&roles, "roles")?).map_err(throw)?;
+        to_js(&Entries(&explained))
+    }
+
+    /// True when the roles' winning level of `feature` is at or above `level`.
+    pub fn allows(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] level: JsValue,
+    ) -> JsResult<bool> {
+        let (feature, level) = (string(&feature, "feature")?, string(&level, "level")?);
+        self.inner.allows(&names(&roles, "roles")?, &feature, &level).map_err(throw)
+    }
+
+    /// May the actor give the target (null: a new user) exactly `roles`? Every reason is listed.
+    #[wasm_bindgen(js_name = checkGrant, unchecked_return_type = "Decision")]
+    pub fn check_grant(&self, #[wasm_bindgen(unchecked_param_type = "GrantRequest")] request: JsValue) -> JsResult<JsValue> {
+        let request = GrantRequest::from_json(&json(&request, "request")?).map_err(throw)?;
+        to_js(&self.inner.check_grant(&request))
+    }
+
+    /// May the actor delete (or disable, or enable) the target?
+    #[wasm_bindgen(js_name = checkRemove, unchecked_return_type = "Decision")]
+    pub fn check_remove(&self, #[wasm_bindgen(unchecked_param_type = "TargetRequest")] request: JsValue) -> JsResult<JsValue> {
+        let request = TargetRequest::from_json(&json(&request, "request")?).map_err(throw)?;
+        to_js(&self.inner.check_remove(&request))
+    }
+
+    /// May the actor send (or resend) the target's invitation?
+    #[wasm_bindgen(js_name = checkInvite, unchecked_return_type = "Decision")]
+    pub fn check_invite(&self, #[wasm_bindgen(unchecked_param_type = "TargetRequest")] request: JsValue) -> JsResult<JsValue> {
+        let request = TargetRequest::from_json(&json(&request, "request")?).map_err(throw)?;
+        to_js(&self.inner.check_invite(&request))
+    }
+
+    /// Roles the actor may give a new user, policy order.
+    #[wasm_bindgen(js_name = grantableRoles, unchecked_return_type = "string[]")]
+    pub fn grantable_roles(&self, #[wasm_bindgen(unchecked_param_type = "Member")] actor: JsValue) -> JsResult<JsValue> {
+        let actor = Member::from_json(&json(&actor, "actor")?, "actor").map_err(throw)?;
+        to_js(&self.inner.grantable_roles(&actor))
+    }
+
+    /// Compiles role names once for the fast path; unknown names throw `unknown_role`.
+    #[wasm_bindgen(js_name = compileRoles)]
+    pub fn compile_roles(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue) -> JsResult<JsRoleSet> {
+        let set = self.inner.compile_roles(&names(&roles, "roles")?).map_err(throw)?;
+        Ok(JsRoleSet { inner: set })
+    }
+
+    #[wasm_bindgen(js_name = featureId)]
+    pub fn feature_id(&self, name: &str) -> JsResult<u32> {
+        let f = self.inner.feature(name).map_err(throw)?;
+        Ok(f as u32)
+    }
+
+    #[wasm_bindgen(js_name = levelId)]
+    pub fn level_id(&self, feature: &str, level: &str) -> JsResult<u32> {
+        let (_, l) = self.inner.level(feature, level).map_err(throw)?;
+        Ok(u32::from(l))
+    }
+
+    /// The fast path of `checkGrant` on compiled sets (for a new user, `target` is `compileRoles([])`).
+    #[wasm_bindgen(js_name = allowsGrant)]
+    pub fn allows_grant(&self, actor: &JsRoleSet, target: &JsRoleSet, requested: &JsRoleSet, same_user: bool) -> bool {
+        self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, same_user)
+    }
+
+    #[wasm_bindgen(js_name = accountStatus, unchecked_return_type = "AccountStatus")]
+    pub fn account_status(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        let record = account_record(&record)?;
+        to_js(&self.inner.account_status(&record, millis(now_ms, "nowMs")?))
+    }
+
+    /// Sends or resends an invitation at `nowMs`; returns the new record (other fields kept).
+    #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
+    pub fn invite(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        self.transition(record, now_ms, policy::Policy::invite)
+    }
+
+    /// Accepts the outstanding invitation; an expired one throws `invitation_expired`.
+    #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
+    pub fn accept(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        self.transition(record, now_ms, policy::Policy::accept)
+    }
+
+    /// Disables the account on the platform (every tenant).
+    #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
+    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        self.transition(record, now_ms, policy::Policy::disable)
+    }
+
+    #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
+    pub fn enable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        self.transition(record, now_ms, policy::Policy::enable)
+    }
+
+    #[wasm_bindgen(js_name = disableTenant, unchecked_return_type = "AccountRecord")]
+    pub fn disable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        self.transition(record, now_ms, policy::Policy::disable_tenant)
+    }
+
+    #[wasm_bindgen(js_name = enableTenant, unchecked_return_type = "AccountRecord")]
+    pub fn enable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        self.transition(record, now_ms, policy::Policy::enable_tenant)
+    }
+
+    /// Calls back with the new status when it changes by time alone (an invitation expiring), even beyond the
+    /// ~24.8 days one `setTimeout` can hold. `cancel()` on the handle stops it.
+    #[wasm_bindgen(js_name = watchInvitation)]
+    pub fn watch_invitation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue,
+        now_ms: f64,
+        #[wasm_bindgen(unchecked_param_type = "(status: AccountStatus) => void")] callback: Function,
+    ) -> JsResult<InvitationWatch> {
+        let record = account_record(&record)?;
+        let now = millis(now_ms, "nowMs")?;
+        let slot = Rc::new(RefCell::new(None));
+        if let Some(at) = self.inner.next_status_change(&record, now) {
+            let status = to_js(&self.inner.account_status(&record, at))?;
+            let fire: Rc<dyn Fn()> = Rc::new(move || {
+                let _ = callback.call1(&JsValue::NULL, &status);
+            });
+            schedule(at - now, slot.clone(), fire);
+        }
+        Ok(InvitationWatch { slot })
+    }
+}
+
+impl JsPolicy {
+    /// Applies a transition and returns the input object with the changed fields replaced (nothing else lost).
+    fn transition(
+        &self,
+        record: JsValue,
+        now_ms: f64,
+        step: fn(&policy::Policy, &AccountRecord, Millis) -> crate::Result<AccountRecord>,
+    ) -> JsResult<JsValue> {
+        let parsed = account_record(&record)?;
+        let next = step(&self.inner, &parsed, millis(now_ms, "nowMs")?).map_err(throw)?;
+        let merged = Object::assign(&Object::new(), record.unchecked_ref());
+        Ok(Object::assign(&merged, to_js(&next)?.unchecked_ref()).into())
+    }
+}
+
+fn account_record(record: &JsValue) -> JsResult<AccountRecord> {
+    AccountRecord::from_json(&json(record, "record")?, "record").map_err(throw)
+}
+
+/// Longest delay one `setTimeout` holds (2^31 - 1 ms, about 24.8 days).
+const MAX_TIMEOUT_MS: u64 = 2_147_483_647;
+
+/// Waits `remaining` ms in steps `setTimeout` can hold, then fires; the pending timer lives in `slot`.
+fn schedule(remaining: u64, slot: Rc<RefCell<Option<Timeout>>>, fire: Rc<dyn Fn()>) {
+    let step = remaining.min(MAX_TIMEOUT_MS);
+    let next = slot.clone();
+    let timeout = Timeout::new(step as u32, move || {
+        if remaining > step {
+            schedule(remaining - step, next, fire);
+        } else {
+            next.borrow_mut().take();
+            fire();
+        }
+    });
+    *slot.borrow_mut() = Some(timeout);
+}
+
+/// A pending `watchInvitation`.
+#[wasm_bindgen]
+pub struct InvitationWatch {
+    slot: Rc<RefCell<Option<Timeout>>>,
+}
+
+#[wasm_bindgen]
+impl InvitationWatch {
+    /// Stops the watch; the callback will not be called.
+    pub fn cancel(&self) {
+        self.slot.borrow_mut().take();
+    }
+}
+
+/// A role set compiled once; `allows` is then a bounds-checked array read with numbers only.
+#[wasm_bindgen(js_name = RoleSet)]
+pub struct JsRoleSet {
+    inner: RoleSet,
+}
+
+#[wasm_bindgen(js_class = RoleSet)]
+impl JsRoleSet {
+    /// Ids from `policy.featureId` / `policy.levelId`.
+    pub fn allows(&self, feature: u32, level: u32) -> bool {
+        self.inner.levels().get(feature as usize).is_some_and(|&l| u32::from(l) >= level)
+    }
+
+    /// Winning level id per feature, policy order.
+    pub fn levels(&self) -> Vec<u8> {
+        self.inner.levels().to_vec()
+    }
+}
+
+/// HMAC-SHA256 keys by `kid`, for actor tokens and invitation links.
+#[wasm_bindgen(js_name = Keyring)]
+pub struct JsKeyring {
+    inner: Keyring,
+}
+
+#[wasm_bindgen(js_class = Keyring)]
+impl JsKeyring {
+    /// `keys`: `{ kid: secret }` or its JSON text; secrets are at least 32 bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Record<string, string> | string")] keys: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "KeyringOptions")] options: Option<Object>,
+    ) -> JsResult<JsKeyring> {
+        let keys = match keys.as_string() {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|_| throw(Error::new("invalid_key", "keys must be a JSON object of key id to secret")))?,
+            None => json(&keys, "keys")?,
+        };
+        let keys = token::keys_from_json(&keys).map_err(throw)?;
+        let options = match options {
+            Some(o) => KeyringOptions::from_json(&json(&o, "options")?, "options").map_err(throw)?,
+            None => KeyringOptions::default(),
+        };
+        Keyring::new(keys, options).map(|inner| JsKeyring { inner }).map_err(throw)
+    }
+
+    #[wasm_bindgen(js_name = verifyActor, unchecked_return_type = "ActorClaims")]
+    pub fn verify_actor(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, now_ms: f64) -> JsResult<JsValue> {
+        let claims = self.inner.verify_actor(&string(&token, "token")?, millis(now_ms, "nowMs")?).map_err(throw)?;
+        to_js(&claims)
+    }
+
+    #[wasm_bindgen(js_name = signActor)]
+    pub fn sign_actor(&self, #[wasm_bindgen(unchecked_param_type = "ActorClaims")] claims: JsValue, kid: Option<String>) -> JsResult<String> {
+        let claims = ActorClaims::from_json(&json(&claims, "claims")?, "claims").map_err(|i| throw(i.into()))?;
+        self.inner.sign_actor(&claims, kid.as_deref()).map_err(throw)
+    }
+
+    #[wasm_bindgen(js_name = verifyInvitation, unchecked_return_type = "InvitationClaims")]
+    pub fn verify_invitation(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, now_ms: f64, ttl_ms: f64) -> JsResult<JsValue> {
+        let token = string(&token, "token")?;
+        let claims = self.inner.verify_invitation(&token, millis(now_ms, "nowMs")?, millis(ttl_ms, "ttlMs")?).map_err(throw)?;
+        to_js(&claims)
+    }
+
+    #[wasm_bindgen(js_name = signInvitation)]
+    pub fn sign_invitation(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "InvitationClaims")] claims: JsValue,
+        now_ms: f64,
+        kid: Option<String>,
+    ) -> JsResult<String> {
+        let claims = InvitationClaims::from_json(&json(&claims, "claims")?, "claims").map_err(|i| throw(i.into()))?;
+        self.inner.sign_invitation(&claims, millis(now_ms, "nowMs")?, kid.as_deref()).map_err(throw)
+    }
+}

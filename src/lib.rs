@@ -1,0 +1,27 @@
+//! rolegate: user-administration rules for multi-tenant SaaS, one Rust core for the browser and the edge.
+//!
+//! - [`policy`]: parse and compile a policy document once (dense indices, every error located).
+//! - [`permissions`]: role union (the highest level wins, feature by feature).
+//! - [`grant`]: grant, remove and invite decisions with stable reason codes.
+//! - [`account`]: account status and transitions as pure functions of (record, now).
+//! - [`token`]: HS256 actor tokens and invitation links.
+//!
+//! The core takes and returns plain Rust data; `js` (wasm32 only) translates to and from JavaScript.
+
+pub mod account;
+pub mod error;
+pub mod grant;
+pub mod json;
+pub mod permissions;
+pub mod policy;
+pub mod token;
+
+#[cfg(target_arch = "wasm32")]
+mod js;
+
+pub use account::{AccountRecord, AccountStatus, Millis, Status, TenantStatus};
+pub use error::{Error, Issue, Result};
+pub use grant::{Decision, GrantRequest, Member, Reason, TargetRequest};
+pub use permissions::{Explanation, RoleSet};
+pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};
+pub use token::{ActorClaims, InvitationClaims, Keyring, KeyringOptions};

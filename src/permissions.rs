@@ -1,0 +1,137 @@
+//! Role union: a user's effective permissions are, feature by feature, the highest level any held role gives.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::policy::{FeatureId, Level, Policy, RoleId};
+
+/// A compiled set of roles: resolved once, then every check is array indexing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleSet {
+    /// Held roles, sorted, no duplicates.
+    pub(crate) roles: Vec<RoleId>,
+    /// Winning level per feature, policy order.
+    pub(crate) levels: Vec<Level>,
+    /// Highest rank among the held roles (none when no held role has a rank).
+    pub(crate) rank: Option<u32>,
+}
+
+impl RoleSet {
+    /// True when the winning level of `feature` is at or above `level`.
+    pub fn allows(&self, feature: FeatureId, level: Level) -> bool {
+        self.levels.get(feature).is_some_and(|&l| l >= level)
+    }
+
+    pub fn levels(&self) -> &[Level] {
+        &self.levels
+    }
+
+    pub fn roles(&self) -> &[RoleId] {
+        &self.roles
+    }
+
+    pub fn rank(&self) -> Option<u32> {
+        self.rank
+    }
+
+    pub fn holds(&self, role: RoleId) -> bool {
+        self.roles.binary_search(&role).is_ok()
+    }
+
+    /// The first feature where `other` reaches higher than this set, if any.
+    pub fn first_uncovered(&self, other: &[Level]) -> Option<(FeatureId, Level, Level)> {
+        self.levels.iter().zip(other).enumerate().find(|(_, (mine, theirs))| theirs > mine).map(|(f, (&m, &t))| (f, t, m))
+    }
+
+    pub fn covers(&self, other: &[Level]) -> bool {
+        self.first_uncovered(other).is_none()
+    }
+}
+
+/// Which level a feature ends at, and which of the held roles supply it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Explanation {
+    pub level: String,
+    /// Held roles giving the winning level (directly or through `includes`); empty at the no-access level.
+    pub roles: Vec<String>,
+}
+
+impl Policy {
+    /// Compiles role ids into a set (ids out of range are ignored).
+    pub fn role_set(&self, ids: impl IntoIterator<Item = RoleId>) -> RoleSet {
+        let mut roles: Vec<RoleId> = ids.into_iter().filter(|&r| r < self.roles.len()).collect();
+        roles.sort_unstable();
+        roles.dedup();
+        let mut levels = vec![0; self.features.len()];
+        let mut rank = None;
+        for role in roles.iter().filter_map(|&r| self.roles.get(r)) {
+            for (slot, &l) in levels.iter_mut().zip(&role.levels) {
+                *slot = (*slot).max(l);
+            }
+            rank = rank.max(role.rank);
+        }
+        RoleSet { roles, levels, rank }
+    }
+
+    /// Compiles role names; any name not in the policy is an `unknown_role` error.
+    pub fn compile_roles<S: AsRef<str>>(&self, names: &[S]) -> Result<RoleSet> {
+        let (set, unknown) = self.resolve(names);
+        match unknown.first() {
+            None => Ok(set),
+            Some(name) => Err(Error::new("unknown_role", format!("'{name}' is not a role of this policy"))),
+        }
+    }
+
+    /// Compiles role names, returning the names not in the policy beside the set of the known ones.
+    pub fn resolve<'n, S: AsRef<str>>(&self, names: &'n [S]) -> (RoleSet, Vec<&'n str>) {
+        let mut unknown = Vec::new();
+        let ids: Vec<RoleId> = names
+            .iter()
+            .filter_map(|n| {
+                let id = self.role_id(n.as_ref());
+                if id.is_none() && !unknown.contains(&n.as_ref()) {
+                    unknown.push(n.as_ref());
+                }
+                id
+            })
+            .collect();
+        (self.role_set(ids), unknown)
+    }
+
+    /// Effective permissions: every feature with its winning level name, policy order.
+    pub fn effective<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<(&str, &str)>> {
+        let set = self.compile_roles(names)?;
+        Ok(self.features.iter().zip(&set.levels).map(|(f, &l)| (f.name.as_str(), f.level_name(l))).collect())
+    }
+
+    /// Like [`Policy::effective`], naming the held roles that supply each winning level.
+    pub fn explain<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<(&str, Explanation)>> {
+        let set = self.compile_roles(names)?;
+        Ok(self
+            .features
+            .iter()
+            .enumerate()
+            .zip(&set.levels)
+            .map(|((fid, f), &level)| {
+                let roles = if level == 0 {
+                    Vec::new()
+                } else {
+                    set.roles
+                        .iter()
+                        .filter_map(|&r| self.roles.get(r))
+                        .filter(|r| r.levels.get(fid) == Some(&level))
+                        .map(|r| r.name.clone())
+                        .collect()
+                };
+                (f.name.as_str(), Explanation { level: f.level_name(level).to_string(), roles })
+            })
+            .collect())
+    }
+
+    /// True when the roles' winning level of `feature` is at or above `level`.
+    pub fn allows<S: AsRef<str>>(&self, names: &[S], feature: &str, level: &str) -> Result<bool> {
+        let (f, l) = self.level(feature, level)?;
+        Ok(self.compile_roles(names)?.allows(f, l))
+    }
+}

@@ -1,0 +1,337 @@
+//! HS256 tokens: actor tokens (who is asking) and invitation links (who may accept). Verification order:
+//! shape, algorithm, type, key, signature (constant time, RustCrypto), then claims and times.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::Sha256;
+
+use crate::account::Millis;
+use crate::error::{Error, Issue, Result};
+use crate::json::{self, child};
+
+/// Longest token accepted; anything longer is malformed before any decoding.
+pub const MAX_TOKEN_LEN: usize = 8192;
+/// Shortest secret accepted: HS256 wants at least 256 bits.
+pub const MIN_KEY_LEN: usize = 32;
+const MAX_ROLES: usize = 256;
+const ACTOR_TYPES: &[&str] = &["JWT", "at+jwt"];
+const INVITE_TYPE: &str = "invite+jwt";
+const INVITE_PURPOSE: &str = "invitation";
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct KeyringOptions {
+    /// Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (default 60, at most 3600).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub leeway_sec: Option<u32>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub issuer: Option<String>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub audience: Option<String>,
+}
+
+impl KeyringOptions {
+    /// Reads `{ leewaySec?, issuer?, audience? }`; unknown fields are refused.
+    pub fn from_json(value: &Value, path: &str) -> Result<KeyringOptions> {
+        let obj = json::object(value, path)?;
+        json::only(obj, path, &["leewaySec", "issuer", "audience"])?;
+        let text = |key: &str| -> Result<Option<String>> {
+            Ok(json::optional(obj, key).map(|v| json::string(v, &child(path, key)).map(str::to_string)).transpose()?)
+        };
+        let leeway = json::optional(obj, "leewaySec").map(|v| json::whole(v, &child(path, "leewaySec"))).transpose()?;
+        let leeway_sec = match leeway {
+            Some(n) if n > 3600 => return Err(Error::invalid_request(child(path, "leewaySec"), "at most 3600 seconds")),
+            n => n.and_then(|n| u32::try_from(n).ok()),
+        };
+        Ok(KeyringOptions { leeway_sec, issuer: text("issuer")?, audience: text("audience")? })
+    }
+}
+
+/// Reads `{ kid: secret }`.
+pub fn keys_from_json(value: &Value) -> Result<BTreeMap<String, String>> {
+    let obj = json::object(value, "keys")?;
+    obj.iter().map(|(kid, secret)| Ok((kid.clone(), json::string(secret, &child("keys", kid))?.to_string()))).collect()
+}
+
+/// Claims of an actor token (times in JWT seconds).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct ActorClaims {
+    pub sub: String,
+    pub tenant: String,
+    pub roles: Vec<String>,
+    pub exp: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub nbf: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub iat: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub iss: Option<String>,
+    /// A string or an array of strings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "string | string[]"))]
+    pub aud: Option<Value>,
+}
+
+
+/// What an invitation link binds: user, tenant, email, invitation id (a resend replaces it) and issue time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct InvitationClaims {
+    pub sub: String,
+    pub tenant: String,
+    pub email: String,
+    pub inv: String,
+    /// Issue time, JWT seconds (set by signing).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub iat: u64,
+}
+
+#[derive(Serialize)]
+struct Header<'a> {
+    alg: &'a str,
+    typ: &'a str,
+    kid: &'a str,
+}
+
+#[derive(Serialize)]
+struct InvitationBody<'a> {
+    #[serde(flatten)]
+    claims: &'a InvitationClaims,
+    purpose: &'a str,
+}
+
+impl ActorClaims {
+    /// Reads actor claims (`sub`, `tenant`, `roles`, `exp` required; `nbf`, `iat`, `iss`, `aud` optional).
+    pub fn from_json(value: &Value, path: &str) -> Result<ActorClaims, Issue> {
+        let obj = json::object(value, path)?;
+        let text = |key: &str| -> Result<String, Issue> {
+            let s = json::string(json::required(obj, path, key)?, &child(path, key))?;
+            if s.is_empty() { Err(Issue::new(child(path, key), "invalid_value", "must not be empty")) } else { Ok(s.to_string()) }
+        };
+        let time = |key: &str| json::optional(obj, key).map(|v| json::whole(v, &child(path, key))).transpose();
+        let aud = match json::optional(obj, "aud") {
+            None => None,
+            Some(v @ Value::String(_)) => Some(v.clone()),
+            Some(v) => Some(Value::from(json::strings(v, &child(path, "aud"), MAX_ROLES)?)),
+        };
+        Ok(ActorClaims {
+            sub: text("sub")?,
+            tenant: text("tenant")?,
+            roles: json::strings(json::required(obj, path, "roles")?, &child(path, "roles"), MAX_ROLES)?,
+            exp: json::whole(json::required(obj, path, "exp")?, &child(path, "exp"))?,
+            nbf: time("nbf")?,
+            iat: time("iat")?,
+            iss: json::optional(obj, "iss").map(|v| json::string(v, &child(path, "iss")).map(str::to_string)).transpose()?,
+            aud,
+        })
+    }
+}
+
+impl InvitationClaims {
+    /// Reads invitation claims (`sub`, `tenant`, `email`, `inv` required, non-empty; `iat` optional here).
+    pub fn from_json(value: &Value, path: &str) -> Result<InvitationClaims, Issue> {
+        let obj = json::object(value, path)?;
+        let text = |key: &str| -> Result<String, Issue> {
+            let s = json::string(json::required(obj, path, key)?, &child(path, key))?;
+            if s.is_empty() { Err(Issue::new(child(path, key), "invalid_value", "must not be empty")) } else { Ok(s.to_string()) }
+        };
+        Ok(InvitationClaims {
+            sub: text("sub")?,
+            tenant: text("tenant")?,
+            email: text("email")?,
+            inv: text("inv")?,
+            iat: json::optional(obj, "iat").map(|v| json::whole(v, &child(path, "iat"))).transpose()?.unwrap_or(0),
+        })
+    }
+}
+
+/// HMAC keys by `kid`, so keys can rotate: sign with one, verify with any.
+#[derive(Clone)]
+pub struct Keyring {
+    keys: BTreeMap<String, Vec<u8>>,
+    leeway_ms: u64,
+    issuer: Option<String>,
+    audience: Option<String>,
+}
+
+impl std::fmt::Debug for Keyring {
+    /// Names the key ids only: secrets never reach logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keyring").field("kids", &self.keys.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+    }
+}
+
+fn invalid(reason: &'static str, message: &str) -> Error {
+    Error::new("invalid_token", message).with_reason(reason)
+}
+
+impl Keyring {
+    pub fn new(keys: BTreeMap<String, String>, options: KeyringOptions) -> Result<Keyring> {
+        if keys.is_empty() {
+            return Err(Error::new("invalid_key", "at least one key is required"));
+        }
+        for (kid, secret) in &keys {
+            if kid.is_empty() || kid.len() > 128 {
+                return Err(Error::new("invalid_key", "key ids must be 1 to 128 characters"));
+            }
+            if secret.len() < MIN_KEY_LEN {
+                return Err(Error::new("invalid_key", format!("key '{kid}' is shorter than {MIN_KEY_LEN} bytes")));
+            }
+        }
+        Ok(Keyring {
+            keys: keys.into_iter().map(|(k, v)| (k, v.into_bytes())).collect(),
+            leeway_ms: u64::from(options.leeway_sec.unwrap_or(60)) * 1000,
+            issuer: options.issuer,
+            audience: options.audience,
+        })
+    }
+
+    /// Verifies an actor token at `now`.
+    pub fn verify_actor(&self, token: &str, now: Millis) -> Result<ActorClaims> {
+        let (typ, payload) = self.open(token)?;
+        if !typ.as_deref().is_none_or(|t| ACTOR_TYPES.iter().any(|a| a.eq_ignore_ascii_case(t))) {
+            return Err(invalid("wrong_type", "not an actor token"));
+        }
+        if payload.get("purpose").is_some() {
+            return Err(invalid("wrong_type", "not an actor token"));
+        }
+        let claims = ActorClaims::from_json(&payload, "").map_err(|_| invalid("invalid_claims", "the token's claims are malformed"))?;
+        if now > secs(claims.exp).saturating_add(self.leeway_ms) {
+            return Err(invalid("expired", "the token has expired"));
+        }
+        let early = |t: Option<u64>| t.is_some_and(|t| secs(t) > now.saturating_add(self.leeway_ms));
+        if early(claims.nbf) || early(claims.iat) {
+            return Err(invalid("not_yet_valid", "the token is not valid yet"));
+        }
+        if let Some(iss) = &self.issuer
+            && claims.iss.as_ref() != Some(iss)
+        {
+            return Err(invalid("issuer_mismatch", "the token's issuer is not accepted"));
+        }
+        if let Some(aud) = &self.audience {
+            let ok = match &claims.aud {
+                Some(Value::String(s)) => s == aud,
+                Some(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(aud)),
+                _ => false,
+            };
+            if !ok {
+                return Err(invalid("audience_mismatch", "the token is not meant for this audience"));
+            }
+        }
+        Ok(claims)
+    }
+
+    /// Signs an actor token (for tests, tools and demos; real deployments sign at their identity provider).
+    pub fn sign_actor(&self, claims: &ActorClaims, kid: Option<&str>) -> Result<String> {
+        self.seal("JWT", claims, kid)
+    }
+
+    /// Verifies an invitation link: valid while `now <= iat + ttl`, expired (`invitation_expired`) after.
+    pub fn verify_invitation(&self, token: &str, now: Millis, ttl_ms: u64) -> Result<InvitationClaims> {
+        let (typ, payload) = self.open(token)?;
+        if typ.as_deref() != Some(INVITE_TYPE) {
+            return Err(invalid("wrong_type", "not an invitation token"));
+        }
+        if payload.get("purpose").and_then(Value::as_str) != Some(INVITE_PURPOSE) {
+            return Err(invalid("wrong_type", "not an invitation token"));
+        }
+        let bad = || invalid("invalid_claims", "the invitation's claims are malformed");
+        if payload.get("iat").is_none() {
+            return Err(bad());
+        }
+        let c = InvitationClaims::from_json(&payload, "").map_err(|_| bad())?;
+        let issued = secs(c.iat);
+        if issued > now.saturating_add(self.leeway_ms) {
+            return Err(invalid("not_yet_valid", "the invitation is not valid yet"));
+        }
+        if now > issued.saturating_add(ttl_ms) {
+            return Err(Error::new("invitation_expired", "the invitation expired: ask for a new one"));
+        }
+        Ok(c)
+    }
+
+    /// Signs an invitation link issued at `now` (JWT seconds, rounded down).
+    pub fn sign_invitation(&self, claims: &InvitationClaims, now: Millis, kid: Option<&str>) -> Result<String> {
+        let claims = InvitationClaims { iat: now / 1000, ..claims.clone() };
+        self.seal(INVITE_TYPE, &InvitationBody { claims: &claims, purpose: INVITE_PURPOSE }, kid)
+    }
+
+    /// Checks shape, algorithm, key and signature; returns the header's `typ` and the parsed payload.
+    fn open(&self, token: &str) -> Result<(Option<String>, Value)> {
+        let malformed = || invalid("malformed", "the token is malformed");
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(malformed());
+        }
+        let mut parts = token.split('.');
+        let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(malformed());
+        };
+        let header: Value = decode(h).and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(malformed)?;
+        let header = header.as_object().ok_or_else(malformed)?;
+        let text = |key: &str| match header.get(key) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(malformed()),
+        };
+        let (alg, typ, kid) = (text("alg")?, text("typ")?, text("kid")?);
+        if alg != Some("HS256") {
+            return Err(invalid("alg_not_allowed", "only HS256 tokens are accepted"));
+        }
+        if header.contains_key("crit") {
+            return Err(malformed());
+        }
+        let key = match kid {
+            Some(kid) => self.keys.get(kid),
+            None if self.keys.len() == 1 => self.keys.values().next(),
+            None => None,
+        }
+        .ok_or_else(|| invalid("unknown_kid", "the token's key is not known"))?;
+        let signature = decode(s).ok_or_else(malformed)?;
+        let signed = token.get(..h.len() + 1 + p.len()).ok_or_else(malformed)?;
+        mac(key).chain_update(signed.as_bytes()).verify_slice(&signature).map_err(|_| invalid("bad_signature", "the token's signature does not match"))?;
+        let payload: Value = decode(p).and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(malformed)?;
+        if !payload.is_object() {
+            return Err(malformed());
+        }
+        Ok((typ.map(str::to_string), payload))
+    }
+
+    fn seal(&self, typ: &str, claims: &impl Serialize, kid: Option<&str>) -> Result<String> {
+        let (kid, key) = match kid {
+            Some(kid) => self.keys.get_key_value(kid),
+            None => self.keys.iter().next(),
+        }
+        .ok_or_else(|| Error::new("unknown_kid", "no such key to sign with"))?;
+        let header = Header { alg: "HS256", typ, kid };
+        let signed = format!("{}.{}", URL_SAFE_NO_PAD.encode(to_json(&header)?), URL_SAFE_NO_PAD.encode(to_json(claims)?));
+        let signature = mac(key).chain_update(signed.as_bytes()).finalize().into_bytes();
+        Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)))
+    }
+}
+
+fn to_json(value: &impl Serialize) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| Error::new("invalid_request", format!("cannot encode claims: {e}")))
+}
+
+fn mac(key: &[u8]) -> Hmac<Sha256> {
+    // HMAC takes keys of any length, so this never fails; an empty MAC would only fail verification.
+    <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default()))
+}
+
+fn decode(part: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(part).ok()
+}
+
+fn secs(t: u64) -> Millis {
+    t.saturating_mul(1000)
+}

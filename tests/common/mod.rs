@@ -1,0 +1,36 @@
+//! Shared fixtures: the two example policies and small builders.
+#![allow(dead_code)]
+
+use rolegate::{AccountRecord, GrantRequest, Member, Policy, TargetRequest};
+
+pub fn product_a() -> Policy {
+    Policy::from_json(include_str!("../../examples/product-a.json")).expect("product A compiles")
+}
+
+pub fn product_b() -> Policy {
+    Policy::from_json(include_str!("../../examples/product-b.json")).expect("product B compiles")
+}
+
+pub fn member(id: &str, roles: &[&str]) -> Member {
+    Member { id: id.into(), roles: roles.iter().map(|r| r.to_string()).collect() }
+}
+
+pub fn grant(actor: &Member, target: Option<&Member>, roles: &[&str]) -> GrantRequest {
+    GrantRequest { actor: actor.clone(), target: target.cloned(), roles: roles.iter().map(|r| r.to_string()).collect() }
+}
+
+pub fn on(actor: &Member, target: &Member) -> TargetRequest {
+    TargetRequest { actor: actor.clone(), target: target.clone() }
+}
+
+/// Codes of a decision's reasons, in order.
+pub fn codes(d: &rolegate::Decision) -> Vec<&'static str> {
+    d.reasons.iter().map(|r| r.code).collect()
+}
+
+pub const HOUR: u64 = 3_600_000;
+pub const T0: u64 = 1_790_000_000_000;
+
+pub fn fresh() -> AccountRecord {
+    AccountRecord::default()
+}

@@ -1,0 +1,267 @@
+//! The two product documents' rules, one named test each.
+
+mod common;
+use common::*;
+use rolegate::{Status, TenantStatus};
+
+// ---- Product A, "User Roles" ----------------------------------------------------------------
+
+#[test]
+fn a_user_gets_customer_360_qualified_interactions_and_own_reports() {
+    let p = product_a();
+    let eff = p.effective(&["User"]).unwrap();
+    assert_eq!(
+        eff,
+        vec![
+            ("customer360", "use"),
+            ("interactions", "qualified"),
+            ("reports", "own"),
+            ("users", "none"),
+            ("channels", "none"),
+            ("orgSettings", "none"),
+            ("channelSettings", "none"),
+        ]
+    );
+    assert!(!p.allows(&["User"], "reports", "all").unwrap());
+}
+
+#[test]
+fn a_report_viewer_gets_all_reports() {
+    let p = product_a();
+    assert!(p.allows(&["ReportViewer"], "reports", "all").unwrap());
+    assert!(!p.allows(&["ReportViewer"], "customer360", "use").unwrap());
+}
+
+#[test]
+fn a_user_manager_adds_edits_and_deletes_users_and_manages_channels() {
+    let p = product_a();
+    assert!(p.allows(&["UserManager"], "users", "manage").unwrap());
+    assert!(p.allows(&["UserManager"], "channels", "manage").unwrap());
+    let um = member("um", &["UserManager"]);
+    let plain = member("u1", &[]);
+    assert!(p.check_grant(&grant(&um, None, &["UserManager"])).allowed, "add");
+    assert!(p.check_grant(&grant(&um, Some(&plain), &["UserManager"])).allowed, "edit");
+    assert!(p.check_remove(&on(&um, &plain)).allowed, "delete");
+    assert!(p.check_invite(&on(&um, &plain)).allowed, "invite");
+}
+
+#[test]
+fn a_user_manager_may_only_grant_roles_he_already_holds() {
+    let p = product_a();
+    let um = member("um", &["UserManager", "User"]);
+    assert!(p.check_grant(&grant(&um, None, &["User", "UserManager"])).allowed);
+    let d = p.check_grant(&grant(&um, None, &["User", "ReportViewer", "CustomerAdmin"]));
+    assert!(!d.allowed);
+    assert_eq!(codes(&d), vec!["role_not_held", "role_not_held"]);
+    assert_eq!(d.reasons[0].role.as_deref(), Some("ReportViewer"));
+    assert_eq!(d.reasons[1].role.as_deref(), Some("CustomerAdmin"));
+    assert_eq!(p.grantable_roles(&um), vec!["User", "UserManager"]);
+}
+
+#[test]
+fn a_customer_admin_has_full_access_to_the_environment() {
+    let p = product_a();
+    for (feature, level) in p.effective(&["CustomerAdmin"]).unwrap() {
+        let top = p.features().iter().find(|f| f.name == feature).unwrap().levels.last().unwrap().clone();
+        assert_eq!(level, top, "{feature}");
+    }
+    let admin = member("admin", &["CustomerAdmin"]);
+    assert_eq!(p.grantable_roles(&admin), vec!["User", "ReportViewer", "UserManager", "CustomerAdmin"]);
+}
+
+#[test]
+fn a_user_gets_every_permission_of_every_role_and_the_higher_level_wins() {
+    let p = product_a();
+    let eff = p.effective(&["User", "ReportViewer", "UserManager"]).unwrap();
+    assert!(eff.contains(&("reports", "all")), "all beats own");
+    assert!(eff.contains(&("customer360", "use")));
+    assert!(eff.contains(&("users", "manage")));
+    let why = p.explain(&["User", "ReportViewer"]).unwrap();
+    let reports = &why.iter().find(|(f, _)| *f == "reports").unwrap().1;
+    assert_eq!((reports.level.as_str(), reports.roles.clone()), ("all", vec!["ReportViewer".to_string()]));
+}
+
+// ---- Product B, "Managing Access" -----------------------------------------------------------
+
+#[test]
+fn b_tenant_status_is_enabled_or_disabled() {
+    let p = product_b();
+    let enabled = p.account_status(&fresh(), T0);
+    assert_eq!(enabled.tenant_status, TenantStatus::Enabled);
+    let off = p.disable_tenant(&fresh(), T0).unwrap();
+    let s = p.account_status(&off, T0);
+    assert_eq!(s.tenant_status, TenantStatus::Disabled);
+    assert!(!s.can_access_tenant);
+}
+
+#[test]
+fn b_pending_invite_when_added_and_no_invitation_sent() {
+    let s = product_b().account_status(&fresh(), T0);
+    assert_eq!((s.status, s.expires_at, s.can_access_tenant), (Status::PendingInvite, None, false));
+}
+
+#[test]
+fn b_invited_when_sent_not_accepted_and_not_expired() {
+    let p = product_b();
+    let r = p.invite(&fresh(), T0).unwrap();
+    let s = p.account_status(&r, T0 + HOUR);
+    assert_eq!((s.status, s.expires_at), (Status::Invited, Some(T0 + 24 * HOUR)));
+}
+
+#[test]
+fn b_expired_invitation_when_not_accepted_within_24_hours_and_a_new_one_must_be_sent() {
+    let p = product_b();
+    let r = p.invite(&fresh(), T0).unwrap();
+    assert_eq!(p.account_status(&r, T0 + 24 * HOUR).status, Status::Invited, "the last valid millisecond");
+    assert_eq!(p.account_status(&r, T0 + 24 * HOUR + 1).status, Status::ExpiredInvitation);
+    assert_eq!(p.accept(&r, T0 + 24 * HOUR + 1).unwrap_err().code, "invitation_expired");
+    let again = p.invite(&r, T0 + 30 * HOUR).unwrap();
+    assert_eq!(p.account_status(&again, T0 + 30 * HOUR).status, Status::Invited);
+    assert!(p.accept(&again, T0 + 31 * HOUR).is_ok());
+}
+
+#[test]
+fn b_enabled_when_the_invitation_was_accepted() {
+    let p = product_b();
+    let r = p.accept(&p.invite(&fresh(), T0).unwrap(), T0 + HOUR).unwrap();
+    let s = p.account_status(&r, T0 + 100 * HOUR);
+    assert_eq!((s.status, s.can_access_tenant, s.expires_at), (Status::Enabled, true, None));
+}
+
+#[test]
+fn b_disabled_on_the_platform_disables_every_tenant() {
+    let p = product_b();
+    let enabled = p.accept(&p.invite(&fresh(), T0).unwrap(), T0 + HOUR).unwrap();
+    let off = p.disable(&enabled, T0 + 2 * HOUR).unwrap();
+    // The same platform record seen from two tenants, one of which still has the user enabled.
+    for tenant_enabled in [true, false] {
+        let s = p.account_status(&rolegate::AccountRecord { tenant_enabled, ..off }, T0 + 2 * HOUR);
+        assert_eq!((s.status, s.can_access_tenant), (Status::Disabled, false));
+    }
+    assert_eq!(p.accept(&off, T0).unwrap_err().code, "account_disabled");
+    assert_eq!(p.account_status(&p.enable(&off, T0).unwrap(), T0).status, Status::Enabled);
+}
+
+#[test]
+fn b_sso_only_when_platform_authentication_is_disabled_for_the_tenant() {
+    let p = product_b();
+    let r = rolegate::AccountRecord { platform_auth: false, ..fresh() };
+    let s = p.account_status(&r, T0);
+    assert_eq!((s.status, s.can_access_tenant), (Status::SsoOnly, true));
+    assert_eq!(p.invite(&r, T0).unwrap_err().code, "sso_only");
+}
+
+#[test]
+fn b_administrator_may_add_administrator_supervisor_or_agent() {
+    let p = product_b();
+    let admin = member("a", &["Administrator"]);
+    for role in ["Administrator", "Supervisor", "Agent"] {
+        assert!(p.check_grant(&grant(&admin, None, &[role])).allowed, "{role}");
+    }
+}
+
+#[test]
+fn b_supervisor_cannot_add_an_administrator() {
+    let p = product_b();
+    let sup = member("s", &["Supervisor"]);
+    let d = p.check_grant(&grant(&sup, None, &["Administrator"]));
+    assert_eq!(codes(&d), vec!["rank_too_high"]);
+    assert_eq!((d.reasons[0].needed.as_deref(), d.reasons[0].held.as_deref()), (Some("3"), Some("2")));
+    assert!(p.check_grant(&grant(&sup, None, &["Supervisor"])).allowed);
+    assert!(p.check_grant(&grant(&sup, None, &["Agent"])).allowed);
+}
+
+#[test]
+fn b_role_update_granting_more_access_cannot_exceed_the_updater() {
+    let p = product_b();
+    let sup = member("s", &["Supervisor"]);
+    let agent = member("ag", &["Agent"]);
+    assert!(p.check_grant(&grant(&sup, Some(&agent), &["Supervisor"])).allowed);
+    assert_eq!(codes(&p.check_grant(&grant(&sup, Some(&agent), &["Agent", "Administrator"]))), vec!["rank_too_high"]);
+    // Removing access needs no rank check beyond the target not being above the actor.
+    let peer = member("s2", &["Supervisor", "Agent"]);
+    assert!(p.check_grant(&grant(&sup, Some(&peer), &["Agent"])).allowed);
+}
+
+#[test]
+fn b_user_cannot_change_their_own_role() {
+    for p in [product_a(), product_b()] {
+        let top = p.roles().last().unwrap().name.clone();
+        let me = member("me", &[top.as_str()]);
+        let d = p.check_grant(&grant(&me, Some(&me), &[]));
+        assert!(!d.allowed);
+        assert!(codes(&d).contains(&"self_role_change"));
+    }
+}
+
+// ---- Shared rules ---------------------------------------------------------------------------
+
+#[test]
+fn users_above_the_actor_are_protected() {
+    let a = product_a();
+    let um = member("um", &["UserManager", "User"]);
+    let admin = member("admin", &["CustomerAdmin"]);
+    for d in [a.check_grant(&grant(&um, Some(&admin), &["User"])), a.check_remove(&on(&um, &admin)), a.check_invite(&on(&um, &admin))] {
+        assert_eq!(codes(&d), vec!["target_outranks_actor"]);
+    }
+    let b = product_b();
+    let sup = member("s", &["Supervisor"]);
+    let boss = member("b", &["Administrator"]);
+    assert_eq!(codes(&b.check_remove(&on(&sup, &boss))), vec!["target_outranks_actor"]);
+}
+
+#[test]
+fn without_user_administration_nothing_is_allowed() {
+    let p = product_a();
+    let viewer = member("v", &["ReportViewer", "User"]);
+    let d = p.check_grant(&grant(&viewer, None, &["User"]));
+    assert_eq!(codes(&d), vec!["not_user_admin"]);
+    assert_eq!((d.reasons[0].needed.as_deref(), d.reasons[0].held.as_deref()), (Some("manage"), Some("none")));
+    assert!(p.grantable_roles(&viewer).is_empty());
+    assert_eq!(codes(&p.check_remove(&on(&viewer, &member("x", &[])))), vec!["not_user_admin"]);
+}
+
+#[test]
+fn every_reason_is_listed_and_unknown_roles_are_named() {
+    let p = product_a();
+    let um = member("um", &["UserManager"]);
+    let admin = member("admin", &["CustomerAdmin"]);
+    let d = p.check_grant(&grant(&um, Some(&um), &["Nope", "CustomerAdmin"]));
+    assert_eq!(codes(&d), vec!["self_role_change", "unknown_role", "role_not_held"]);
+    let d = p.check_grant(&grant(&um, Some(&admin), &["CustomerAdmin", "ReportViewer"]));
+    assert_eq!(codes(&d), vec!["target_outranks_actor", "role_not_held"]);
+}
+
+#[test]
+fn an_allowed_decision_says_why() {
+    let p = product_a();
+    let d = p.check_grant(&grant(&member("a", &["CustomerAdmin"]), None, &["User"]));
+    assert!(d.allowed);
+    assert_eq!(codes(&d), vec!["allowed"]);
+    assert!(d.reasons[0].message.contains("holds"));
+}
+
+#[test]
+fn nobody_removes_themselves() {
+    let p = product_a();
+    let admin = member("a", &["CustomerAdmin"]);
+    assert_eq!(codes(&p.check_remove(&on(&admin, &admin))), vec!["self_remove"]);
+}
+
+#[test]
+fn covered_mode_refuses_each_missing_permission() {
+    let mut doc: serde_json::Value = serde_json::from_str(include_str!("../examples/product-a.json")).unwrap();
+    doc["grantRule"] = "covered".into();
+    let p = rolegate::Policy::from_value(&doc).unwrap();
+    let um = member("um", &["UserManager", "User"]);
+    let d = p.check_grant(&grant(&um, None, &["ReportViewer"]));
+    assert_eq!(codes(&d), vec!["permission_not_held"]);
+    let r = &d.reasons[0];
+    assert_eq!((r.feature.as_deref(), r.needed.as_deref(), r.held.as_deref()), (Some("reports"), Some("all"), Some("own")));
+    // A role whose permissions the actor covers may be granted even if not held.
+    let doc2 = serde_json::json!({"version":1,"features":{"reports":{"levels":["none","own","all"]},"users":{"levels":["none","manage"]}},
+        "roles":{"Viewer":{"grants":{"reports":"own"}},"Boss":{"grants":{"reports":"all","users":"manage"}}},
+        "userAdmin":{"feature":"users","level":"manage"}});
+    let p2 = rolegate::Policy::from_value(&doc2).unwrap();
+    assert!(p2.check_grant(&grant(&member("b", &["Boss"]), None, &["Viewer"])).allowed);
+}

@@ -1,4 +1,5 @@
 //! The two product documents' rules, one named test each.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 
 mod common;
 use common::*;

@@ -1,4 +1,5 @@
 //! Shared fixtures: the two example policies and small builders.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 #![allow(dead_code)]
 
 use rolegate::{AccountRecord, GrantRequest, Member, Policy, TargetRequest};

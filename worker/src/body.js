@@ -1,0 +1,134 @@
+// Request bodies of protected routes: JSON only, at most 64 KiB (by Content-Length and by the bytes
+// actually read), parsed strictly (no duplicate or unknown members) and kept as the exact bytes
+// received so the forwarded request is byte-identical.
+import { problem } from "./problems.js";
+
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Members each JSON body may carry and their types (`?` = optional); "none" is an empty object. */
+const SCHEMAS = {
+  add: { email: "string", name: "string?", roles: "string[]" },
+  roles: { roles: "string[]" },
+  none: {},
+};
+
+/**
+ * Reads and validates the body of a protected request.
+ * `schema` is "add", "roles", or "none" (no body, or an empty JSON object).
+ * @returns {Promise<{ bytes: Uint8Array, json: any } | { response: Response }>}
+ */
+export async function readJsonBody(request, schema) {
+  const contentType = request.headers.get("content-type");
+  if (schema !== "none" && !isJson(contentType)) return { response: unsupported() };
+  const read = await readBody(request);
+  if (read.response) return read;
+  const { bytes } = read;
+  if (schema === "none" && bytes.length === 0) return { bytes, json: {} };
+  if (schema === "none" && !isJson(contentType)) return { response: unsupported() };
+
+  let text, json;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+    json = JSON.parse(text);
+  } catch {
+    return invalid([{ path: "", code: "malformed_json", message: "the body is not valid UTF-8 JSON" }]);
+  }
+  const errors = validate(json, SCHEMAS[schema], text);
+  return errors.length ? invalid(errors) : { bytes, json };
+}
+
+/**
+ * The body's bytes, refused with 413 when Content-Length or the bytes actually sent exceed
+ * MAX_BODY_BYTES (reading stops there).
+ * @returns {Promise<{ bytes: Uint8Array } | { response: Response }>}
+ */
+export async function readBody(request) {
+  const length = request.headers.get("content-length");
+  if (length !== null && !(Number(length) <= MAX_BODY_BYTES)) return { response: tooLarge() };
+  if (!request.body) return { bytes: new Uint8Array(0) };
+  const reader = request.body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > MAX_BODY_BYTES) {
+      await reader.cancel();
+      return { response: tooLarge() };
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return { bytes };
+}
+
+function isJson(contentType) {
+  if (!contentType) return false;
+  const [type, ...params] = contentType.toLowerCase().split(";").map((s) => s.trim());
+  const charset = params.find((p) => p.startsWith("charset="));
+  return type === "application/json" && (!charset || /^charset="?utf-8"?$/.test(charset));
+}
+
+function validate(json, schema, text) {
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    return [{ path: "", code: "invalid_type", message: "the body must be a JSON object" }];
+  }
+  const errors = duplicateKeys(text).map((key) => ({ path: key, code: "duplicate_member", message: "appears more than once" }));
+  for (const key of Object.keys(json)) {
+    if (!Object.hasOwn(schema, key)) errors.push({ path: key, code: "unknown_member", message: "is not accepted here" });
+  }
+  for (const [key, type] of Object.entries(schema)) {
+    const value = json[key];
+    if (value === undefined) {
+      if (!type.endsWith("?")) errors.push({ path: key, code: "missing_member", message: "is required" });
+    } else if (type === "string[]") {
+      if (!Array.isArray(value)) errors.push({ path: key, code: "invalid_type", message: "must be an array of strings" });
+      else value.forEach((v, i) => {
+        if (typeof v !== "string") errors.push({ path: `${key}[${i}]`, code: "invalid_type", message: "must be a string" });
+      });
+    } else if (typeof value !== "string" || (!type.endsWith("?") && value.trim() === "")) {
+      errors.push({ path: key, code: "invalid_type", message: "must be a non-empty string" });
+    }
+  }
+  return errors;
+}
+
+/**
+ * Top-level member names that occur more than once: JSON.parse keeps the last, another parser at
+ * origin might keep the first, so the edge refuses the ambiguity. `text` is already valid JSON.
+ */
+function duplicateKeys(text) {
+  const seen = new Set();
+  const dups = new Set();
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const start = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
+      let next = i + 1;
+      while (/\s/.test(text[next])) next++;
+      if (depth === 1 && text[next] === ":") {
+        const key = JSON.parse(text.slice(start, i + 1));
+        (seen.has(key) ? dups : seen).add(key);
+      }
+    } else if (c === "{" || c === "[") depth++;
+    else if (c === "}" || c === "]") depth--;
+  }
+  return [...dups];
+}
+
+function invalid(errors) {
+  const first = errors[0];
+  const detail = first.path ? `${first.path}: ${first.message}` : first.message;
+  return { response: problem(400, "invalid_request", detail, { extra: { errors } }) };
+}
+
+const tooLarge = () => problem(413, "body_too_large", `the body exceeds ${MAX_BODY_BYTES} bytes`);
+const unsupported = () => problem(415, "unsupported_media_type", "the body must be application/json (UTF-8)");

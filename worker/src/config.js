@@ -1,0 +1,125 @@
+// Worker configuration, compiled once per isolate: policies and keyrings are cached at module level,
+// keyed by the exact binding text, so a request never recompiles them and a changed binding (a new
+// deployment) never reuses a stale one. Failures are cached too and reported without secrets.
+import { Policy, Keyring } from "rolegate";
+
+/** @typedef {{ ok: true, value: any } | { ok: false, detail: string }} Result */
+
+const cache = new Map();
+
+/** The cached result of `build` for this exact key, built on first use. */
+function once(name, key, build) {
+  const hit = cache.get(name);
+  if (hit && hit.key === key) return hit.value;
+  const value = build();
+  cache.set(name, { key, value });
+  return value;
+}
+
+const ok = (value) => ({ ok: true, value });
+const fail = (what, detail) => {
+  console.error(`rolegate edge: ${what}: ${detail}`);
+  return { ok: false, detail };
+};
+
+/**
+ * The policy for `tenant`: its entry in TENANT_POLICIES, else POLICY.
+ * @returns {Result}
+ */
+export function policyFor(env, tenant) {
+  const tenants = once("tenantPolicies", env.TENANT_POLICIES, () => parseTenantPolicies(env.TENANT_POLICIES));
+  if (!tenants.ok) return tenants;
+  if (Object.hasOwn(tenants.value.docs, tenant)) {
+    const compiled = tenants.value.compiled;
+    if (!compiled.has(tenant)) compiled.set(tenant, compilePolicy(tenants.value.docs[tenant], `TENANT_POLICIES.${tenant}`));
+    return compiled.get(tenant);
+  }
+  return once("policy", env.POLICY, () => compilePolicy(env.POLICY, "POLICY"));
+}
+
+function parseTenantPolicies(text) {
+  if (text === undefined || text === "") return ok({ docs: {}, compiled: new Map() });
+  let docs;
+  try {
+    docs = JSON.parse(text);
+  } catch {
+    return fail("TENANT_POLICIES", "is not valid JSON");
+  }
+  if (typeof docs !== "object" || docs === null || Array.isArray(docs)) {
+    return fail("TENANT_POLICIES", "must be a JSON object of tenant to policy document");
+  }
+  return ok({ docs, compiled: new Map() });
+}
+
+function compilePolicy(doc, name) {
+  if (doc === undefined || doc === "") return fail(name, "is not set");
+  try {
+    return ok(Policy.fromJson(doc));
+  } catch (err) {
+    const errors = (err.errors ?? []).map((e) => `${e.path}: ${e.code}`).join("; ");
+    return fail(name, `${err.code ?? "error"}${errors ? ` (${errors})` : ""}`);
+  }
+}
+
+/**
+ * The actor-token keyring from AUTH_KEYS and the TOKEN_* options.
+ * @returns {Result}
+ */
+export function actorKeyring(env) {
+  const key = [env.AUTH_KEYS, env.TOKEN_ISSUER, env.TOKEN_AUDIENCE, env.TOKEN_LEEWAY_SECONDS].join("\u0000");
+  return once("actorKeyring", key, () => {
+    const leeway = env.TOKEN_LEEWAY_SECONDS ?? "60";
+    if (!/^\d{1,6}$/.test(String(leeway))) return fail("TOKEN_LEEWAY_SECONDS", "must be a whole number of seconds");
+    const options = { leewaySec: Number(leeway) };
+    if (env.TOKEN_ISSUER) options.issuer = env.TOKEN_ISSUER;
+    if (env.TOKEN_AUDIENCE) options.audience = env.TOKEN_AUDIENCE;
+    return keyring("AUTH_KEYS", env.AUTH_KEYS, options);
+  });
+}
+
+/**
+ * The invitation-link keyring: INVITE_KEY is a JSON object of kid to secret, or one secret whose
+ * kid is INVITE_KID (default "invite").
+ * @returns {Result}
+ */
+export function inviteKeyring(env) {
+  const key = [env.INVITE_KEY, env.INVITE_KID].join("\u0000");
+  return once("inviteKeyring", key, () => {
+    const text = env.INVITE_KEY;
+    const keys = text?.trimStart().startsWith("{") ? text : text && { [env.INVITE_KID || "invite"]: text };
+    return keyring("INVITE_KEY", keys, {});
+  });
+}
+
+function keyring(name, keys, options) {
+  if (!keys) return fail(name, "is not set");
+  try {
+    return ok(new Keyring(keys, options));
+  } catch (err) {
+    // The core's messages name key ids and lengths, never secrets; log the code only all the same.
+    return fail(name, err.code ?? "invalid");
+  }
+}
+
+/**
+ * ORIGIN without a trailing slash.
+ * @returns {Result}
+ */
+export function originBase(env) {
+  return once("origin", env.ORIGIN, () => {
+    try {
+      const url = new URL(env.ORIGIN);
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+      if (url.search || url.hash) throw new Error();
+      return ok(url.href.replace(/\/$/, ""));
+    } catch {
+      return fail("ORIGIN", "must be an http(s) URL without query");
+    }
+  });
+}
+
+/** How long a target's roles may be reused, in ms (TARGET_CACHE_SECONDS, default 0 = never). */
+export function targetCacheMs(env) {
+  const seconds = Number(env.TARGET_CACHE_SECONDS ?? 0);
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : 0;
+}

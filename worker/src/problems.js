@@ -1,0 +1,63 @@
+// RFC 9457 problem responses: one shape for every refusal, JSON by default, an HTML page for
+// browsers on the invitation link. Bodies carry stable codes and never secrets.
+
+const TITLES = {
+  400: "Bad request",
+  401: "Authentication required",
+  403: "Forbidden",
+  404: "Not found",
+  405: "Method not allowed",
+  410: "Gone",
+  413: "Content too large",
+  415: "Unsupported media type",
+  500: "Internal error",
+  502: "Bad gateway",
+  503: "Service unavailable",
+};
+
+/**
+ * A problem response. `extra` adds members (`reasons`, `errors`) and `headers` adds headers.
+ * @param {number} status
+ * @param {string} code stable machine-readable code, also the last part of `type`
+ * @param {string} detail human-readable, must not contain secrets
+ * @param {{ extra?: object, headers?: Record<string, string>, html?: boolean, title?: string }} [options]
+ */
+export function problem(status, code, detail, { extra = {}, headers = {}, html = false, title } = {}) {
+  const body = { type: `urn:rolegate:problem:${code}`, title: title ?? TITLES[status], status, detail, code, ...extra };
+  const base = { "cache-control": "no-store", ...headers };
+  if (html) {
+    return new Response(htmlPage(body), { status, headers: { ...base, "content-type": "text/html; charset=utf-8" } });
+  }
+  return new Response(JSON.stringify(body), { status, headers: { ...base, "content-type": "application/problem+json" } });
+}
+
+/** True when the client's `Accept` ranks text/html above JSON (a browser following a link). */
+export function prefersHtml(request) {
+  const accept = request.headers.get("accept");
+  if (!accept) return false;
+  return quality(accept, "text", "html") > quality(accept, "application", "problem+json");
+}
+
+/** The q-value the Accept header gives type/subtype: the most specific matching range wins. */
+function quality(accept, type, subtype) {
+  let best = { specificity: -1, q: 0 };
+  for (const part of accept.split(",")) {
+    const [range, ...params] = part.trim().toLowerCase().split(";");
+    const [t, s] = range.trim().split("/");
+    const specificity = t === type && s === subtype ? 2 : t === type && s === "*" ? 1 : t === "*" && s === "*" ? 0 : -1;
+    if (specificity <= best.specificity) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    best = { specificity, q: Number.isFinite(q) ? q : 0 };
+  }
+  return best.q;
+}
+
+function htmlPage({ title, detail, status }) {
+  const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title></head>
+<body><main><h1>${esc(title)}</h1><p>${esc(detail)}</p><p><small>HTTP ${status}</small></p></main></body></html>
+`;
+}

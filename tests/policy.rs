@@ -1,0 +1,195 @@
+//! Policy documents: every error located by path with a stable code, warnings, defaults.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
+
+use rolegate::{GrantRule, Policy, RankOrder};
+use serde_json::json;
+
+fn errors(doc: serde_json::Value) -> Vec<(String, &'static str)> {
+    let e = Policy::from_value(&doc).expect_err("should be refused");
+    assert_eq!(e.code, "invalid_policy");
+    e.errors.iter().map(|i| (i.path.clone(), i.code)).collect()
+}
+
+fn base() -> serde_json::Value {
+    json!({
+        "version": 1,
+        "features": { "reports": { "levels": ["none", "own", "all"], "label": "Reports" }, "users": { "levels": ["none", "manage"] } },
+        "roles": {
+            "User": { "grants": { "reports": "own" } },
+            "ReportViewer": { "grants": { "reports": "all" } },
+            "UserManager": { "grants": { "users": "manage" }, "includes": [] },
+            "CustomerAdmin": { "grants": { "*": "max" }, "rank": 3 }
+        },
+        "grantRule": "held",
+        "rankOrder": "same-or-lower",
+        "userAdmin": { "feature": "users", "level": "manage" },
+        "protectHigherUsers": true,
+        "invitationTtl": "24h"
+    })
+}
+
+#[test]
+fn the_issue_example_compiles_in_document_order() {
+    let p = Policy::from_value(&base()).unwrap();
+    assert_eq!(p.grant_rule, GrantRule::Held);
+    assert_eq!(p.invitation_ttl_ms, 24 * 3_600_000);
+    let names: Vec<_> = p.roles().iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(names, ["User", "ReportViewer", "UserManager", "CustomerAdmin"]);
+    assert_eq!(p.features()[1].label, "users", "label defaults to the name");
+}
+
+#[test]
+fn a_typo_in_a_grant_is_located_by_path() {
+    let mut doc = base();
+    doc["roles"]["UserManager"]["grants"] = json!({ "reprots": "all" });
+    assert_eq!(errors(doc), vec![("roles.UserManager.grants.reprots".to_string(), "unknown_feature")]);
+}
+
+#[test]
+fn every_error_is_listed_at_once() {
+    let mut doc = base();
+    doc["version"] = json!(2);
+    doc["grantRule"] = json!("sometimes");
+    doc["roles"]["User"]["grants"]["reports"] = json!("most");
+    doc["roles"]["User"]["includes"] = json!(["Ghost"]);
+    doc["userAdmin"]["level"] = json!("root");
+    doc["invitationTtl"] = json!("1 day");
+    doc["extra"] = json!(true);
+    let got = errors(doc);
+    let want = [
+        ("extra", "unknown_field"),
+        ("version", "unsupported_version"),
+        ("grantRule", "invalid_value"),
+        ("roles.User.grants.reports", "unknown_level"),
+        ("roles.User.includes[0]", "unknown_role"),
+        ("userAdmin.level", "unknown_level"),
+        ("invitationTtl", "invalid_duration"),
+    ];
+    for (path, code) in want {
+        assert!(got.contains(&(path.to_string(), code)), "missing {path} {code} in {got:?}");
+    }
+    assert_eq!(got.len(), want.len(), "{got:?}");
+}
+
+#[test]
+fn include_cycles_are_refused_and_named() {
+    let mut doc = base();
+    doc["roles"]["User"]["includes"] = json!(["UserManager"]);
+    doc["roles"]["UserManager"]["includes"] = json!(["User"]);
+    let e = Policy::from_value(&doc).unwrap_err();
+    assert_eq!(e.errors.len(), 1, "{:?}", e.errors);
+    assert_eq!(e.errors[0].code, "include_cycle");
+    assert!(e.errors[0].message.contains("User -> UserManager -> User"), "{}", e.errors[0].message);
+    doc["roles"]["User"]["includes"] = json!(["User"]);
+    doc["roles"]["UserManager"]["includes"] = json!([]);
+    assert_eq!(errors(doc), vec![("roles.User.includes".to_string(), "include_cycle")]);
+}
+
+#[test]
+fn includes_carry_grants_and_held_roles() {
+    let mut doc = base();
+    doc["roles"]["UserManager"]["includes"] = json!(["User"]);
+    let p = Policy::from_value(&doc).unwrap();
+    assert!(p.allows(&["UserManager"], "reports", "own").unwrap());
+    let um = rolegate::Member { id: "um".into(), roles: vec!["UserManager".into()] };
+    assert_eq!(p.grantable_roles(&um), vec!["User", "UserManager"], "held through includes");
+}
+
+#[test]
+fn bad_features_and_levels_are_refused() {
+    let mut doc = base();
+    doc["features"]["reports"]["levels"] = json!(["none"]);
+    doc["features"]["users"]["levels"] = json!(["none", "manage", "manage"]);
+    let got = errors(doc);
+    assert!(got.contains(&("features.reports.levels".into(), "invalid_levels")), "{got:?}");
+    assert!(got.contains(&("features.users.levels[2]".into(), "duplicate_level")), "{got:?}");
+    // Grants naming a broken feature are not reported a second time.
+    assert!(!got.iter().any(|(p, _)| p.starts_with("roles.")), "{got:?}");
+}
+
+#[test]
+fn odd_names_are_quoted_in_paths() {
+    let mut doc = base();
+    doc["roles"]["User"]["grants"] = json!({ "a.b": "own" });
+    assert_eq!(errors(doc), vec![(r#"roles.User.grants["a.b"]"#.to_string(), "unknown_feature")]);
+}
+
+#[test]
+fn not_json_and_not_an_object_are_refused() {
+    let e = Policy::from_json("{ nope").unwrap_err();
+    assert_eq!((e.code, e.errors[0].code), ("invalid_policy", "invalid_json"));
+    let e = Policy::from_json("[1,2]").unwrap_err();
+    assert_eq!((e.errors[0].path.as_str(), e.errors[0].code), ("", "invalid_type"));
+    let e = Policy::from_json("{}").unwrap_err();
+    let codes: Vec<_> = e.errors.iter().map(|i| (i.path.as_str(), i.code)).collect();
+    assert_eq!(codes, [("version", "missing_field"), ("features", "missing_field"), ("roles", "missing_field"), ("userAdmin", "missing_field")]);
+}
+
+#[test]
+fn rank_mode_needs_a_rank_on_every_role() {
+    let mut doc = base();
+    doc["grantRule"] = json!("rank");
+    let got = errors(doc);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got.contains(&("roles.User.rank".into(), "missing_rank")));
+}
+
+#[test]
+fn durations_parse_and_are_bounded() {
+    for (text, ms) in [("24h", 86_400_000), ("90m", 5_400_000), ("7d", 604_800_000), ("2s", 2_000), ("500ms", 500), ("365d", 31_536_000_000)] {
+        let mut doc = base();
+        doc["invitationTtl"] = json!(text);
+        assert_eq!(Policy::from_value(&doc).unwrap().invitation_ttl_ms, ms, "{text}");
+    }
+    for text in ["0h", "366d", "h", "24", "24 h", "-1h", "1.5h", "99999999999999d"] {
+        let mut doc = base();
+        doc["invitationTtl"] = json!(text);
+        assert_eq!(errors(doc), vec![("invitationTtl".to_string(), "invalid_duration")], "{text}");
+    }
+}
+
+#[test]
+fn defaults_are_covered_grants_protection_on_and_a_24_hour_window() {
+    let mut doc = base();
+    for key in ["grantRule", "rankOrder", "protectHigherUsers", "invitationTtl"] {
+        doc.as_object_mut().unwrap().remove(key);
+    }
+    let p = Policy::from_value(&doc).unwrap();
+    assert_eq!((p.grant_rule, p.protect_higher_users, p.invitation_ttl_ms), (GrantRule::Covered, true, 86_400_000));
+}
+
+#[test]
+fn warnings_flag_rank_grants_of_unheld_access_and_empty_roles() {
+    let doc = json!({
+        "version": 1,
+        "features": { "reports": { "levels": ["none", "own", "all"] }, "users": { "levels": ["none", "manage"] } },
+        "roles": {
+            "Analyst": { "rank": 1, "grants": { "reports": "all" } },
+            "Lead": { "rank": 2, "grants": { "reports": "own", "users": "manage" } },
+            "Nobody": { "rank": 0 }
+        },
+        "grantRule": "rank", "rankOrder": "strictly-lower",
+        "userAdmin": { "feature": "users", "level": "manage" }
+    });
+    let p = Policy::from_value(&doc).unwrap();
+    assert_eq!(p.grant_rule, GrantRule::Rank(RankOrder::StrictlyLower));
+    let w: Vec<_> = p.warnings().iter().map(|i| (i.path.as_str(), i.code)).collect();
+    assert_eq!(w, [("roles.Nobody", "empty_role"), ("roles.Analyst.grants.reports", "rank_grants_unheld")]);
+    assert!(Policy::from_json(include_str!("../examples/product-b.json")).unwrap().warnings().is_empty());
+    assert!(Policy::from_json(include_str!("../examples/product-a.json")).unwrap().warnings().is_empty());
+}
+
+#[test]
+fn user_admin_at_no_access_is_refused() {
+    let mut doc = base();
+    doc["userAdmin"]["level"] = json!("none");
+    assert_eq!(errors(doc), vec![("userAdmin.level".to_string(), "invalid_level")]);
+}
+
+#[test]
+fn unknown_names_in_questions_are_errors_with_codes() {
+    let p = Policy::from_value(&base()).unwrap();
+    assert_eq!(p.effective(&["Ghost"]).unwrap_err().code, "unknown_role");
+    assert_eq!(p.allows(&["User"], "reprots", "own").unwrap_err().code, "unknown_feature");
+    assert_eq!(p.allows(&["User"], "reports", "most").unwrap_err().code, "unknown_level");
+}

@@ -3,19 +3,13 @@
 // worker keeps enforcing the deployed document.
 import { h, fill } from "./dom.js";
 
-/** Validates policy JSON text: `{ policy }` (compiled, with warnings) or `{ errors: [{ path, code, message }] }`. */
+/** Validates policy JSON text: `{ policy }` (compiled) or `{ errors: [{ path, code, message }] }` (every error). */
 export function validatePolicy(Policy, text) {
-  let doc;
   try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    return { errors: [{ path: "(document)", code: "json_syntax", message: err.message }] };
-  }
-  try {
-    return { policy: Policy.fromJson(doc) };
+    return { policy: Policy.fromJson(text) };
   } catch (err) {
     if (Array.isArray(err.errors) && err.errors.length) return { errors: err.errors };
-    return { errors: [{ path: err.path ?? "(document)", code: err.code ?? "invalid_policy", message: err.message }] };
+    return { errors: [{ path: err.path ?? "", code: err.code ?? "invalid_policy", message: err.message }] };
   }
 }
 

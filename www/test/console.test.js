@@ -1,0 +1,169 @@
+// The console against the running demo stack (demo origin + edge worker on workerd + console, one URL),
+// in headless Chromium: what the console offers, what the worker enforces, what reaches origin.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Policy } from "rolegate";
+import { startStack } from "../demo/stack.js";
+import { launchBrowser, openPage } from "./browser.js";
+
+const SCREENSHOT = fileURLToPath(new URL("../../docs/console.png", import.meta.url));
+const UMA = { id: "uma", roles: ["UserManager", "User"] };
+let stack, browser, dataDir, productA;
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "rolegate-demo-"));
+  // globex runs product B with a two-second invitation window, to watch one expire on screen.
+  stack = await startStack({ dataDir, overrides: { globex: { invitationTtl: "2s" } } });
+  productA = Policy.fromJson(stack.tenants.find((t) => t.tenant === "acme").policy);
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const exampleA = () => JSON.parse(readFileSync(new URL("../../examples/product-a.json", import.meta.url), "utf8"));
+
+const storedUser = (tenant, id) =>
+  JSON.parse(readFileSync(stack.origin.storeFile, "utf8")).tenants[tenant].users.find((u) => u.id === id);
+
+/** Console errors other than the browser's log line for a response we provoked on purpose. */
+const unexpected = (errors, allowedStatus) =>
+  errors.filter((e) => !(allowedStatus && e.text.includes(`status of ${allowedStatus}`)));
+
+test("a user manager sees the roles he does not hold disabled, with the reason", async () => {
+  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+  await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).click();
+  for (const role of ["ReportViewer", "CustomerAdmin"]) {
+    const expected = productA.checkGrant({ actor: UMA, target: { id: "ann", roles: ["User"] }, roles: ["User", role] })
+      .reasons.find((r) => r.role === role).message;
+    await assertDisabled(page.locator(`#role-${role}`));
+    assert.equal(await page.locator(`#role-${role}-why`).textContent(), expected);
+  }
+  assert.ok(await page.locator("#role-UserManager").isEnabled(), "UserManager is his to grant");
+  assert.ok(await page.locator("#role-User").isEnabled(), "User is his to take away");
+
+  await page.getByRole("button", { name: "Roles and permissions of Uma Manager" }).click();
+  await page.getByText("you cannot change your own roles").waitFor();
+  for (const box of await page.locator("#editor input[type=checkbox]").all()) await assertDisabled(box);
+  assert.equal(await page.locator("#save-roles").count(), 0, "no save button on his own row");
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("granting a role he holds, by keyboard, goes through the worker and changes origin's store", async () => {
+  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+  await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#role-UserManager").focus();
+  await page.keyboard.press("Space");
+  await page.locator("#permissions td.win[data-feature=users] .via").filter({ hasText: "via UserManager" }).waitFor();
+  await page.locator("#save-roles").focus();
+  await page.keyboard.press("Enter");
+  await page.locator("#notice").filter({ hasText: "Saved the roles of Ann Baker" }).waitFor();
+  assert.deepEqual(storedUser("acme", "ann").roles, ["User", "UserManager"]);
+  assert.ok(stack.origin.received.some((r) => r.method === "PUT" && r.path === "/api/tenants/acme/users/ann/roles"));
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("a forbidden change sent straight from the page gets the worker's 403; origin never sees it", async () => {
+  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+  const before = storedUser("acme", "rita");
+  const seen = stack.origin.received.length;
+  const res = await page.evaluate(async () => {
+    const { token } = await (await fetch("/demo/token?tenant=acme&user=uma")).json();
+    const r = await fetch("/api/tenants/acme/users/rita/roles", { method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ roles: ["ReportViewer", "CustomerAdmin"] }) });
+    return { status: r.status, type: r.headers.get("content-type"), body: await r.json() };
+  });
+  assert.equal(res.status, 403);
+  assert.match(res.type, /application\/problem\+json/);
+  assert.equal(res.status, res.body.status);
+  assert.ok(res.body.reasons.some((r) => r.code === "role_not_held" && r.role === "CustomerAdmin"), JSON.stringify(res.body));
+  assert.deepEqual(storedUser("acme", "rita"), before);
+  assert.ok(!stack.origin.received.slice(seen).some((r) => r.method === "PUT"), "no PUT reached origin");
+  assert.deepEqual(unexpected(errors, 403), []);
+});
+
+test("with a draft policy the console offers more, and shows the worker's refusal", async () => {
+  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+  const draft = exampleA();
+  draft.roles.UserManager.includes = ["ReportViewer"];
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  await page.getByRole("button", { name: "Use this draft in the console" }).click();
+  await page.locator("#draft-banner").waitFor();
+  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
+  await page.locator("#role-ReportViewer").check();
+  await page.locator("#save-roles").click();
+  const problem = page.locator("#editor .problem[role=alert]");
+  await problem.waitFor();
+  assert.match(await problem.textContent(), /ReportViewer/);
+  assert.deepEqual(storedUser("acme", "pete").roles, ["User"]);
+  assert.deepEqual(unexpected(errors, 403), []);
+});
+
+test("an invitation with a two-second window flips to Expired invitation on screen, on time", async () => {
+  const { page, errors } = await openPage(browser, `${stack.url}/#globex/alice`);
+  const row = page.locator('#users tr[data-user="pat"]');
+  // Record, inside the page, when the row first reads "Expired invitation".
+  await page.evaluate(() => {
+    const cell = document.querySelector('#users tr[data-user="pat"]');
+    new MutationObserver((_, obs) => {
+      const current = document.querySelector('#users tr[data-user="pat"]');
+      if (current?.textContent.includes("Expired invitation")) { window.flippedAt = Date.now(); obs.disconnect(); }
+    }).observe(cell.parentElement, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByRole("button", { name: "Send invitation to Pat Pending" }).click();
+  await row.getByText(/^expires in [12] s$/).waitFor();
+  assert.match(await row.textContent(), /Invited/);
+  await row.getByText("Expired invitation").waitFor({ timeout: 10_000 });
+  const flippedAt = await page.evaluate(() => window.flippedAt);
+  const expiresAt = storedUser("globex", "pat").account.invitedAt + 2000;
+  assert.ok(flippedAt > expiresAt, `flipped ${expiresAt - flippedAt} ms early`);
+  assert.ok(flippedAt - expiresAt < 1000, `flipped ${flippedAt - expiresAt} ms late`);
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("a broken policy edit lists each error with its path", async () => {
+  const { page, errors } = await openPage(browser, `${stack.url}/#acme/carla`);
+  const broken = exampleA();
+  broken.roles.ReportViewer.grants = { reprots: "all" };
+  broken.roles.User.grants.customer360 = "fly";
+  await page.locator("#policy-json").fill(JSON.stringify(broken, null, 2));
+  const listed = page.locator("#policy-result ul.errors");
+  await listed.getByText("roles.ReportViewer.grants.reprots").waitFor();
+  await listed.getByText("roles.User.grants.customer360").waitFor();
+  assert.match(await listed.textContent(), /unknown feature/);
+  assert.equal(await page.locator("#policy-json").getAttribute("aria-invalid"), "true");
+  await assertDisabled(page.getByRole("button", { name: "Use this draft in the console" }));
+  await page.locator("#policy-json").fill("{ nope");
+  await page.locator("#policy-result ul.errors").getByText("(document)").waitFor();
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("readable at 390 px wide, and the screenshot for the README at 1280", async () => {
+  const phone = await openPage(browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
+  const wide = await phone.page.evaluate(() => [...document.querySelectorAll("body *")]
+    .filter((el) => el.getBoundingClientRect().right > window.innerWidth && !el.closest(".scroll, .scroll-x"))
+    .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}`));
+  assert.deepEqual(wide, [], "nothing sticks out sideways at 390 px");
+  assert.deepEqual(unexpected(phone.errors), []);
+
+  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`, { width: 1280, height: 800 });
+  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
+  await page.locator("#role-ReportViewer-why").waitFor();
+  await page.locator("#role-UserManager").check();
+  await page.getByText("with the ticked roles (unsaved)").waitFor();
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  assert.deepEqual(unexpected(errors), []);
+});
+
+async function assertDisabled(locator) {
+  assert.ok(await locator.isDisabled(), `${locator} is disabled`);
+}

@@ -66,14 +66,15 @@ clippy:
 test-native:
 	cargo test -q
 
+# The same JS-API tests in Node and in headless Chromium (the runner rejects cargo's -q).
+test-wasm: export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER = wasm-bindgen-test-runner
+test-wasm: export WASM_BINDGEN_TEST_WEBDRIVER_JSON = tests/webdriver.json
 test-wasm: rust-tools chromium
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test -q --target $(WASM_TARGET) --test wasm_node
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-	  cargo test -q --target $(WASM_TARGET) --test wasm_browser
+	cargo test --target $(WASM_TARGET) --test wasm_node --test wasm_browser
 
+# The built package used by its name, as a user would (node entry, exports map, strict TypeScript).
 test-smoke: pkg
-	cd tests/node && npm ci --no-audit --no-fund --loglevel=error && node --test
+	cd tests/node && npm ci --no-audit --no-fund --loglevel=error && npm test --silent
 
 ## --- running things ----------------------------------------------------------------------------
 demo: pkg

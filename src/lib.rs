@@ -17,7 +17,7 @@ pub mod policy;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]
-mod js;
+pub mod js;
 
 pub use account::{AccountRecord, AccountStatus, Millis, Status, TenantStatus};
 pub use error::{Error, Issue, Result};

@@ -1,0 +1,25 @@
+// Compiled with `tsc --strict`: every public call has a real type (a wrong use below would fail the build).
+import init, { Policy, Keyring, type Decision, type AccountStatus, type Issue, type RoleSet } from "rolegate";
+
+await init();
+const policy: Policy = Policy.fromJson({ version: 1 });
+const decision: Decision = policy.checkGrant({ actor: { id: "a", roles: ["User"] }, target: null, roles: ["User"] });
+const allowed: boolean = decision.allowed;
+const codes: string[] = decision.reasons.map((r) => r.code + (r.role ?? "") + (r.needed ?? ""));
+const levels: Record<string, string> = policy.effective(["User"]);
+const status: AccountStatus = policy.accountStatus(
+  { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1, acceptedAt: null }, 2);
+const s: "pending-invite" | "invited" | "expired-invitation" | "enabled" | "disabled" | "sso-only" = status.status;
+const expires: number | null = status.expiresAt;
+const warnings: Issue[] = policy.warnings();
+const set: RoleSet = policy.compileRoles(["User"]);
+const fast: boolean = set.allows(policy.featureId("reports"), policy.levelId("reports", "own"));
+const watch = policy.watchInvitation(
+  { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1, acceptedAt: null }, 2,
+  (next: AccountStatus) => void next.status);
+watch.cancel();
+const ring = new Keyring({ k1: "0123456789abcdef0123456789abcdef" }, { leewaySec: 30 });
+const claims = ring.verifyActor("t", 0);
+const roles: string[] = claims.roles;
+const rule: "held" | "rank" | "covered" = policy.grantRule;
+void [allowed, codes, levels, s, expires, warnings, fast, roles, rule];

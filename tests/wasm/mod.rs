@@ -1,0 +1,199 @@
+//! The JS API as JS sees it, run by both `wasm_node` (Node) and `wasm_browser` (headless Chromium).
+
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
+use rolegate::js::{JsKeyring, JsPolicy};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::*;
+
+const A: &str = include_str!("../../examples/product-a.json");
+const B: &str = include_str!("../../examples/product-b.json");
+
+fn policy(doc: &str) -> JsPolicy {
+    JsPolicy::from_json(doc.into()).unwrap()
+}
+
+fn js(text: &str) -> JsValue {
+    JSON::parse(text).unwrap()
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &key.into()).unwrap()
+}
+
+fn text(v: &JsValue) -> String {
+    JSON::stringify(v).unwrap().as_string().unwrap()
+}
+
+fn code(err: JsValue) -> (String, Option<String>) {
+    assert!(err.is_instance_of::<js_sys::Error>(), "throws a real Error");
+    (get(&err, "code").as_string().unwrap(), get(&err, "path").as_string())
+}
+
+#[wasm_bindgen_test]
+fn compiles_from_text_or_object() {
+    let p = policy(A);
+    assert_eq!(p.grant_rule(), "held");
+    let from_object = JsPolicy::from_json(js(B)).unwrap();
+    assert_eq!(from_object.grant_rule(), "rank");
+    assert_eq!(from_object.invitation_ttl_ms(), 86_400_000.0);
+}
+
+#[wasm_bindgen_test]
+fn a_bad_policy_throws_every_error_with_its_path() {
+    let doc = A.replace("\"users\": \"manage\", \"channels\"", "\"reprots\": \"manage\", \"channels\"");
+    let err = JsPolicy::from_json(doc.as_str().into()).err().unwrap();
+    let errors = get(&err, "errors");
+    assert_eq!(code(err).0, "invalid_policy");
+    assert_eq!(text(&errors), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature"}]"#);
+    for bad in [JsValue::UNDEFINED, js("[1]"), "{".into()] {
+        assert_eq!(code(JsPolicy::from_json(bad).err().unwrap()).0, "invalid_policy");
+    }
+}
+
+#[wasm_bindgen_test]
+fn decisions_are_plain_objects_with_every_reason() {
+    let p = policy(A);
+    let req = js(r#"{"actor":{"id":"um","roles":["UserManager","User"]},"target":null,"roles":["User","CustomerAdmin"]}"#);
+    let d = p.check_grant(req).unwrap();
+    assert_eq!(
+        text(&d),
+        r#"{"allowed":false,"reasons":[{"code":"role_not_held","message":"'CustomerAdmin' can only be granted by someone who holds it","role":"CustomerAdmin"}]}"#
+    );
+    let ok = p.check_grant(js(r#"{"actor":{"id":"um","roles":["UserManager","User"],"name":"Uma"},"roles":["User"]}"#)).unwrap();
+    assert_eq!(get(&ok, "allowed"), JsValue::TRUE);
+    let grantable = p.grantable_roles(js(r#"{"id":"um","roles":["UserManager","User"]}"#)).unwrap();
+    assert_eq!(text(&grantable), r#"["User","UserManager"]"#);
+    let remove = p.check_remove(js(r#"{"actor":{"id":"a","roles":["UserManager"]},"target":{"id":"a","roles":[]}}"#)).unwrap();
+    assert_eq!(text(&get(&get(&remove, "reasons"), "0")).contains("self_remove"), true);
+}
+
+#[wasm_bindgen_test]
+fn malformed_requests_throw_invalid_request_with_a_path() {
+    let p = policy(A);
+    let cases = [
+        (r#"{"actor":{"id":"a","roles":["User",1]},"roles":[]}"#, "actor.roles[1]"),
+        (r#"{"roles":[]}"#, "actor"),
+        (r#"{"actor":{"id":"a","roles":[]},"traget":null,"roles":[]}"#, "traget"),
+        (r#"{"actor":{"id":"a","roles":[]},"roles":"User"}"#, "roles"),
+        (r#"{"actor":{"id":"","roles":[]},"roles":[]}"#, "actor.id"),
+        (r#"[]"#, ""),
+    ];
+    for (req, path) in cases {
+        let (c, p_) = code(p.check_grant(js(req)).err().unwrap());
+        assert_eq!((c.as_str(), p_.as_deref()), ("invalid_request", Some(path)), "{req}");
+    }
+    assert_eq!(code(p.check_grant(JsValue::UNDEFINED).err().unwrap()).0, "invalid_request");
+    assert_eq!(code(p.effective(js(r#"["User",null]"#)).err().unwrap()).1.as_deref(), Some("roles[1]"));
+    assert_eq!(code(p.effective(js(r#"["Ghost"]"#)).err().unwrap()).0, "unknown_role");
+}
+
+#[wasm_bindgen_test]
+fn effective_and_explain_keep_policy_order() {
+    let p = policy(A);
+    let eff = p.effective(js(r#"["User","ReportViewer"]"#)).unwrap();
+    let keys: Vec<String> = Object::keys(eff.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
+    assert_eq!(keys, ["customer360", "interactions", "reports", "users", "channels", "orgSettings", "channelSettings"]);
+    assert_eq!(get(&eff, "reports"), "all");
+    let why = p.explain(js(r#"["User","ReportViewer"]"#)).unwrap();
+    assert_eq!(text(&get(&why, "reports")), r#"{"level":"all","roles":["ReportViewer"]}"#);
+    assert_eq!(p.allows(js(r#"["User"]"#), "reports".into(), "own".into()).unwrap(), true);
+}
+
+#[wasm_bindgen_test]
+fn the_fast_path_answers_with_numbers_only() {
+    let p = policy(B);
+    let sup = p.compile_roles(js(r#"["Supervisor"]"#)).unwrap();
+    let (users, manage) = (p.feature_id("users").unwrap(), p.level_id("users", "manage").unwrap());
+    assert!(sup.allows(users, manage));
+    assert!(!sup.allows(p.feature_id("settings").unwrap(), p.level_id("settings", "manage").unwrap()));
+    assert!(!sup.allows(999, 0), "an unknown feature id is never allowed");
+    assert_eq!(sup.levels(), vec![1, 2, 1, 1]);
+    let nobody = p.compile_roles(Array::new().into()).unwrap();
+    let admin = p.compile_roles(js(r#"["Administrator"]"#)).unwrap();
+    let agent = p.compile_roles(js(r#"["Agent"]"#)).unwrap();
+    assert!(p.allows_grant(&sup, &nobody, &agent, false));
+    assert!(!p.allows_grant(&sup, &nobody, &admin, false));
+    assert!(!p.allows_grant(&sup, &agent, &sup, true), "self change");
+    assert_eq!(code(p.feature_id("nope").err().unwrap()).0, "unknown_feature");
+}
+
+fn record(invited_at: f64) -> JsValue {
+    js(&format!(r#"{{"platformDisabled":false,"tenantEnabled":true,"platformAuth":true,"invitedAt":{invited_at},"acceptedAt":null,"email":"x@example.com"}}"#))
+}
+
+#[wasm_bindgen_test]
+fn account_transitions_return_new_records_and_keep_other_fields() {
+    let p = policy(B);
+    let invited = record(1000.0);
+    let s = p.account_status(invited.clone(), 1000.0 + 86_400_000.0).unwrap();
+    assert_eq!(text(&s), r#"{"status":"invited","tenantStatus":"enabled","expiresAt":86401000,"canAccessTenant":false}"#);
+    let accepted = p.accept(invited.clone(), 2000.0).unwrap();
+    assert_eq!(get(&accepted, "acceptedAt"), 2000.0);
+    assert_eq!(get(&accepted, "email"), "x@example.com", "nothing lost");
+    assert_eq!(get(&invited, "acceptedAt"), JsValue::NULL, "input untouched");
+    let err = p.accept(invited, 1000.0 + 86_400_001.0).err().unwrap();
+    assert_eq!(code(err).0, "invitation_expired");
+    assert_eq!(code(p.account_status(record(1.0), -1.0).err().unwrap()), ("invalid_request".into(), Some("nowMs".into())));
+    assert_eq!(code(p.account_status(js("{}"), 1.0).err().unwrap()).1.as_deref(), Some("record.platformDisabled"));
+}
+
+/// A promise and the function that resolves it (with the callback's first argument).
+fn signal() -> (Promise, Function) {
+    let mut resolve = None;
+    let promise = Promise::new(&mut |res, _| resolve = Some(res));
+    (promise, resolve.unwrap())
+}
+
+#[wasm_bindgen_test]
+async fn watch_invitation_fires_when_the_invitation_expires() {
+    let p = policy(&B.replace("\"24h\"", "\"2s\""));
+    let now = js_sys::Date::now();
+    let invited_at = now - 2000.0 + 40.0; // expires 41 ms from now
+    let (promise, resolve) = signal();
+    let _watch = p.watch_invitation(record(invited_at), now, resolve).unwrap();
+    let status = JsFuture::from(promise).await.unwrap();
+    assert_eq!(get(&status, "status"), "expired-invitation");
+    assert!(js_sys::Date::now() >= invited_at + 2000.0, "not before the window closes");
+}
+
+#[wasm_bindgen_test]
+async fn a_cancelled_or_distant_watch_does_not_fire() {
+    let p = policy(B);
+    let now = js_sys::Date::now();
+    let calls = Array::new();
+    let push = Closure::<dyn Fn(JsValue)>::new({
+        let calls = calls.clone();
+        move |s: JsValue| {
+            calls.push(&s);
+        }
+    });
+    let f: &Function = push.as_ref().unchecked_ref();
+    // Expires in 10 ms, cancelled at once.
+    let soon = p.watch_invitation(record(now - 86_400_000.0 + 10.0), now, f.clone()).unwrap();
+    soon.cancel();
+    // Expires in 30 days: beyond one setTimeout, which would otherwise fire at once.
+    let far = 30.0 * 86_400_000.0;
+    let long_ttl = B.replace("\"24h\"", "\"31d\"");
+    let p31 = policy(&long_ttl);
+    let distant = p31.watch_invitation(record(now - 31.0 * 86_400_000.0 + far), now, f.clone()).unwrap();
+    TimeoutFuture::new(100).await;
+    assert_eq!(calls.length(), 0);
+    distant.cancel();
+}
+
+#[wasm_bindgen_test]
+fn keyrings_sign_verify_and_refuse_with_reasons() {
+    let ring = JsKeyring::new("{\"k1\":\"0123456789abcdef0123456789abcdef\"}".into(), None).unwrap();
+    let claims = js(r#"{"sub":"u1","tenant":"acme","roles":["User"],"exp":2000000000}"#);
+    let token = ring.sign_actor(claims, None).unwrap();
+    let got = ring.verify_actor(token.clone().into(), 1_900_000_000_000.0).unwrap();
+    assert_eq!(get(&got, "sub"), "u1");
+    let tampered = format!("{}x", token);
+    let err = ring.verify_actor(tampered.into(), 1_900_000_000_000.0).err().unwrap();
+    assert_eq!(get(&err, "reason"), "bad_signature");
+    assert_eq!(code(err).0, "invalid_token");
+    assert_eq!(code(JsKeyring::new(js(r#"{"k":"short"}"#), None).err().unwrap()).0, "invalid_key");
+    assert_eq!(code(ring.verify_actor(JsValue::UNDEFINED, 0.0).err().unwrap()).0, "invalid_request");
+}

@@ -35,7 +35,8 @@ export function problem(status, code, detail, { extra = {}, headers = {}, html =
 export function prefersHtml(request) {
   const accept = request.headers.get("accept");
   if (!accept) return false;
-  return quality(accept, "text", "html") > quality(accept, "application", "problem+json");
+  const json = Math.max(quality(accept, "application", "problem+json"), quality(accept, "application", "json"));
+  return quality(accept, "text", "html") > json;
 }
 
 /** The q-value the Accept header gives type/subtype: the most specific matching range wins. */

@@ -10,6 +10,9 @@ import { request } from "node:http";
  */
 export function send(base, { method = "GET", path, headers = {}, body, chunks }) {
   const { hostname, port } = new URL(base);
+  if (body !== undefined && !chunks && !Object.keys(headers).some((h) => h.toLowerCase() === "content-length")) {
+    headers = { ...headers, "content-length": String(Buffer.byteLength(body)) };
+  }
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, method, path, headers, agent: false }, (res) => {
       const parts = [];

@@ -57,28 +57,40 @@ export async function startOrigin({ dataDir, tenants, port = 0, host = "127.0.0.
   };
 }
 
-/** The API and demo routes; returns false when the path is none of them. */
+/** Fixed paths: the invitation link and the demo endpoints. */
+const PATHS = new Map([
+  ["/invitations/accept", acceptInvitation],
+  ["/demo/policies", (api, req, res) => { onlyGet(req); demoPolicies(api, res); }],
+  ["/demo/token", (api, req, res, url) => { onlyGet(req); demoToken(api, res, url); }],
+]);
+
+/** The admin API by "METHOD shape" (shape: "" for the collection, "user" or "user/action"). */
+const API = new Map([
+  ["GET ", (api, req, res, tenant) => sendJson(res, 200, { users: tenant.data.users.map(publicUser) })],
+  ["POST ", async (api, req, res, tenant) => addUser(api, tenant, await readJson(req), res)],
+  ["GET user", (api, req, res, tenant, id) => sendJson(res, 200, publicUser(userOf(tenant, id)))],
+  ["DELETE user", (api, req, res, tenant, id) => deleteUser(api, tenant, id, res)],
+  ["PUT user/roles", async (api, req, res, tenant, id) => setRoles(api, tenant, id, await readJson(req), res)],
+  ["POST user/invitation", (api, req, res, tenant, id) => invite(api, tenant, id, res)],
+  ["POST user/disable", (api, req, res, tenant, id) => transition(api, tenant, id, "disableTenant", res)],
+  ["POST user/enable", (api, req, res, tenant, id) => transition(api, tenant, id, "enableTenant", res)],
+]);
+
+/** Handles an API or demo route; returns false when the path is none of them. */
 async function route(api, req, res, url) {
-  const path = url.pathname;
-  if (path === "/invitations/accept") return acceptInvitation(api, req, res, url), true;
-  if (path === "/demo/policies") return onlyGet(req), demoPolicies(api, res), true;
-  if (path === "/demo/token") return onlyGet(req), demoToken(api, res, url), true;
-  const m = path.match(/^\/api\/tenants\/([^/]+)\/users(?:\/([^/]+)(?:\/(roles|invitation|disable|enable))?)?$/);
+  const fixed = PATHS.get(url.pathname);
+  if (fixed) {
+    await fixed(api, req, res, url);
+    return true;
+  }
+  const m = url.pathname.match(/^\/api\/tenants\/([^/]+)\/users(?:\/([^/]+)(?:\/(roles|invitation|disable|enable))?)?$/);
   if (!m) return false;
   const [tenantName, id, action] = m.slice(1).map((s) => (s === undefined ? s : decodeURIComponent(s)));
   const tenant = tenantOf(api, tenantName);
-  const key = `${req.method} ${id === undefined ? "" : "user"}${action ? `/${action}` : ""}`;
-  switch (key) {
-    case "GET ": return sendJson(res, 200, { users: tenant.data.users.map(publicUser) }), true;
-    case "POST ": return addUser(api, tenant, await readJson(req), res), true;
-    case "GET user": return sendJson(res, 200, publicUser(userOf(tenant, id))), true;
-    case "DELETE user": return deleteUser(api, tenant, id, res), true;
-    case "PUT user/roles": return setRoles(api, tenant, id, await readJson(req), res), true;
-    case "POST user/invitation": return invite(api, tenant, id, res), true;
-    case "POST user/disable": return transition(api, tenant, id, "disableTenant", res), true;
-    case "POST user/enable": return transition(api, tenant, id, "enableTenant", res), true;
-    default: throw new HttpProblem(405, "method_not_allowed", `${req.method} is not supported here`);
-  }
+  const handler = API.get(`${req.method} ${id === undefined ? "" : "user"}${action ? `/${action}` : ""}`);
+  if (!handler) throw new HttpProblem(405, "method_not_allowed", `${req.method} is not supported here`);
+  await handler(api, req, res, tenant, id);
+  return true;
 }
 
 function onlyGet(req) {

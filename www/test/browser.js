@@ -10,11 +10,13 @@ export function launchBrowser() {
 }
 
 /**
- * A new page whose console errors and uncaught exceptions collect in `errors` (text and URL).
+ * A new page, closed when test `t` ends, whose console errors and uncaught exceptions collect in
+ * `errors` (text and URL). Waits for the console to show its users table.
  * @returns {Promise<{ page: import("playwright-core").Page, errors: { text: string, url: string }[] }>}
  */
-export async function openPage(browser, url, viewport = { width: 1280, height: 900 }) {
+export async function openPage(t, browser, url, viewport = { width: 1280, height: 900 }) {
   const page = await browser.newPage({ viewport });
+  t.after(() => page.close());
   const errors = [];
   page.on("console", (m) => { if (m.type() === "error") errors.push({ text: m.text(), url: m.location().url }); });
   page.on("pageerror", (e) => errors.push({ text: e.message, url: "" }));

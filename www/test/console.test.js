@@ -37,8 +37,8 @@ const storedUser = (tenant, id) =>
 const unexpected = (errors, allowedStatus) =>
   errors.filter((e) => !(allowedStatus && e.text.includes(`status of ${allowedStatus}`)));
 
-test("a user manager sees the roles he does not hold disabled, with the reason", async () => {
-  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+test("a user manager sees the roles he does not hold disabled, with the reason", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
   await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).click();
   for (const role of ["ReportViewer", "CustomerAdmin"]) {
     const expected = productA.checkGrant({ actor: UMA, target: { id: "ann", roles: ["User"] }, roles: ["User", role] })
@@ -56,8 +56,8 @@ test("a user manager sees the roles he does not hold disabled, with the reason",
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("granting a role he holds, by keyboard, goes through the worker and changes origin's store", async () => {
-  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+test("granting a role he holds, by keyboard, goes through the worker and changes origin's store", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
   await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).focus();
   await page.keyboard.press("Enter");
   await page.locator("#role-UserManager").focus();
@@ -71,8 +71,8 @@ test("granting a role he holds, by keyboard, goes through the worker and changes
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("a forbidden change sent straight from the page gets the worker's 403; origin never sees it", async () => {
-  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+test("a forbidden change sent straight from the page gets the worker's 403; origin never sees it", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
   const before = storedUser("acme", "rita");
   const seen = stack.origin.received.length;
   const res = await page.evaluate(async () => {
@@ -91,8 +91,8 @@ test("a forbidden change sent straight from the page gets the worker's 403; orig
   assert.deepEqual(unexpected(errors, 403), []);
 });
 
-test("with a draft policy the console offers more, and shows the worker's refusal", async () => {
-  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`);
+test("with a draft policy the console offers more, and shows the worker's refusal", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
   const draft = exampleA();
   draft.roles.UserManager.includes = ["ReportViewer"];
   await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
@@ -108,8 +108,8 @@ test("with a draft policy the console offers more, and shows the worker's refusa
   assert.deepEqual(unexpected(errors, 403), []);
 });
 
-test("an invitation with a two-second window flips to Expired invitation on screen, on time", async () => {
-  const { page, errors } = await openPage(browser, `${stack.url}/#globex/alice`);
+test("an invitation with a two-second window flips to Expired invitation on screen, on time", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#globex/alice`);
   const row = page.locator('#users tr[data-user="pat"]');
   // Record, inside the page, when the row first reads "Expired invitation".
   await page.evaluate(() => {
@@ -127,11 +127,28 @@ test("an invitation with a two-second window flips to Expired invitation on scre
   const expiresAt = storedUser("globex", "pat").account.invitedAt + 2000;
   assert.ok(flippedAt > expiresAt, `flipped ${expiresAt - flippedAt} ms early`);
   assert.ok(flippedAt - expiresAt < 1000, `flipped ${flippedAt - expiresAt} ms late`);
+  // The link from that invitation is now refused at the edge, as a page for a browser.
+  const link = await page.locator("#notice a").getAttribute("href");
+  const res = await fetch(stack.url + link, { headers: { accept: "text/html" } });
+  assert.equal(res.status, 410);
+  assert.match(res.headers.get("content-type"), /text\/html/);
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("a broken policy edit lists each error with its path", async () => {
-  const { page, errors } = await openPage(browser, `${stack.url}/#acme/carla`);
+test("an invitation link from the console is accepted once, through the worker", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
+  await page.getByRole("button", { name: "Re-send invitation to Ian Soon" }).click();
+  const [invitation] = await Promise.all([page.waitForEvent("popup"), page.locator("#notice a").click()]);
+  await invitation.getByText("Welcome, Ian Soon").waitFor();
+  assert.equal(storedUser("acme", "ian").account.acceptedAt !== null, true);
+  const again = await invitation.reload();
+  assert.equal(again.status(), 410);
+  await invitation.getByText("already used").waitFor();
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("a broken policy edit lists each error with its path", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
   const broken = exampleA();
   broken.roles.ReportViewer.grants = { reprots: "all" };
   broken.roles.User.grants.customer360 = "fly";
@@ -147,15 +164,15 @@ test("a broken policy edit lists each error with its path", async () => {
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("readable at 390 px wide, and the screenshot for the README at 1280", async () => {
-  const phone = await openPage(browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
+test("readable at 390 px wide, and the screenshot for the README at 1280", async (t) => {
+  const phone = await openPage(t, browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
   const wide = await phone.page.evaluate(() => [...document.querySelectorAll("body *")]
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth && !el.closest(".scroll, .scroll-x"))
     .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}`));
   assert.deepEqual(wide, [], "nothing sticks out sideways at 390 px");
   assert.deepEqual(unexpected(phone.errors), []);
 
-  const { page, errors } = await openPage(browser, `${stack.url}/#acme/uma`, { width: 1280, height: 800 });
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`, { width: 1280, height: 800 });
   await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
   await page.locator("#role-ReportViewer-why").waitFor();
   await page.locator("#role-UserManager").check();

@@ -44,10 +44,18 @@ async function main() {
   $("drop-draft").addEventListener("click", () => useDraft(null));
   $("actor").addEventListener("change", (e) => actAs(...e.target.value.split("/")));
   tickCountdowns(document.body);
-  const [tenant, id] = decodeURIComponent(location.hash.slice(1)).split("/");
-  const options = fillActorPicker();
-  const start = options.find((o) => o.value === `${tenant}/${id}`) ?? options[0];
-  await actAs(...start.value.split("/"));
+  fillActorPicker();
+  window.addEventListener("hashchange", actAsInHash);
+  await actAsInHash();
+}
+
+/** `#acme/uma` picks the actor; an unknown one falls back to the first in the picker. */
+function actAsInHash() {
+  const options = [...$("actor").querySelectorAll("option")];
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  const option = options.find((o) => o.value === wanted) ?? options[0];
+  if (option.value === `${state.tenant}/${state.actorId}`) return undefined;
+  return actAs(...option.value.split("/"));
 }
 
 /** The picker lists every user who can sign in to a tenant, grouped by tenant. */
@@ -57,21 +65,25 @@ function fillActorPicker() {
     state.users.get(tenant).filter((u) => t.deployed.accountStatus(u.account, now).canAccessTenant)
       .map((u) => h("option", { value: `${tenant}/${u.id}` }, `${u.name} — ${u.roles.join(", ")}`))));
   fill($("actor"), groups).disabled = false;
-  return [...$("actor").querySelectorAll("option")];
 }
 
+/** Signs in as a user (demo token) and shows their tenant; on failure the previous actor stays. */
 async function actAs(tenant, id) {
+  notify("");
+  let token, list;
+  try {
+    token = await fetchDemoToken(tenant, id);
+    list = await fetchUsers(tenant);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    $("actor").value = `${state.tenant}/${state.actorId}`;
+    return notify(`Could not act as this user: ${err.message}`, true);
+  }
   const tenantChanged = tenant !== state.tenant;
-  Object.assign(state, { tenant, actorId: id, selectedId: null, editorError: null });
+  Object.assign(state, { tenant, actorId: id, token, selectedId: null, editorError: null });
+  state.users.set(tenant, list);
   $("actor").value = `${tenant}/${id}`;
   history.replaceState(null, "", `#${tenant}/${id}`);
-  notify("");
-  try {
-    state.token = await fetchDemoToken(tenant, id);
-    state.users.set(tenant, await fetchUsers(tenant));
-  } catch (err) {
-    return notify(`Could not sign in as this user: ${err.message}`, true);
-  }
   if (tenantChanged) panel.show(state.tenants.get(tenant).doc);
   render();
 }
@@ -94,6 +106,8 @@ function useDraft(draft) {
 /** Replaces a user with the origin's answer after a successful change. */
 function updateUser(user) {
   state.users.set(state.tenant, users().map((u) => (u.id === user.id ? user : u)));
+  fillActorPicker();
+  $("actor").value = `${state.tenant}/${state.actorId}`;
 }
 
 async function act(work, success) {

@@ -37,6 +37,17 @@ const storedUser = (tenant, id) =>
 const unexpected = (errors, allowedStatus) =>
   errors.filter((e) => !(allowedStatus && e.text.includes(`status of ${allowedStatus}`)));
 
+// First, while the seed is untouched: the console at 1280 px for the README.
+test("the screenshot for the README", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`, { width: 1280, height: 800 });
+  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
+  await page.locator("#role-ReportViewer-why").waitFor();
+  await page.locator("#role-UserManager").check();
+  await page.getByText("with the ticked roles (unsaved)").waitFor();
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  assert.deepEqual(unexpected(errors), []);
+});
+
 test("a user manager sees the roles he does not hold disabled, with the reason", async (t) => {
   const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
   await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).click();
@@ -164,20 +175,13 @@ test("a broken policy edit lists each error with its path", async (t) => {
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("readable at 390 px wide, and the screenshot for the README at 1280", async (t) => {
-  const phone = await openPage(t, browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
-  const wide = await phone.page.evaluate(() => [...document.querySelectorAll("body *")]
+test("readable at 390 px wide", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
+  await page.getByRole("button", { name: "Roles and permissions of Arjun Agent" }).click();
+  const wide = await page.evaluate(() => [...document.querySelectorAll("body *")]
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth && !el.closest(".scroll, .scroll-x"))
     .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}`));
   assert.deepEqual(wide, [], "nothing sticks out sideways at 390 px");
-  assert.deepEqual(unexpected(phone.errors), []);
-
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`, { width: 1280, height: 800 });
-  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
-  await page.locator("#role-ReportViewer-why").waitFor();
-  await page.locator("#role-UserManager").check();
-  await page.getByText("with the ticked roles (unsaved)").waitFor();
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
   assert.deepEqual(unexpected(errors), []);
 });
 

@@ -7,9 +7,9 @@ export function renderPermissions(root, { policy, roles, caption }) {
   const features = policy.features();
   const explained = policy.explain(roles);
   const levels = [...new Set(features.flatMap((f) => f.levels))];
-  fill(root, h("div", { class: "scroll", tabindex: "0", role: "region", "aria-label": "Effective permissions" },
-    h("table", { class: "matrix" },
-      h("caption", {}, caption),
+  fill(root, h("h3", { id: "matrix-title" }, caption),
+    h("div", { class: "scroll", tabindex: "0", role: "region", "aria-labelledby": "matrix-title" },
+    h("table", { class: "matrix", "aria-labelledby": "matrix-title" },
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Feature"),
         levels.map((l) => h("th", { scope: "col" }, l)))),
       h("tbody", {}, features.map((f) => {

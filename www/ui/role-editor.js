@@ -36,13 +36,18 @@ export function renderRoleEditor(root, { policy, actor, user, draft, error, busy
     h("fieldset", { disabled: self || null },
       h("legend", { class: "visually-hidden" }, `Roles of ${user.name}`),
       h("ul", { class: "roles" }, items)),
-    error ? h("div", { class: "problem", role: "alert" },
-      h("strong", {}, "The edge worker refused the change: "), error.message,
-      error.reasons.length ? h("ul", {}, error.reasons.map((r) => h("li", {}, r.message))) : null) : null,
+    error ? problem(error) : null,
     self ? null : h("div", { class: "buttons" },
       h("button", { type: "button", id: "save-roles", class: "primary", disabled: !changed || busy, onclick: onSave },
         busy ? "Saving…" : "Save roles"),
       h("button", { type: "button", id: "reset-roles", disabled: !changed || busy, onclick: onReset }, "Reset")));
+}
+
+/** The worker's refusal: its detail, then any further reasons it gave. */
+function problem({ message, reasons }) {
+  const more = reasons.filter((r) => r.message !== message);
+  return h("div", { class: "problem", role: "alert" }, h("strong", {}, "The edge worker refused the change: "), message,
+    more.length ? h("ul", {}, more.map((r) => h("li", {}, r.message))) : null);
 }
 
 export function sameRoles(set, list) {

@@ -136,6 +136,7 @@ test("an invitation with a two-second window flips to Expired invitation on scre
   await row.getByText("Expired invitation").waitFor({ timeout: 10_000 });
   const flippedAt = await page.evaluate(() => window.flippedAt);
   const expiresAt = storedUser("globex", "pat").account.invitedAt + 2000;
+  t.diagnostic(`flipped to Expired invitation ${flippedAt - expiresAt} ms after expiresAt`);
   assert.ok(flippedAt > expiresAt, `flipped ${expiresAt - flippedAt} ms early`);
   assert.ok(flippedAt - expiresAt < 1000, `flipped ${flippedAt - expiresAt} ms late`);
   // The link from that invitation is now refused at the edge, as a page for a browser.

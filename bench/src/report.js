@@ -1,0 +1,153 @@
+/**
+ * The markdown report: machine and versions, the product A table (with each engine's Node flags and how it
+ * checks grants), cold starts, download sizes, the scale sweep, the edge, and every target of issues 2, 3
+ * and 5 with its verdict and, when missed, by how much.
+ */
+import { kb, median, ms, time, times } from "./format.js";
+
+const row = (cells) => `| ${cells.join(" | ")} |`;
+const table = (head, rows) => [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
+const spread = (s) => `${time(s.median)} (${time(s.min)}–${time(s.max)})`;
+const flags = (f) => (f.length ? f.map((x) => `\`${x}\``).join(" ") : "none");
+
+/** A target "measured <= limit" (or ">=" when `atLeast`): the verdict and, when missed, by how much. */
+function target(issue, what, measured, limit, show, { atLeast = false } = {}) {
+  const met = atLeast ? measured >= limit : measured <= limit;
+  const factor = atLeast ? limit / measured : measured / limit;
+  const verdict = met ? "met" : `**missed** by ${times(factor)} (${show(measured)} vs ${show(limit)})`;
+  return { issue, what, measured: show(measured), verdict, met };
+}
+
+/** Least-squares fit quality and the largest step between consecutive points relative to the parameter's step. */
+function growth(points) {
+  const n = points.length;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  const syy = points.reduce((s, [, y]) => s + (y - my) ** 2, 0);
+  const r2 = syy === 0 ? 1 : (sxy * sxy) / (sxx * syy);
+  const step = Math.max(...points.slice(1).map(([x, y], i) => (y / points[i][1]) / (x / points[i][0])));
+  const flat = Math.max(...points.map(([, y]) => y)) / Math.min(...points.map(([, y]) => y)) <= 1.5;
+  return { r2, step, flat, linear: flat || (r2 >= 0.9 && step <= 1.5) };
+}
+
+export function report(results) {
+  const m = results.machine;
+  const ids = Object.keys(results.productA);
+  const a = (id) => results.productA[id].results[0];
+  const label = (id) => results.engines[id].label;
+  const cold = (id) => ({
+    total: median(results.cold[id].map((c) => c.totalMs)),
+    min: Math.min(...results.cold[id].map((c) => c.totalMs)),
+    max: Math.max(...results.cold[id].map((c) => c.totalMs)),
+    importMs: median(results.cold[id].map((c) => c.importMs)),
+    loadMs: median(results.cold[id].map((c) => c.loadMs)),
+    firstMs: median(results.cold[id].map((c) => c.firstMs)),
+    setupMs: median(results.cold[id].map((c) => c.importMs + c.loadMs)),
+  });
+  const fast = a("rolegate-compiled");
+  const names = a("rolegate-names");
+  const out = [];
+
+  out.push("# rolegate benchmarks", "",
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, ${m.platform}; Node ${m.node}; run ${m.date}, ${results.seconds.toFixed(0)} s.`,
+    `Packages: ${Object.entries(m.packages).map(([p, v]) => `${p} ${v}`).join(", ")}.`,
+    "Every figure comes from one `make -C bench bench` run; compare ratios rather than absolute times across machines.", "");
+
+  out.push("## Product A: decisions and grant checks", "",
+    "Product A's policy, 1,000 users with 1–3 roles, 10,000 decisions (\"may U use feature F at level L\"), 2,000 grant requests " +
+    "(new users, role changes, self changes and protected targets mixed in). Each engine runs in its own Node process with the flags shown; " +
+    `every answer was cross-checked against rolegate's before timing (zero mismatches). Time per operation: median over ${fast.decision.reps} repetitions after warm-up (min–max).`, "",
+    table(["engine", "Node flags", "per decision", "vs compiled", "per grant check", "grant check", "allowed"],
+      ids.map((id) => {
+        const r = a(id);
+        return [label(id), flags(results.engines[id].flags), spread(r.decision), times(r.decision.median / fast.decision.median),
+          r.grant ? spread(r.grant) : "–", results.engines[id].grantNote,
+          `${r.checked.decisions.allowed}/${r.checked.decisions.of}, ${r.checked.grants?.allowed ?? "–"}/${r.checked.grants?.of ?? "–"}`];
+      })), "", "![time per decision and grant check](decisions.svg)", "");
+
+  out.push("## Cold start (fresh process each)", "",
+    `Import the engine (for wasm engines: compile and instantiate), load product A's policy, answer the first decision; median of ${results.cold[ids[0]].length} fresh processes (min–max of the total). Node's own start-up is not included.`, "",
+    table(["engine", "import + instantiate", "load policy", "first decision", "total"],
+      ids.map((id) => { const c = cold(id); return [label(id), ms(c.importMs), ms(c.loadMs), ms(c.firstMs), `${ms(c.total)} (${ms(c.min)}–${ms(c.max)})`]; })), "");
+
+  const b = results.bundles;
+  const size = (s) => (s ? `${kb(s.raw)} / ${kb(s.gzip)} / ${kb(s.brotli)}` : "–");
+  out.push("## Download size (raw / gzip -9 / brotli -11)", "",
+    "esbuild bundle of each engine's adapter for the browser (the library plus the benchmark's few lines of glue), minified; wasm engines add the `.wasm` they fetch.", "",
+    table(["engine", "JS bundle", "wasm", "total"], [
+      ...ids.map((id) => [label(id), size(b[id].js), size(b[id].wasm), size(b[id].total)]),
+      ["rolegate package alone (all JS glue + wasm)", size(results.rolegatePackage.js), size(results.rolegatePackage.wasm), size(results.rolegatePackage.total)],
+    ]), "");
+
+  const sweepTargets = [];
+  if (results.sweep) {
+    const sids = Object.keys(results.sweep);
+    const pts = results.sweep[sids[0]].results;
+    out.push("## Scale sweep (ns per decision)", "",
+      "Synthetic policies; each point varies one parameter (each role grants 6 features, every fourth role includes one or two others). " +
+      "2,000 decisions per point over 1,000 users. Engines slower than 3 s for a point's 2,000 decisions were cross-checked on the prefix they answered in 3 s (shown as checked/total).", "",
+      table(["axis", "roles", "features", "roles/user", ...sids.map(label), "rolegate `effective`"],
+        pts.map((p, i) => [p.spec.axis, p.spec.roles, p.spec.features, p.spec.rolesPerUser,
+          ...sids.map((id) => {
+            const r = results.sweep[id].results[i];
+            const c = r.checked.decisions;
+            return `${time(r.decision.median)}${c.n < c.of ? ` (${c.n}/${c.of})` : ""}`;
+          }),
+          time(results.sweep["rolegate-names"].results[i].effective.median)])), "", "![scale sweep](sweep.svg)", "");
+    for (const [axis, field] of [["roles per user", "rolesPerUser"], ["features", "features"]]) {
+      for (const [what, get] of [["by-name decision", (i) => results.sweep["rolegate-names"].results[i].decision.median],
+        ["compiled decision", (i) => results.sweep["rolegate-compiled"].results[i].decision.median],
+        ["`effective`", (i) => results.sweep["rolegate-names"].results[i].effective.median]]) {
+        const g = growth(pts.flatMap((p, i) => (p.spec.axis === axis ? [[p.spec[field], get(i)]] : [])));
+        sweepTargets.push({ issue: 5, what: `sweep: ${what} linear in ${axis}, no step changes`,
+          measured: g.flat ? "flat (max/min ≤ 1.5)" : `R² ${g.r2.toFixed(3)}, largest step ${g.step.toFixed(2)}× the parameter's`,
+          verdict: g.linear ? "met" : "**missed**", met: g.linear });
+      }
+    }
+  }
+
+  const e = results.edge;
+  if (e.skipped) out.push("## Edge worker", "", `Skipped: ${e.skipped}.`, "");
+  else {
+    out.push("## Edge worker in workerd (loopback, wrk)", "",
+      `${e.request}: the enforcing worker (JWT check, body validation, \`checkGrant\`, forward) against the pass-through worker (forward only), ` +
+      `both in one workerd, same loopback origin answering at once. Latency at 1 connection, throughput at ${e.connections}; medians of ${e.rounds} alternating rounds of ${e.seconds} s.`, "",
+      table(["worker", "median latency (1 conn.)", `requests/s (${e.connections} conn.)`], [
+        ["pass-through", ms(e.passthrough.p50Ms), e.passthrough.rps.toFixed(0)],
+        ["enforcing", ms(e.enforce.p50Ms), e.enforce.rps.toFixed(0)],
+        ["enforcing − pass-through", ms(e.addedMs), `${(e.throughputRatio * 100).toFixed(0)}%`],
+      ]), "");
+  }
+
+  const rg = cold("rolegate-names");
+  const pkg = results.rolegatePackage;
+  const budget1k = results.sweep?.["rolegate-names"].results.find((r) => r.key === "r1000-f500-u50");
+  const targets = [
+    target(2, "`.wasm` after wasm-opt, gzipped ≤ 60 KB", pkg.wasm.gzip, 60 * 1024, kb),
+    target(2, "fast-path `allows`, user with 3 roles, median ≤ 100 ns", fast.allows3.median, 100, time),
+    target(2, "`checkGrant` by role names, actor with 3 roles, median ≤ 2 µs", names.checkGrant3.median, 2000, time),
+    target(2, "`Policy.fromJson` + instantiation (fresh process) ≤ 2 ms", rg.setupMs, 2, ms),
+    ...(budget1k ? [target(2, "`effective`, 1,000 roles / 500 features / 50-role user ≤ 20 µs", budget1k.effective.median, 20000, time)] : []),
+    ...(e.skipped ? [] : [
+      target(3, "edge: added median latency per protected request ≤ 0.2 ms", e.addedMs, 0.2, ms),
+      target(3, "edge: throughput ≥ 90% of pass-through", e.throughputRatio, 0.9, (r) => `${(r * 100).toFixed(0)}%`, { atLeast: true }),
+    ]),
+    target(5, "fast-path decision no slower than the plain-JS floor", fast.decision.median / a("plain").decision.median, 1, times),
+    target(5, "by-name decision ≤ 1 µs", names.decision.median, 1000, time),
+    target(5, "grant check by names ≤ 2 µs", names.grant.median, 2000, time),
+    target(5, "compiled grant check ≤ ¼ of the plain-JS floor", fast.grant.median / a("plain").grant.median, 0.25, times),
+    target(5, "decisions ≥ 1,000× faster than cedar-wasm (compiled)", a("cedar").decision.median / fast.decision.median, 1000, times, { atLeast: true }),
+    target(5, "decisions ≥ 1,000× faster than cedar-wasm (by name)", a("cedar").decision.median / names.decision.median, 1000, times, { atLeast: true }),
+    target(5, "decisions faster than CASL (compiled)", fast.decision.median / a("casl").decision.median, 1, times),
+    target(5, "decisions faster than CASL (by name)", names.decision.median / a("casl").decision.median, 1, times),
+    target(5, "wasm + JS glue ≤ 40 KB gzipped", pkg.total.gzip, 40 * 1024, kb),
+    target(5, "cold start (import, instantiate, load, first decision) ≤ 2 ms", rg.total, 2, ms),
+    ...sweepTargets,
+  ];
+  out.push("## Targets (issues 2, 3 and 5)", "", "Ratios are engine time ÷ reference time from this run.", "",
+    table(["issue", "target", "measured", "verdict"], targets.map((t) => [`#${t.issue}`, t.what, t.measured, t.verdict])), "",
+    `${targets.filter((t) => t.met).length} of ${targets.length} targets met.`, "");
+  return out.join("\n");
+}

@@ -1,0 +1,80 @@
+/**
+ * One engine in its own process (with only the Node flags it needs): builds each workload of a suite, answers
+ * every request, cross-checks the answers against the reference (rolegate's) and only then times decisions
+ * and grant checks. Prints one JSON line; exits 3 on any mismatch. In the sweep, engines that need more than
+ * `SWEEP_CHECK_MS` for all of a point's requests are cross-checked on the prefix they answer in that time
+ * (reported as `checked`), and time shorter repetitions.
+ *
+ * usage: node [flags] src/run-engine.js <engine> <product-a|sweep> [reference.json]
+ */
+import { readFileSync } from "node:fs";
+import { measure } from "./measure.js";
+import { SWEEP, workload } from "./workload.js";
+
+const [id, suite, referencePath] = process.argv.slice(2);
+const { default: engine } = await import(`./engines/${id}.js`);
+const reference = referencePath ? JSON.parse(readFileSync(referencePath, "utf8")) : null;
+const SWEEP_CHECK_MS = 3000;
+const sweep = suite === "sweep";
+const timing = sweep ? { reps: 7, repMs: 30, warmMs: 100, minOps: 3 } : {};
+const specs = sweep ? SWEEP.filter((_, i) => !process.env.ONLY || process.env.ONLY.split(",").includes(String(i))) : [{ kind: "product-a" }];
+
+export const specKey = (s) => (s.kind === "product-a" ? "product-a" : `r${s.roles}-f${s.features}-u${s.rolesPerUser}`);
+
+/** A timed operation over argument columns: `pass(count)` runs the first `count` and counts the allowed. */
+function op(fn, cols) {
+  const [a, b = [], c = [], d = []] = cols;
+  const n = a.length;
+  const pass = (count) => {
+    let allowed = 0;
+    for (let i = 0; i < count; i++) if (fn(a[i], b[i], c[i], d[i])) allowed++;
+    return allowed;
+  };
+  /** Answers in request order, stopping after `limitMs`. */
+  const answers = (limitMs = Infinity) => {
+    const end = performance.now() + limitMs;
+    let out = "";
+    for (let i = 0; i < n && performance.now() < end; i++) out += fn(a[i], b[i], c[i], d[i]) ? "1" : "0";
+    return out;
+  };
+  return { n, pass, answers };
+}
+
+/** Refuses the run when any answer differs from the reference, naming the first few requests. */
+function crossCheck(key, kind, got, reqs) {
+  const want = reference?.[key]?.[kind];
+  if (want === undefined) return;
+  const bad = [...got].flatMap((g, i) => (g === want[i] ? [] : [i]));
+  if (bad.length === 0 && (got.length === want.length || sweep)) return;
+  console.error(`${engine.label}: ${bad.length} of ${want.length} ${kind} differ from rolegate on ${key}, first:`);
+  for (const i of bad.slice(0, 5)) console.error(`  #${i} ${JSON.stringify(reqs[i])}: rolegate ${want[i]}, ${id} ${got[i]}`);
+  process.exit(3);
+}
+
+/** Issue 2's budgets, timed in the rolegate processes on subsets of the same workload. */
+function budgets(w, inst) {
+  const threeRoles = (u) => w.users[u].roles.length === 3;
+  if (id === "rolegate-compiled" && w.spec.kind === "product-a") {
+    return { allows3: op(inst.decide, inst.decisions(w.decisions.filter((r) => threeRoles(r.user)), w.users)) };
+  }
+  if (id !== "rolegate-names") return {};
+  const effective = op((roles) => inst.policy.effective(roles) !== null, [w.users.map((u) => u.roles)]);
+  if (w.spec.kind !== "product-a") return { effective };
+  return { effective, checkGrant3: op(inst.grant, inst.grants(w.grants.filter((r) => threeRoles(r.actor)), w.users)) };
+}
+
+const results = [];
+for (const spec of specs) {
+  const key = specKey(spec);
+  const w = workload(spec);
+  const inst = await engine.load(w.text, w.users);
+  const ops = { decision: op(inst.decide, inst.decisions(w.decisions, w.users)) };
+  if (w.grants.length) ops.grant = op(inst.grant, inst.grants(w.grants, w.users));
+  const answers = Object.fromEntries(Object.entries(ops).map(([kind, o]) => [`${kind}s`, o.answers(sweep && reference ? SWEEP_CHECK_MS : Infinity)]));
+  for (const [kind, got] of Object.entries(answers)) crossCheck(key, kind, got, kind === "decisions" ? w.decisions : w.grants);
+  const timed = Object.fromEntries(Object.entries({ ...ops, ...budgets(w, inst) }).map(([k, o]) => [k, measure(o.pass, o.n, timing)]));
+  const checked = Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, { of: ops[k.slice(0, -1)].n, n: a.length, allowed: a.split("1").length - 1 }]));
+  results.push({ key, spec, ...timed, checked, answers: reference ? undefined : answers });
+  console.error(`${id} ${key}: ${Object.entries(timed).map(([k, s]) => `${k} ${s.median.toFixed(1)} ns`).join(", ")}`);
+}
+console.log(JSON.stringify({ engine: id, label: engine.label, flags: engine.flags, grantNote: engine.grantNote, results }));

@@ -44,6 +44,10 @@ export async function readJsonBody(request, schema) {
  */
 export async function readBody(request) {
   const length = request.headers.get("content-length");
+  if (length !== null && request.headers.has("transfer-encoding")) {
+    // Ambiguous framing (a request-smuggling pattern): workerd reads the chunks, another hop might not.
+    return { response: problem(400, "invalid_request", "Content-Length and Transfer-Encoding together are not accepted") };
+  }
   if (length !== null && !(Number(length) <= MAX_BODY_BYTES)) return { response: tooLarge() };
   if (!request.body) return { bytes: new Uint8Array(0) };
   const reader = request.body.getReader();

@@ -10,13 +10,15 @@ import { createServer } from "node:http";
 
 /**
  * @param {{ users?: Record<string, User[]>,
- *   respond?: (req: Recorded) => ({ status: number, headers?: object, body?: string | Buffer } | undefined) }} [options]
- *   `users`: users by tenant; `respond`: overrides the answer to any request (e.g. a 500).
+ *   respond?: (req: Recorded) => ({ status: number, headers?: object, body?: string | Buffer } | undefined),
+ *   onRequest?: (req: Recorded) => void }} [options]
+ *   `users`: users by tenant; `respond`: overrides the answer to any request (e.g. a 500);
+ *   `onRequest`: called with each request as it is recorded.
  * @returns {Promise<{ url: string, requests: Recorded[], users: Map<string, Map<string, User>>,
  *   clear(): void, mutations(): Recorded[], close(): Promise<void> }>}
  *   `mutations()`: recorded requests other than GET (what the edge forwarded, not its lookups).
  */
-export async function startRecordingOrigin({ users = {}, respond } = {}) {
+export async function startRecordingOrigin({ users = {}, respond, onRequest } = {}) {
   const store = new Map(Object.entries(users).map(([t, list]) => [t, new Map(list.map((u) => [u.id, structuredClone(u)]))]));
   const requests = [];
   let nextId = 1;
@@ -33,6 +35,7 @@ export async function startRecordingOrigin({ users = {}, respond } = {}) {
       }
       const rec = { method: req.method, url: req.url, path, query: q.join("?"), headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks) };
       requests.push(rec);
+      onRequest?.(rec);
       const answer = respond?.(rec) ?? route(rec);
       const body = answer.body === undefined ? "" : typeof answer.body === "string" || Buffer.isBuffer(answer.body) ? answer.body : JSON.stringify(answer.body);
       res.writeHead(answer.status, { "content-type": "application/json", ...answer.headers });

@@ -14,7 +14,11 @@ const nowSec = () => Math.floor(Date.now() / 1000);
 before(async () => {
   origin = await startRecordingOrigin({
     users: USERS,
-    respond: (req) => (req.path.endsWith("/users/broken") ? { status: 500, body: "{}" } : undefined),
+    respond: (req) => {
+      if (req.path.endsWith("/users/broken")) return { status: 500, body: "{}" };
+      // An origin alias for the caller: its record carries the real id.
+      if (req.method === "GET" && req.path === "/api/tenants/acme/users/me") return { status: 200, body: USERS.acme.find((u) => u.id === "mona") };
+    },
   });
   worker = await startWorker(baseSpec(origin.url));
 });
@@ -117,6 +121,12 @@ describe("403, 404, 502: refused before the change reaches origin", () => {
     assert.equal(origin.requests[0].method, "GET");
     assert.equal(origin.requests[0].headers.authorization, headers.authorization);
   });
+  test("an origin alias for oneself is still oneself (the record's id counts)", async () => {
+    const res = await call({ method: "DELETE", path: "/api/tenants/acme/users/me", headers: mona() });
+    assertProblem(res, 403, "forbidden");
+    assert.deepEqual(res.json.reasons.map((r) => r.code), ["self_remove"]);
+    assertNoChangeReachedOrigin();
+  });
   test("502 origin_error when the target lookup fails", async () => {
     const res = await call({ method: "POST", path: "/api/tenants/acme/users/broken/disable", headers: mona() });
     assertProblem(res, 502, "origin_error");
@@ -145,6 +155,13 @@ describe("bodies: 415, 413, 400 invalid_request", () => {
     const chunk = Buffer.alloc(16 * 1024, 0x20);
     const res = await addUser(json, undefined, { chunks: [Buffer.from('{"email":"a@x","roles":["User"]}'), chunk, chunk, chunk, chunk] });
     assertProblem(res, 413, "body_too_large");
+    assertNothingReachedOrigin();
+  });
+  test("400 for a chunked body that also declares a Content-Length (ambiguous framing)", async () => {
+    const chunk = Buffer.alloc(32 * 1024, 0x20);
+    const res = await addUser({ ...json, "content-length": "40", "transfer-encoding": "chunked" }, undefined,
+      { chunks: [Buffer.from('{"email":"a@x","roles":["User"]}'), chunk, chunk, chunk] });
+    assertProblem(res, 400, "invalid_request");
     assertNothingReachedOrigin();
   });
   test("exactly 64 KiB is accepted", async () => {

@@ -1,0 +1,55 @@
+// `make run`: the edge worker on workerd in front of a small local origin (the recording origin,
+// seeded with a few users): product A at tenant acme, product B at tenant globex. Keys are random
+// per run and never printed; the printed tokens are demo actor tokens valid for 8 hours.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Keyring } from "rolegate";
+import { startRecordingOrigin, startWorker } from "../test/harness.js";
+
+const example = (name) => JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), "utf8"));
+const USERS = {
+  acme: [
+    { id: "alice", name: "Alice", email: "alice@acme.test", roles: ["User"] },
+    { id: "mona", name: "Mona", email: "mona@acme.test", roles: ["UserManager", "User"] },
+    { id: "carl", name: "Carl", email: "carl@acme.test", roles: ["CustomerAdmin"] },
+  ],
+  globex: [
+    { id: "ann", name: "Ann", email: "ann@globex.test", roles: ["Agent"] },
+    { id: "sam", name: "Sam", email: "sam@globex.test", roles: ["Supervisor"] },
+    { id: "ada", name: "Ada", email: "ada@globex.test", roles: ["Administrator"] },
+  ],
+};
+
+const authKeys = { "dev-1": randomBytes(32).toString("base64url") };
+const origin = await startRecordingOrigin({ users: USERS, onRequest: (r) => console.log(`origin <- ${r.method} ${r.url}`) });
+const worker = await startWorker({
+  origin: origin.url,
+  policy: example("product-a"),
+  tenantPolicies: { acme: example("product-a"), globex: example("product-b") },
+  authKeys,
+  inviteKey: randomBytes(32).toString("base64url"),
+  port: Number(process.env.PORT ?? 8787),
+});
+
+const keyring = new Keyring(authKeys, {});
+const exp = Math.floor(Date.now() / 1000) + 8 * 3600;
+const url = worker.url.replace(/\/$/, "");
+console.log(`rolegate edge worker: ${url}  (origin ${origin.url}; Ctrl-C stops both)\n`);
+for (const [tenant, users] of Object.entries(USERS)) {
+  for (const u of users) {
+    console.log(`export TOKEN_${u.id.toUpperCase()}=${keyring.signActor({ sub: u.id, tenant, roles: u.roles, exp }, "dev-1")}  # ${tenant}: ${u.roles.join(", ")}`);
+  }
+}
+console.log(`\ncurl -i -X POST ${url}/api/tenants/globex/users -H "authorization: Bearer $TOKEN_SAM" \\
+  -H 'content-type: application/json' -d '{"email":"new@globex.test","roles":["Administrator"]}'\n`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await worker.stop();
+  await origin.close();
+  process.exit(0);
+}
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

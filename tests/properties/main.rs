@@ -1,0 +1,15 @@
+//! Property tests of the core, each named after the invariant it checks. Cases per property are set in
+//! `arb::config`; `ROLEGATE_PROPTEST_SCALE=N` multiplies them for long runs.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod arb;
+mod model;
+
+mod account;
+mod grant;
+mod sequence;
+mod token;
+mod union;

@@ -11,7 +11,7 @@ const spread = (s) => `${time(s.median)} (${time(s.min)}–${time(s.max)})`;
 const flags = (f) => (f.length ? f.map((x) => `\`${x}\``).join(" ") : "none");
 
 /** A target "measured <= limit" (or ">=" when `atLeast`): the verdict and, when missed, by how much. */
-function target(issue, what, measured, limit, show, { atLeast = false } = {}) {
+export function target(issue, what, measured, limit, show, { atLeast = false } = {}) {
   const met = atLeast ? measured >= limit : measured <= limit;
   const factor = atLeast ? limit / measured : measured / limit;
   const verdict = met ? "met" : `**missed** by ${times(factor)} (${show(measured)} vs ${show(limit)})`;
@@ -19,7 +19,7 @@ function target(issue, what, measured, limit, show, { atLeast = false } = {}) {
 }
 
 /** Least-squares fit quality and the largest step between consecutive points relative to the parameter's step. */
-function growth(points) {
+export function growth(points) {
   const n = points.length;
   const mx = points.reduce((s, [x]) => s + x, 0) / n;
   const my = points.reduce((s, [, y]) => s + y, 0) / n;

@@ -6,6 +6,7 @@
  * (reported as `checked`), and time shorter repetitions.
  *
  * usage: node [flags] src/run-engine.js <engine> <product-a|sweep> [reference.json]
+ * BENCH_CHECK_ONLY=1 stops after the cross-check (the tests use it).
  */
 import { readFileSync } from "node:fs";
 import { measure } from "./measure.js";
@@ -17,7 +18,7 @@ const reference = referencePath ? JSON.parse(readFileSync(referencePath, "utf8")
 const SWEEP_CHECK_MS = 3000;
 const sweep = suite === "sweep";
 const timing = sweep ? { reps: 7, repMs: 30, warmMs: 100, minOps: 3 } : {};
-const specs = sweep ? SWEEP.filter((_, i) => !process.env.ONLY || process.env.ONLY.split(",").includes(String(i))) : [{ kind: "product-a" }];
+const specs = sweep ? SWEEP : [{ kind: "product-a" }];
 
 export const specKey = (s) => (s.kind === "product-a" ? "product-a" : `r${s.roles}-f${s.features}-u${s.rolesPerUser}`);
 
@@ -72,9 +73,14 @@ for (const spec of specs) {
   if (w.grants.length) ops.grant = op(inst.grant, inst.grants(w.grants, w.users));
   const answers = Object.fromEntries(Object.entries(ops).map(([kind, o]) => [`${kind}s`, o.answers(sweep && reference ? SWEEP_CHECK_MS : Infinity)]));
   for (const [kind, got] of Object.entries(answers)) crossCheck(key, kind, got, kind === "decisions" ? w.decisions : w.grants);
-  const timed = Object.fromEntries(Object.entries({ ...ops, ...budgets(w, inst) }).map(([k, o]) => [k, measure(o.pass, o.n, timing)]));
   const checked = Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, { of: ops[k.slice(0, -1)].n, n: a.length, allowed: a.split("1").length - 1 }]));
-  results.push({ key, spec, ...timed, checked, answers: reference ? undefined : answers });
+  const keep = reference ? {} : { answers };
+  if (process.env.BENCH_CHECK_ONLY === "1") {
+    results.push({ key, spec, checked, ...keep });
+    continue;
+  }
+  const timed = Object.fromEntries(Object.entries({ ...ops, ...budgets(w, inst) }).map(([k, o]) => [k, measure(o.pass, o.n, timing)]));
+  results.push({ key, spec, ...timed, checked, ...keep });
   console.error(`${id} ${key}: ${Object.entries(timed).map(([k, s]) => `${k} ${s.median.toFixed(1)} ns`).join(", ")}`);
 }
 console.log(JSON.stringify({ engine: id, label: engine.label, flags: engine.flags, grantNote: engine.grantNote, results }));

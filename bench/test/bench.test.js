@@ -1,0 +1,88 @@
+// The benchmark's own guarantees: every engine answers like rolegate (else the run fails before timing),
+// the verdicts say by how much a target is missed, the chart's scale is logarithmic, timing is sane.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { promisify } from "node:util";
+import { decisionChart } from "../src/chart.js";
+import { ENGINE_IDS } from "../src/engines/index.js";
+import { measure } from "../src/measure.js";
+import { growth, target } from "../src/report.js";
+
+const run = promisify(execFile);
+const RUNNER = new URL("../src/run-engine.js", import.meta.url).pathname;
+const checkOnly = { env: { ...process.env, BENCH_CHECK_ONLY: "1" }, maxBuffer: 1 << 24 };
+
+/** Runs the engine's cross-check in its own process with its flags; returns the parsed output line. */
+async function crossCheck(id, reference) {
+  const { default: engine } = await import(`../src/engines/${id}.js`);
+  const args = [...engine.flags, RUNNER, id, "product-a", ...(reference ? [reference] : [])];
+  return JSON.parse((await run(process.execPath, args, checkOnly)).stdout);
+}
+
+const referenceFile = (answers) => {
+  const file = join(mkdtempSync(join(tmpdir(), "bench-test-")), "ref.json");
+  writeFileSync(file, JSON.stringify({ "product-a": answers }));
+  return file;
+};
+
+test("every engine answers all of product A's decisions and grant requests exactly as rolegate does", async () => {
+  const ref = await crossCheck("rolegate-names");
+  const answers = ref.results[0].answers;
+  assert.equal(answers.decisions.length, 10000);
+  assert.equal(answers.grants.length, 2000);
+  assert.ok(answers.grants.includes("0") && answers.grants.includes("1"), "grant requests mix allowed and refused");
+  const file = referenceFile(answers);
+  await Promise.all(ENGINE_IDS.filter((id) => id !== "rolegate-names").map(async (id) => {
+    const out = await crossCheck(id, file);
+    assert.deepEqual(out.results[0].checked.grants, { of: 2000, n: 2000, allowed: answers.grants.split("1").length - 1 }, id);
+  }));
+});
+
+test("an engine that disagrees with rolegate fails the run before timing, naming the request", async () => {
+  const ref = await crossCheck("rolegate-names");
+  const { decisions, grants } = ref.results[0].answers;
+  const flipped = (decisions[42] === "1" ? "0" : "1");
+  const file = referenceFile({ decisions: decisions.slice(0, 42) + flipped + decisions.slice(43), grants });
+  await assert.rejects(run(process.execPath, [RUNNER, "plain", "product-a", file], checkOnly), (err) => {
+    assert.equal(err.code, 3);
+    assert.match(err.stderr, /1 of 10000 decisions differ from rolegate on product-a/);
+    assert.match(err.stderr, /#42 \{"user":\d+,"feature":"\w+","level":"\w+"\}/);
+    return true;
+  });
+});
+
+test("a missed target says by how much; an at-least target compares the other way", () => {
+  assert.equal(target(2, "x", 150, 100, String).verdict, "**missed** by 1.50× (150 vs 100)");
+  assert.equal(target(2, "x", 90, 100, String).verdict, "met");
+  assert.equal(target(5, "x", 500, 1000, String, { atLeast: true }).verdict, "**missed** by 2.00× (500 vs 1000)");
+  assert.equal(target(5, "x", 2000, 1000, String, { atLeast: true }).met, true);
+});
+
+test("growth: proportional and flat series are linear, a step change is not", () => {
+  assert.equal(growth([[1, 10], [3, 30], [10, 100], [50, 500]]).linear, true);
+  assert.equal(growth([[8, 40], [32, 41], [125, 43], [500, 45]]).flat, true);
+  assert.equal(growth([[1, 10], [3, 30], [10, 5000], [50, 6000]]).linear, false);
+});
+
+test("the decision chart is an SVG whose bar lengths follow a log scale", () => {
+  const stat = (median) => ({ median, min: median * 0.9, max: median * 1.1 });
+  const results = {
+    engines: { a: { label: "fast" }, b: { label: "slow" }, c: { label: "slower" } },
+    productA: Object.fromEntries([["a", 10], ["b", 100], ["c", 1000]].map(([id, ns]) => [id, { results: [{ decision: stat(ns), grant: stat(ns * 2) }] }])),
+  };
+  const svg = decisionChart(results);
+  assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  const widths = [...svg.matchAll(/<rect x="190" y="[\d.]+" width="([\d.]+)" height="12" fill="#1f77b4"/g)].map((m) => Number(m[1]));
+  assert.equal(widths.length, 3);
+  assert.ok(Math.abs((widths[2] - widths[1]) - (widths[1] - widths[0])) < 1, `equal steps per decade: ${widths}`);
+});
+
+test("measure reports at least 7 repetitions with min <= median <= max", () => {
+  const s = measure((count) => { let x = 0; for (let i = 0; i < count; i++) x += Math.sqrt(i); return x > 0 ? 1 : 0; }, 1000, { repMs: 2, warmMs: 5 });
+  assert.ok(s.reps >= 7);
+  assert.ok(s.min <= s.median && s.median <= s.max && s.min > 0);
+});

@@ -4,7 +4,7 @@
  * the tables, charts and raw results in docs/bench/. Exits non-zero when any engine disagrees with rolegate.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { engineBundle, rolegatePackage } from "./bundle.js";
@@ -45,7 +45,11 @@ async function suite(name) {
   const refFile = join(tmpdir(), `rolegate-bench-${process.pid}-${name}.json`);
   writeFileSync(refFile, JSON.stringify(Object.fromEntries(ref.results.map((r) => [r.key, r.answers]))));
   const out = { [REFERENCE]: ref };
-  for (const id of ENGINES.filter((e) => e !== REFERENCE)) out[id] = JSON.parse(await child(id, "run-engine.js", [id, name, refFile]));
+  try {
+    for (const id of ENGINES.filter((e) => e !== REFERENCE)) out[id] = JSON.parse(await child(id, "run-engine.js", [id, name, refFile]));
+  } finally {
+    rmSync(refFile, { force: true });
+  }
   for (const r of ref.results) delete r.answers;
   return out;
 }

@@ -117,6 +117,7 @@ export function report(results) {
       table(["worker", "median latency (1 conn.)", `requests/s (${e.connections} conn.)`], [
         ["pass-through", ms(e.passthrough.p50Ms), e.passthrough.rps.toFixed(0)],
         ["enforcing", ms(e.enforce.p50Ms), e.enforce.rps.toFixed(0)],
+        ["enforcing, same request refused (every check, nothing forwarded)", ms(e.refused.p50Ms), e.refused.rps.toFixed(0)],
         ["enforcing − pass-through", ms(e.addedMs), `${(e.throughputRatio * 100).toFixed(0)}%`],
       ]), "");
   }

@@ -25,11 +25,30 @@ export function authenticate(request, keyring, now) {
   const match = /^Bearer +([A-Za-z0-9_.~+/-]+=*) *$/i.exec(request.headers.get("authorization") ?? "");
   if (!match) return { response: unauthorized(request.headers.has("authorization") ? "malformed" : "missing") };
   try {
-    return { claims: keyring.verifyActor(match[1], now) };
+    return { claims: verify(keyring, match[1], now) };
   } catch (err) {
     if (err?.code !== "invalid_token") throw err;
     return { response: unauthorized(err.reason) };
   }
+}
+
+/** Tokens this isolate verified, per keyring (so a rotation starts afresh), oldest first. */
+const verified = new WeakMap();
+const MAX_VERIFIED = 1024;
+
+/**
+ * The core's verification, remembered for the same token string from the moment it passed until
+ * its `exp` (leeway not counted, so the core decides every case near or past expiry).
+ */
+function verify(keyring, token, now) {
+  let seen = verified.get(keyring);
+  if (!seen) verified.set(keyring, (seen = new Map()));
+  const hit = seen.get(token);
+  if (hit && hit.from <= now && now < hit.until) return hit.claims;
+  const claims = keyring.verifyActor(token, now);
+  if (seen.size >= MAX_VERIFIED) seen.delete(seen.keys().next().value);
+  seen.set(token, { claims, from: now, until: claims.exp * 1000 });
+  return claims;
 }
 
 function unauthorized(reason) {

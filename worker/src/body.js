@@ -50,6 +50,9 @@ export async function readBody(request) {
   }
   if (length !== null && !(Number(length) <= MAX_BODY_BYTES)) return { response: tooLarge() };
   if (!request.body) return { bytes: new Uint8Array(0) };
+  // A declared length (never with Transfer-Encoding, refused above) bounds the body by HTTP framing:
+  // one native read. Only a chunked body is counted as it arrives.
+  if (length !== null) return { bytes: new Uint8Array(await request.arrayBuffer()) };
   const reader = request.body.getReader();
   const chunks = [];
   let total = 0;

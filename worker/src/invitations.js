@@ -15,13 +15,13 @@ export async function handleAccept(request, { url }, { env, base, now }) {
   const html = prefersHtml(request);
   const refuse = (status, code, detail) => problem(status, code, detail, { html });
 
+  const invalid = () => refuse(400, "invalid_invitation", "This invitation link is not valid.");
   const tokens = url.searchParams.getAll("token");
-  if (tokens.length !== 1 || tokens[0] === "") {
-    return refuse(400, "invalid_invitation", "This invitation link is not valid.");
-  }
+  const tenant = tokens.length === 1 ? claimedTenant(tokens[0]) : null;
+  if (tenant === null) return invalid();
   const keyring = inviteKeyring(env);
   if (!keyring.ok) return refuse(503, "keys_unavailable", "Invitations cannot be checked right now. Try again later.");
-  const policy = policyFor(env, claimedTenant(tokens[0]));
+  const policy = policyFor(env, tenant);
   if (!policy.ok) return refuse(503, "policy_unavailable", "Invitations cannot be checked right now. Try again later.");
 
   try {
@@ -31,7 +31,7 @@ export async function handleAccept(request, { url }, { env, base, now }) {
       return refuse(410, "invitation_expired", "This invitation has expired. Ask for a new one.");
     }
     if (err?.code !== "invalid_token") throw err;
-    return refuse(400, "invalid_invitation", "This invitation link is not valid.");
+    return invalid();
   }
 
   if (request.method !== "POST") return forward(request, base, url);
@@ -42,14 +42,14 @@ export async function handleAccept(request, { url }, { env, base, now }) {
 
 /**
  * The tenant the token claims, read before verification only to pick the policy whose window
- * applies; the signature check that follows covers the claim. Unreadable: "" (POLICY applies).
+ * applies; the signature check that follows covers the claim. Null when the token is unreadable.
  */
 function claimedTenant(token) {
   try {
     const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
     const tenant = JSON.parse(atob(payload)).tenant;
-    return typeof tenant === "string" ? tenant : "";
+    return typeof tenant === "string" && tenant !== "" ? tenant : null;
   } catch {
-    return "";
+    return null;
   }
 }

@@ -140,6 +140,23 @@ describe("the test clock", () => {
   });
 });
 
+describe("a token verified once is not trusted beyond its own window", () => {
+  const at = (ms) => ({ "x-test-now": String(ms) });
+  test("past exp + leeway it is refused even though it passed before", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    const token = tokenFor("acme", "mona", { exp, iat: exp - 601 });
+    assert.equal((await invite("testClock", token, at(Date.now()))).status, 200);
+    assert.equal((await invite("testClock", token, at(exp * 1000 + 30_000))).status, 200, "within the leeway");
+    assert.equal((await invite("testClock", token, at((exp + 61) * 1000))).status, 401);
+  });
+  test("before nbf - leeway it is refused even though it passed later", async () => {
+    const nbf = Math.floor(Date.now() / 1000) + 3600;
+    const token = tokenFor("acme", "mona", { nbf, exp: nbf + 600 });
+    assert.equal((await invite("testClock", token, at(nbf * 1000))).status, 200);
+    assert.equal((await invite("testClock", token, at((nbf - 61) * 1000))).status, 401);
+  });
+});
+
 describe("target roles cache (TARGET_CACHE_SECONDS=30)", () => {
   const lookups = () => origin.requests.filter((r) => r.method === "GET").length;
   test("reused within the window, read again after it, forgotten after a change through the edge", async () => {

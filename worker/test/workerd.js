@@ -16,14 +16,14 @@ const bundles = new Map();
 
 /** The worker's modules: one ES module and the .wasm files it imports as compiled modules. */
 function bundle(script) {
-  if (!bundles.has(script)) bundles.set(script, buildBundle(SCRIPTS[script]));
+  if (!bundles.has(script)) bundles.set(script, buildBundle(SCRIPTS[script] ?? script));
   return bundles.get(script);
 }
 
 async function buildBundle(entry) {
   const wasm = new Map();
   const result = await build({
-    entryPoints: [join(WORKER_DIR, entry)],
+    entryPoints: [resolve(WORKER_DIR, entry)],
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -79,7 +79,7 @@ function bindingsOf(spec) {
 /**
  * @typedef {object} WorkerSpec
  * @property {string} origin ORIGIN, e.g. a recording origin's `url`
- * @property {"enforce" | "passthrough"} [script] default "enforce"
+ * @property {string} [script] "enforce" (default), "passthrough", or the path of another entry module
  * @property {object | string} [policy] POLICY: an object is JSON-encoded, a string is used as is
  * @property {Record<string, object> | string} [tenantPolicies] TENANT_POLICIES
  * @property {Record<string, string> | string} [authKeys] AUTH_KEYS ({ kid: secret })

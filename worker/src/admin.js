@@ -1,7 +1,7 @@
 // The user-admin routes: authenticate the actor, check the tenant, validate the body, read the
 // target's current roles, ask the core for a decision, and forward only what the rules allow.
 import { authenticate } from "./auth.js";
-import { readJsonBody } from "./body.js";
+import { readJsonBody, shadowingQuery } from "./body.js";
 import { actorKeyring, policyFor, targetCacheMs } from "./config.js";
 import { forgetTarget, forward, lookupTarget } from "./origin.js";
 import { problem } from "./problems.js";
@@ -29,7 +29,10 @@ export async function handleAdmin(request, route, { env, base, now }) {
     return problem(403, "tenant_mismatch", `the token is for tenant '${tenant}', not '${route.tenant}'`);
   }
 
-  const body = await readJsonBody(request, route.action === "add" || route.action === "roles" ? route.action : "none");
+  const schema = route.action === "add" || route.action === "roles" ? route.action : "none";
+  const shadowed = shadowingQuery(route.url, schema);
+  if (shadowed) return shadowed;
+  const body = await readJsonBody(request, schema);
   if (body.response) return body.response;
 
   const actor = { id: sub, roles };

@@ -13,6 +13,21 @@ const SCHEMAS = {
 };
 
 /**
+ * A query parameter named like a body member (`?roles=`, `?roles[]=`): an origin that merges query
+ * and body parameters could read it instead of the checked body, so it is refused.
+ * @returns {Response | undefined}
+ */
+export function shadowingQuery(url, schema) {
+  for (const key of url.searchParams.keys()) {
+    const name = key.replace(/\[.*$/, "").toLowerCase();
+    if (Object.hasOwn(SCHEMAS[schema], name)) {
+      return problem(400, "invalid_request", `query parameter '${name}' would shadow the body member`);
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads and validates the body of a protected request.
  * `schema` is "add", "roles", or "none" (no body, or an empty JSON object).
  * @returns {Promise<{ bytes: Uint8Array, json: any } | { response: Response }>}

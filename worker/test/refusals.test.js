@@ -192,6 +192,13 @@ describe("bodies: 415, 413, 400 invalid_request", () => {
       assertNothingReachedOrigin();
     });
   }
+  for (const query of ["roles=CustomerAdmin", "roles%5B%5D=CustomerAdmin", "ROLES=x", "email=other@x"]) {
+    test(`400 for a query parameter shadowing a body member (?${query})`, async () => {
+      const res = await call({ method: "POST", path: `/api/tenants/acme/users?${query}`, headers: { ...mona(), ...json }, body: '{"email":"a@x","roles":["User"]}' });
+      assertProblem(res, 400, "invalid_request");
+      assertNothingReachedOrigin();
+    });
+  }
   test("400 for a body on a request that takes none (other than {})", async () => {
     const res = await call({ method: "DELETE", path: "/api/tenants/acme/users/alice", headers: { ...mona(), ...json }, body: '{"roles":[]}' });
     assertProblem(res, 400, "invalid_request");

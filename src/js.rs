@@ -38,11 +38,11 @@ fn throw(e: Error) -> JsValue {
     err
 }
 
-/// Plain JS data (objects, not Maps; null, not undefined) from core values.
+/// Plain JS data from core values, through JSON text: `JSON.parse` builds the objects natively in one call
+/// (fewer boundary crossings than building them field by field, and one serializer in the wasm).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| throw(Error::new("internal", e.to_string())))
+    let text = serde_json::to_string(value).map_err(|e| throw(Error::new("internal", e.to_string())))?;
+    JSON::parse(&text)
 }
 
 /// An object argument as parsed JSON for the core's readers (`JSON.stringify` does the walking natively).

@@ -16,7 +16,7 @@ pub fn child(parent: &str, key: &str) -> String {
     match (parent.is_empty(), plain) {
         (true, true) => key.to_string(),
         (false, true) => format!("{parent}.{key}"),
-        _ => format!("{parent}[{}]", Value::from(key)),
+        _ => format!("{parent}[{key:?}]"),
     }
 }
 

@@ -276,7 +276,7 @@ impl Keyring {
         let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
             return Err(malformed());
         };
-        let header: Value = decode(h).and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(malformed)?;
+        let header = parse(h).ok_or_else(malformed)?;
         let header = header.as_object().ok_or_else(malformed)?;
         let text = |key: &str| match header.get(key) {
             None => Ok(None),
@@ -299,7 +299,7 @@ impl Keyring {
         let signature = decode(s).ok_or_else(malformed)?;
         let signed = token.get(..h.len() + 1 + p.len()).ok_or_else(malformed)?;
         mac(key).chain_update(signed.as_bytes()).verify_slice(&signature).map_err(|_| invalid("bad_signature", "the token's signature does not match"))?;
-        let payload: Value = decode(p).and_then(|b| serde_json::from_slice(&b).ok()).ok_or_else(malformed)?;
+        let payload = parse(p).ok_or_else(malformed)?;
         if !payload.is_object() {
             return Err(malformed());
         }
@@ -326,6 +326,11 @@ fn to_json(value: &impl Serialize) -> Result<Vec<u8>> {
 fn mac(key: &[u8]) -> Hmac<Sha256> {
     // HMAC takes keys of any length, so this never fails; an empty MAC would only fail verification.
     <Hmac<Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| <Hmac<Sha256> as Mac>::new(&Default::default()))
+}
+
+/// A base64url segment holding JSON text.
+fn parse(part: &str) -> Option<Value> {
+    String::from_utf8(decode(part)?).ok().and_then(|text| serde_json::from_str(&text).ok())
 }
 
 fn decode(part: &str) -> Option<Vec<u8>> {

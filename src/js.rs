@@ -93,6 +93,8 @@ pub struct JsPolicy {
     inner: Rc<policy::Policy>,
 }
 
+// Parameter names are camelCase: they become the names in the TypeScript declarations.
+#[allow(non_snake_case)]
 #[wasm_bindgen(js_class = Policy)]
 impl JsPolicy {
     /// Compiles a policy document (JSON text or an object); a bad one throws `invalid_policy` with `.errors`.
@@ -207,47 +209,47 @@ impl JsPolicy {
 
     /// The fast path of `checkGrant` on compiled sets (for a new user, `target` is `compileRoles([])`).
     #[wasm_bindgen(js_name = allowsGrant)]
-    pub fn allows_grant(&self, actor: &JsRoleSet, target: &JsRoleSet, requested: &JsRoleSet, same_user: bool) -> bool {
-        self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, same_user)
+    pub fn allows_grant(&self, actor: &JsRoleSet, target: &JsRoleSet, requested: &JsRoleSet, sameUser: bool) -> bool {
+        self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, sameUser)
     }
 
     #[wasm_bindgen(js_name = accountStatus, unchecked_return_type = "AccountStatus")]
-    pub fn account_status(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
+    pub fn account_status(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
         let record = account_record(&record)?;
-        to_js(&self.inner.account_status(&record, millis(now_ms, "nowMs")?))
+        to_js(&self.inner.account_status(&record, millis(nowMs, "nowMs")?))
     }
 
     /// Sends or resends an invitation at `nowMs`; returns the new record (other fields kept).
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn invite(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        self.transition(record, now_ms, policy::Policy::invite)
+    pub fn invite(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+        self.transition(record, nowMs, policy::Policy::invite)
     }
 
     /// Accepts the outstanding invitation; an expired one throws `invitation_expired`.
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn accept(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        self.transition(record, now_ms, policy::Policy::accept)
+    pub fn accept(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+        self.transition(record, nowMs, policy::Policy::accept)
     }
 
     /// Disables the account on the platform (every tenant).
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        self.transition(record, now_ms, policy::Policy::disable)
+    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+        self.transition(record, nowMs, policy::Policy::disable)
     }
 
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn enable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        self.transition(record, now_ms, policy::Policy::enable)
+    pub fn enable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+        self.transition(record, nowMs, policy::Policy::enable)
     }
 
     #[wasm_bindgen(js_name = disableTenant, unchecked_return_type = "AccountRecord")]
-    pub fn disable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        self.transition(record, now_ms, policy::Policy::disable_tenant)
+    pub fn disable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+        self.transition(record, nowMs, policy::Policy::disable_tenant)
     }
 
     #[wasm_bindgen(js_name = enableTenant, unchecked_return_type = "AccountRecord")]
-    pub fn enable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        self.transition(record, now_ms, policy::Policy::enable_tenant)
+    pub fn enable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+        self.transition(record, nowMs, policy::Policy::enable_tenant)
     }
 
     /// Calls back with the new status when it changes by time alone (an invitation expiring), even beyond the
@@ -256,11 +258,11 @@ impl JsPolicy {
     pub fn watch_invitation(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue,
-        now_ms: f64,
+        nowMs: f64,
         #[wasm_bindgen(unchecked_param_type = "(status: AccountStatus) => void")] callback: Function,
     ) -> JsResult<InvitationWatch> {
         let record = account_record(&record)?;
-        let now = millis(now_ms, "nowMs")?;
+        let now = millis(nowMs, "nowMs")?;
         let slot = Rc::new(RefCell::new(None));
         if let Some(at) = self.inner.next_status_change(&record, now) {
             let status = to_js(&self.inner.account_status(&record, at))?;
@@ -349,13 +351,14 @@ pub struct JsKeyring {
     inner: Keyring,
 }
 
+#[allow(non_snake_case)]
 #[wasm_bindgen(js_class = Keyring)]
 impl JsKeyring {
     /// `keys`: `{ kid: secret }` or its JSON text; secrets are at least 32 bytes.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "Record<string, string> | string")] keys: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "KeyringOptions")] options: Option<Object>,
+        #[wasm_bindgen(unchecked_optional_param_type = "KeyringOptions")] options: Option<Object>,
     ) -> JsResult<JsKeyring> {
         let keys = match keys.as_string() {
             Some(text) => serde_json::from_str(&text)
@@ -371,8 +374,8 @@ impl JsKeyring {
     }
 
     #[wasm_bindgen(js_name = verifyActor, unchecked_return_type = "ActorClaims")]
-    pub fn verify_actor(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, now_ms: f64) -> JsResult<JsValue> {
-        let claims = self.inner.verify_actor(&string(&token, "token")?, millis(now_ms, "nowMs")?).map_err(throw)?;
+    pub fn verify_actor(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, nowMs: f64) -> JsResult<JsValue> {
+        let claims = self.inner.verify_actor(&string(&token, "token")?, millis(nowMs, "nowMs")?).map_err(throw)?;
         to_js(&claims)
     }
 
@@ -383,9 +386,9 @@ impl JsKeyring {
     }
 
     #[wasm_bindgen(js_name = verifyInvitation, unchecked_return_type = "InvitationClaims")]
-    pub fn verify_invitation(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, now_ms: f64, ttl_ms: f64) -> JsResult<JsValue> {
+    pub fn verify_invitation(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, nowMs: f64, ttlMs: f64) -> JsResult<JsValue> {
         let token = string(&token, "token")?;
-        let claims = self.inner.verify_invitation(&token, millis(now_ms, "nowMs")?, millis(ttl_ms, "ttlMs")?).map_err(throw)?;
+        let claims = self.inner.verify_invitation(&token, millis(nowMs, "nowMs")?, millis(ttlMs, "ttlMs")?).map_err(throw)?;
         to_js(&claims)
     }
 
@@ -393,10 +396,10 @@ impl JsKeyring {
     pub fn sign_invitation(
         &self,
         #[wasm_bindgen(unchecked_param_type = "InvitationClaims")] claims: JsValue,
-        now_ms: f64,
+        nowMs: f64,
         kid: Option<String>,
     ) -> JsResult<String> {
         let claims = InvitationClaims::from_json(&json(&claims, "claims")?, "claims").map_err(|i| throw(i.into()))?;
-        self.inner.sign_invitation(&claims, millis(now_ms, "nowMs")?, kid.as_deref()).map_err(throw)
+        self.inner.sign_invitation(&claims, millis(nowMs, "nowMs")?, kid.as_deref()).map_err(throw)
     }
 }

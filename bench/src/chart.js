@@ -31,7 +31,7 @@ export function decisionChart(results) {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${right}" height="${height}" viewBox="0 0 ${right} ${height}" ${FONT}>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">Product A: time per decision and per grant check (log scale, median, whiskers min–max)</text>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">Product A: median time per decision and grant check (log scale, whiskers min–max)</text>`,
     ...series.map(([, name], i) => `<rect x="${left + i * 160}" y="30" width="12" height="10" fill="${COLORS[i]}"/><text x="${left + 16 + i * 160}" y="39">${name}</text>`),
     ...ticks.map((t) => `<line x1="${x(t)}" x2="${x(t)}" y1="${top - 5}" y2="${height - 35}" stroke="#ddd"/><text x="${x(t)}" y="${height - 20}" text-anchor="middle">${esc(time(t))}</text>`),
   ];

@@ -17,18 +17,18 @@ const { default: engine } = await import(`./engines/${id}.js`);
 const reference = referencePath ? JSON.parse(readFileSync(referencePath, "utf8")) : null;
 const SWEEP_CHECK_MS = 3000;
 const sweep = suite === "sweep";
-const timing = sweep ? { reps: 7, repMs: 30, warmMs: 100, minOps: 3 } : {};
+const timing = sweep ? { reps: 7, repMs: 30, warmMs: 100, minOps: 20 } : {};
 const specs = sweep ? SWEEP : [{ kind: "product-a" }];
 
 export const specKey = (s) => (s.kind === "product-a" ? "product-a" : `r${s.roles}-f${s.features}-u${s.rolesPerUser}`);
 
-/** A timed operation over argument columns: `pass(count)` runs the first `count` and counts the allowed. */
+/** A timed operation over argument columns: `pass(start, count)` runs `count` from `start` and counts the allowed. */
 function op(fn, cols) {
   const [a, b = [], c = [], d = []] = cols;
   const n = a.length;
-  const pass = (count) => {
+  const pass = (start, count) => {
     let allowed = 0;
-    for (let i = 0; i < count; i++) if (fn(a[i], b[i], c[i], d[i])) allowed++;
+    for (let i = start; i < start + count; i++) if (fn(a[i], b[i], c[i], d[i])) allowed++;
     return allowed;
   };
   /** Answers in request order, stopping after `limitMs`. */

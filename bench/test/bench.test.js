@@ -62,10 +62,11 @@ test("a missed target says by how much; an at-least target compares the other wa
   assert.equal(target(5, "x", 2000, 1000, String, { atLeast: true }).met, true);
 });
 
-test("growth: proportional and flat series are linear, a step change is not", () => {
+test("growth: proportional and flat series are linear, a step change or quadratic growth is not", () => {
   assert.equal(growth([[1, 10], [3, 30], [10, 100], [50, 500]]).linear, true);
-  assert.equal(growth([[8, 40], [32, 41], [125, 43], [500, 45]]).flat, true);
+  assert.equal(growth([[8, 40], [32, 81], [125, 43], [500, 45]]).linear, true);
   assert.equal(growth([[1, 10], [3, 30], [10, 5000], [50, 6000]]).linear, false);
+  assert.equal(growth([[1, 1], [2, 4], [4, 16], [8, 64]]).linear, false);
 });
 
 test("the decision chart is an SVG whose bar lengths follow a log scale", () => {
@@ -82,7 +83,7 @@ test("the decision chart is an SVG whose bar lengths follow a log scale", () => 
 });
 
 test("measure reports at least 7 repetitions with min <= median <= max", () => {
-  const s = measure((count) => { let x = 0; for (let i = 0; i < count; i++) x += Math.sqrt(i); return x > 0 ? 1 : 0; }, 1000, { repMs: 2, warmMs: 5 });
+  const s = measure((start, count) => { let x = 0; for (let i = start; i < start + count; i++) x += Math.sqrt(i); return x > 0 ? 1 : 0; }, 1000, { repMs: 2, warmMs: 5 });
   assert.ok(s.reps >= 7);
   assert.ok(s.min <= s.median && s.median <= s.max && s.min > 0);
 });

@@ -42,7 +42,7 @@ fn run(p: &Policy, t: Transition, record: &AccountRecord, now: u64) -> rolegate:
 }
 
 proptest! {
-    #![proptest_config(config(256))]
+    #![proptest_config(config(512))]
 
     #[test]
     fn status_is_a_pure_function_of_record_and_now(spec in spec(), r in record(), now in millis(), other in record(), then in millis()) {

@@ -57,7 +57,7 @@ fn has(d: &Decision, code: &str) -> bool {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn grant_remove_and_invite_agree_with_the_reference_model(spec in spec(), r in request()) {

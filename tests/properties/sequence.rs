@@ -188,7 +188,7 @@ fn administrators(spec: &Spec, sets: &[(Vec<Index>, Index)]) -> Vec<Vec<usize>> 
 }
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn no_sequence_of_accepted_operations_escalates_beyond_the_starting_administrators(

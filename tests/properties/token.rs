@@ -81,7 +81,7 @@ fn apply(token: &str, e: &Edit) -> Option<String> {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn actor_token_round_trips(claims in actor_claims(), kid in any::<Index>()) {

@@ -35,7 +35,7 @@ fn as_member(spec: &Spec, id: &str, picks: &[Index]) -> Member {
 }
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(config(256))]
 
     #[test]
     fn union_is_the_naive_featurewise_maximum(spec in spec(), picks in role_set()) {

@@ -1,10 +1,9 @@
 //! Account lifecycle: status and transitions are pure functions of (record, now); the clock is always injected.
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::json::{self, child};
+use crate::json::{self, Input};
 use crate::policy::Policy;
 
 /// Epoch milliseconds.
@@ -28,17 +27,16 @@ pub struct AccountRecord {
 
 impl AccountRecord {
     /// Reads the five fields (all required; the two times may be null). Other fields are ignored.
-    pub fn from_json(value: &Value, path: &str) -> Result<AccountRecord> {
-        let obj = json::object(value, path)?;
-        let flag = |key: &str| -> Result<bool> { Ok(json::boolean(json::required(obj, path, key)?, &child(path, key))?) };
-        let time = |key: &str| -> Result<Option<Millis>> {
-            json::required(obj, path, key)?;
-            Ok(json::optional(obj, key).map(|v| json::whole(v, &child(path, key))).transpose()?)
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<AccountRecord> {
+        json::value(&value, path, json::object)?;
+        let time = |key: &str| {
+            json::present(&value, path, key)?;
+            json::optional_field(&value, path, key, json::whole)
         };
         Ok(AccountRecord {
-            platform_disabled: flag("platformDisabled")?,
-            tenant_enabled: flag("tenantEnabled")?,
-            platform_auth: flag("platformAuth")?,
+            platform_disabled: json::field(&value, path, "platformDisabled", json::boolean)?,
+            tenant_enabled: json::field(&value, path, "tenantEnabled", json::boolean)?,
+            platform_auth: json::field(&value, path, "platformAuth", json::boolean)?,
             invited_at: time("invitedAt")?,
             accepted_at: time("acceptedAt")?,
         })

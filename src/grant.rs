@@ -4,10 +4,9 @@
 use std::ops::ControlFlow;
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::error::Result;
-use crate::json::{self, child};
+use crate::json::{self, Input};
 
 use crate::permissions::RoleSet;
 use crate::policy::{GrantRule, Policy, RoleId};
@@ -39,41 +38,39 @@ pub struct TargetRequest {
 }
 
 impl Member {
-    /// Reads `{ id, roles }` (other fields, such as a user's name or account, are ignored).
-    pub fn from_json(value: &Value, path: &str) -> Result<Member> {
-        let obj = json::object(value, path)?;
-        let id = json::string(json::required(obj, path, "id")?, &child(path, "id"))?;
-        if id.is_empty() {
-            return Err(crate::Error::invalid_request(child(path, "id"), "must not be empty"));
-        }
-        let roles = json::strings(json::required(obj, path, "roles")?, &child(path, "roles"), crate::policy::MAX_ROLES)?;
-        Ok(Member { id: id.to_string(), roles })
+    /// Reads `{ id, roles }` (other members, such as a user's name or account, are ignored).
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<Member> {
+        json::value(&value, path, json::object)?;
+        Ok(Member { id: json::field(&value, path, "id", json::name)?, roles: json::field(&value, path, "roles", json::roles)? })
     }
 }
 
 impl GrantRequest {
-    /// Reads `{ actor, target, roles }`; `target` absent or null means a new user. Unknown fields are refused.
-    pub fn from_json(value: &Value) -> Result<GrantRequest> {
-        let obj = json::object(value, "")?;
-        json::only(obj, "", &["actor", "target", "roles"])?;
+    /// Reads `{ actor, target, roles }`; `target` absent or null means a new user. Unknown members are refused.
+    pub fn from_json<I: Input>(value: I) -> Result<GrantRequest> {
+        json::only(&value, "", &["actor", "target", "roles"])?;
         Ok(GrantRequest {
-            actor: Member::from_json(json::required(obj, "", "actor")?, "actor")?,
-            target: json::optional(obj, "target").map(|t| Member::from_json(t, "target")).transpose()?,
-            roles: json::strings(json::required(obj, "", "roles")?, "roles", crate::policy::MAX_ROLES)?,
+            actor: Member::from_json(member(&value, "actor")?, "actor")?,
+            target: json::optional(&value, "target").map(|t| Member::from_json(t, "target")).transpose()?,
+            roles: json::field(&value, "", "roles", json::roles)?,
         })
     }
 }
 
 impl TargetRequest {
-    /// Reads `{ actor, target }`. Unknown fields are refused.
-    pub fn from_json(value: &Value) -> Result<TargetRequest> {
-        let obj = json::object(value, "")?;
-        json::only(obj, "", &["actor", "target"])?;
+    /// Reads `{ actor, target }`. Unknown members are refused.
+    pub fn from_json<I: Input>(value: I) -> Result<TargetRequest> {
+        json::only(&value, "", &["actor", "target"])?;
         Ok(TargetRequest {
-            actor: Member::from_json(json::required(obj, "", "actor")?, "actor")?,
-            target: Member::from_json(json::required(obj, "", "target")?, "target")?,
+            actor: Member::from_json(member(&value, "actor")?, "actor")?,
+            target: Member::from_json(member(&value, "target")?, "target")?,
         })
     }
+}
+
+/// A required member of a request, as it is (its reader places its own errors).
+fn member<I: Input>(obj: &I, key: &str) -> Result<I> {
+    obj.member(key).ok_or_else(|| crate::Issue::new(key, "missing_field", format!("{key} is required")).into())
 }
 
 /// Why a decision came out as it did; `code` is stable, `message` is for people.

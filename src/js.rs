@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::*;
 use crate::account::{AccountRecord, Millis};
 use crate::error::{Error, Issue};
 use crate::grant::{GrantRequest, Member, TargetRequest};
-use crate::json::index;
-use crate::policy::{self, MAX_ROLES};
+use crate::json::{self, Input};
+use crate::policy;
 use crate::permissions::RoleSet;
 use crate::token::{self, ActorClaims, InvitationClaims, Keyring, KeyringOptions};
 
@@ -52,21 +52,52 @@ fn json(value: &JsValue, what: &str) -> JsResult<serde_json::Value> {
     serde_json::from_str(&text).map_err(|e| throw(Error::invalid_request(what, e.to_string())))
 }
 
-/// An array of role names; anything else is `invalid_request` at `path`.
-fn names(value: &JsValue, path: &str) -> JsResult<Vec<String>> {
-    let array = value.dyn_ref::<Array>().ok_or_else(|| throw(Error::invalid_request(path, "must be an array of role names")))?;
-    if array.length() as usize > MAX_ROLES {
-        return Err(throw(Error::invalid_request(path, format!("at most {MAX_ROLES} roles"))));
+/// A JS argument read member by member by the core's readers (no JSON text in between).
+struct Js(JsValue);
+
+impl Input for Js {
+    fn member(&self, key: &str) -> Option<Self> {
+        if !self.0.is_object() {
+            return None;
+        }
+        // Member names are few and fixed: interned, they cross into JS once, not on every call.
+        let value = Reflect::get(&self.0, &JsValue::from_str(wasm_bindgen::intern(key))).ok()?;
+        (!value.is_undefined()).then_some(Js(value))
     }
-    array
-        .iter()
-        .enumerate()
-        .map(|(i, v)| v.as_string().ok_or_else(|| throw(Error::invalid_request(index(path, i), "must be a string"))))
-        .collect()
+    fn is_object(&self) -> bool {
+        self.0.is_object() && !Array::is_array(&self.0)
+    }
+    fn member_names(&self) -> Vec<String> {
+        Object::keys(self.0.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect()
+    }
+    fn length(&self) -> Option<usize> {
+        self.0.dyn_ref::<Array>().map(|a| a.length() as usize)
+    }
+    fn items(&self) -> Option<Vec<Self>> {
+        self.0.dyn_ref::<Array>().map(|a| a.iter().map(Js).collect())
+    }
+    fn text(&self) -> Option<String> {
+        self.0.as_string()
+    }
+    fn flag(&self) -> Option<bool> {
+        self.0.as_bool()
+    }
+    fn whole(&self) -> Option<u64> {
+        let n = self.0.as_f64()?;
+        (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= json::MAX_SAFE_INTEGER as f64).then_some(n as u64)
+    }
+    fn is_null(&self) -> bool {
+        self.0.is_null() || self.0.is_undefined()
+    }
 }
 
-fn string(value: &JsValue, path: &str) -> JsResult<String> {
-    value.as_string().ok_or_else(|| throw(Error::invalid_request(path, "must be a string")))
+/// An array of role names; anything else is `invalid_request` at `path`.
+fn names(value: JsValue, path: &str) -> JsResult<Vec<String>> {
+    json::value(&Js(value), path, json::roles).map_err(|i| throw(i.into()))
+}
+
+fn string(value: JsValue, path: &str) -> JsResult<String> {
+    json::value(&Js(value), path, json::string).map_err(|i| throw(i.into()))
 }
 
 /// Epoch milliseconds from a JS number: a whole, non-negative, safe integer.
@@ -138,14 +169,14 @@ impl JsPolicy {
     /// Feature -> winning level, every feature present, policy order.
     #[wasm_bindgen(unchecked_return_type = "Record<string, string>")]
     pub fn effective(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue) -> JsResult<JsValue> {
-        let levels = self.inner.effective(&names(&roles, "roles")?).map_err(throw)?;
+        let levels = self.inner.effective(&names(roles, "roles")?).map_err(throw)?;
         to_js(&Entries(&levels))
     }
 
     /// Feature -> winning level and the held roles that supply it.
     #[wasm_bindgen(unchecked_return_type = "Record<string, Explanation>")]
     pub fn explain(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue) -> JsResult<JsValue> {
-        let explained = self.inner.explain(&names(&roles, "roles")?).map_err(throw)?;
+        let explained = self.inner.explain(&names(roles, "roles")?).map_err(throw)?;
         to_js(&Entries(&explained))
     }
 
@@ -156,42 +187,42 @@ impl JsPolicy {
         #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] level: JsValue,
     ) -> JsResult<bool> {
-        let (feature, level) = (string(&feature, "feature")?, string(&level, "level")?);
-        self.inner.allows(&names(&roles, "roles")?, &feature, &level).map_err(throw)
+        let (feature, level) = (string(feature, "feature")?, string(level, "level")?);
+        self.inner.allows(&names(roles, "roles")?, &feature, &level).map_err(throw)
     }
 
     /// May the actor give the target (null: a new user) exactly `roles`? Every reason is listed.
     #[wasm_bindgen(js_name = checkGrant, unchecked_return_type = "Decision")]
     pub fn check_grant(&self, #[wasm_bindgen(unchecked_param_type = "GrantRequest")] request: JsValue) -> JsResult<JsValue> {
-        let request = GrantRequest::from_json(&json(&request, "request")?).map_err(throw)?;
+        let request = GrantRequest::from_json(Js(request)).map_err(throw)?;
         to_js(&self.inner.check_grant(&request))
     }
 
     /// May the actor delete (or disable, or enable) the target?
     #[wasm_bindgen(js_name = checkRemove, unchecked_return_type = "Decision")]
     pub fn check_remove(&self, #[wasm_bindgen(unchecked_param_type = "TargetRequest")] request: JsValue) -> JsResult<JsValue> {
-        let request = TargetRequest::from_json(&json(&request, "request")?).map_err(throw)?;
+        let request = TargetRequest::from_json(Js(request)).map_err(throw)?;
         to_js(&self.inner.check_remove(&request))
     }
 
     /// May the actor send (or resend) the target's invitation?
     #[wasm_bindgen(js_name = checkInvite, unchecked_return_type = "Decision")]
     pub fn check_invite(&self, #[wasm_bindgen(unchecked_param_type = "TargetRequest")] request: JsValue) -> JsResult<JsValue> {
-        let request = TargetRequest::from_json(&json(&request, "request")?).map_err(throw)?;
+        let request = TargetRequest::from_json(Js(request)).map_err(throw)?;
         to_js(&self.inner.check_invite(&request))
     }
 
     /// Roles the actor may give a new user, policy order.
     #[wasm_bindgen(js_name = grantableRoles, unchecked_return_type = "string[]")]
     pub fn grantable_roles(&self, #[wasm_bindgen(unchecked_param_type = "Member")] actor: JsValue) -> JsResult<JsValue> {
-        let actor = Member::from_json(&json(&actor, "actor")?, "actor").map_err(throw)?;
+        let actor = Member::from_json(Js(actor), "actor").map_err(throw)?;
         to_js(&self.inner.grantable_roles(&actor))
     }
 
     /// Compiles role names once for the fast path; unknown names throw `unknown_role`.
     #[wasm_bindgen(js_name = compileRoles)]
     pub fn compile_roles(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue) -> JsResult<JsRoleSet> {
-        let set = self.inner.compile_roles(&names(&roles, "roles")?).map_err(throw)?;
+        let set = self.inner.compile_roles(&names(roles, "roles")?).map_err(throw)?;
         Ok(JsRoleSet { inner: set })
     }
 
@@ -291,7 +322,7 @@ impl JsPolicy {
 }
 
 fn account_record(record: &JsValue) -> JsResult<AccountRecord> {
-    AccountRecord::from_json(&json(record, "record")?, "record").map_err(throw)
+    AccountRecord::from_json(Js(record.clone()), "record").map_err(throw)
 }
 
 /// Longest delay one `setTimeout` holds (2^31 - 1 ms, about 24.8 days).
@@ -375,7 +406,7 @@ impl JsKeyring {
 
     #[wasm_bindgen(js_name = verifyActor, unchecked_return_type = "ActorClaims")]
     pub fn verify_actor(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, nowMs: f64) -> JsResult<JsValue> {
-        let claims = self.inner.verify_actor(&string(&token, "token")?, millis(nowMs, "nowMs")?).map_err(throw)?;
+        let claims = self.inner.verify_actor(&string(token, "token")?, millis(nowMs, "nowMs")?).map_err(throw)?;
         to_js(&claims)
     }
 
@@ -387,7 +418,7 @@ impl JsKeyring {
 
     #[wasm_bindgen(js_name = verifyInvitation, unchecked_return_type = "InvitationClaims")]
     pub fn verify_invitation(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, nowMs: f64, ttlMs: f64) -> JsResult<JsValue> {
-        let token = string(&token, "token")?;
+        let token = string(token, "token")?;
         let claims = self.inner.verify_invitation(&token, millis(nowMs, "nowMs")?, millis(ttlMs, "ttlMs")?).map_err(throw)?;
         to_js(&claims)
     }

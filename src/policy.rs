@@ -3,6 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rustc_hash::FxHashMap;
+
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Issue, Result};
@@ -110,8 +112,9 @@ pub struct RoleInfo {
 pub struct Policy {
     pub(crate) features: Vec<Feature>,
     pub(crate) roles: Vec<Role>,
-    feature_ids: HashMap<String, FeatureId>,
-    role_ids: HashMap<String, RoleId>,
+    /// Name lookups are on every by-name call: FxHash, not SipHash (names come from the policy author).
+    feature_ids: FxHashMap<String, FeatureId>,
+    role_ids: FxHashMap<String, RoleId>,
     pub grant_rule: GrantRule,
     /// The permission needed to add, edit, delete or invite users at all.
     pub user_admin: (FeatureId, Level),
@@ -239,15 +242,19 @@ impl Compiler {
     }
 
     fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
-        self.read(json::object(value, path))
+        self.read(json::map(value).map_err(|f| f.at(path)))
     }
 
     fn string<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v str> {
-        self.read(json::string(value, path))
+        let text = value.as_str();
+        if text.is_none() {
+            self.read(json::value(&value, path, json::string));
+        }
+        text
     }
 
     fn known_fields(&mut self, obj: &Map<String, Value>, path: &str, allowed: &[&str]) {
-        self.errors.extend(json::unknown_fields(obj, path, allowed));
+        self.errors.extend(json::unknown_fields(obj.keys(), path, allowed));
     }
 
     /// Names of features, levels and roles: non-empty, short, no surrounding space or control characters.
@@ -274,11 +281,11 @@ impl Compiler {
             Some(_) => self.error("version", "unsupported_version", "only version 1 is supported"),
         }
         let features = self.features(top.get("features"));
-        let feature_ids: HashMap<String, FeatureId> =
+        let feature_ids: FxHashMap<String, FeatureId> =
             features.iter().enumerate().map(|(i, f)| (f.name.clone(), i)).collect();
         let grant_rule = self.grant_rule(top);
         let parsed = self.roles(top.get("roles"), &features, &feature_ids, grant_rule);
-        let role_ids: HashMap<String, RoleId> = parsed.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
+        let role_ids: FxHashMap<String, RoleId> = parsed.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
         let roles = self.fold_includes(parsed, features.len());
         let user_admin = self.user_admin(top.get("userAdmin"), &features, &feature_ids);
         let protect_higher_users = match top.get("protectHigherUsers") {
@@ -396,7 +403,7 @@ impl Compiler {
         &mut self,
         value: Option<&Value>,
         features: &[Feature],
-        feature_ids: &HashMap<String, FeatureId>,
+        feature_ids: &FxHashMap<String, FeatureId>,
         rule: GrantRule,
     ) -> Vec<ParsedRole> {
         let Some(value) = value else {
@@ -436,7 +443,7 @@ impl Compiler {
         name: &str,
         def: &Value,
         features: &[Feature],
-        feature_ids: &HashMap<String, FeatureId>,
+        feature_ids: &FxHashMap<String, FeatureId>,
         rule: GrantRule,
     ) -> ParsedRole {
         let path = child("roles", name);
@@ -489,7 +496,7 @@ impl Compiler {
         level: &Value,
         path: &str,
         features: &[Feature],
-        feature_ids: &HashMap<String, FeatureId>,
+        feature_ids: &FxHashMap<String, FeatureId>,
     ) {
         let Some(level) = self.string(level, path) else { return };
         if feature == "*" {
@@ -589,7 +596,7 @@ impl Compiler {
         &mut self,
         value: Option<&Value>,
         features: &[Feature],
-        feature_ids: &HashMap<String, FeatureId>,
+        feature_ids: &FxHashMap<String, FeatureId>,
     ) -> (FeatureId, Level) {
         let path = "userAdmin";
         let Some(value) = value else {

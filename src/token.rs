@@ -18,7 +18,6 @@ use crate::json::{self, child};
 pub const MAX_TOKEN_LEN: usize = 8192;
 /// Shortest secret accepted: HS256 wants at least 256 bits.
 pub const MIN_KEY_LEN: usize = 32;
-const MAX_ROLES: usize = 256;
 const ACTOR_TYPES: &[&str] = &["JWT", "at+jwt"];
 const INVITE_TYPE: &str = "invite+jwt";
 const INVITE_PURPOSE: &str = "invitation";
@@ -39,24 +38,23 @@ pub struct KeyringOptions {
 impl KeyringOptions {
     /// Reads `{ leewaySec?, issuer?, audience? }`; unknown fields are refused.
     pub fn from_json(value: &Value, path: &str) -> Result<KeyringOptions> {
-        let obj = json::object(value, path)?;
-        json::only(obj, path, &["leewaySec", "issuer", "audience"])?;
-        let text = |key: &str| -> Result<Option<String>> {
-            Ok(json::optional(obj, key).map(|v| json::string(v, &child(path, key)).map(str::to_string)).transpose()?)
-        };
-        let leeway = json::optional(obj, "leewaySec").map(|v| json::whole(v, &child(path, "leewaySec"))).transpose()?;
-        let leeway_sec = match leeway {
+        json::only(&value, path, &["leewaySec", "issuer", "audience"])?;
+        let leeway_sec = match json::optional_field(&value, path, "leewaySec", json::whole)? {
             Some(n) if n > 3600 => return Err(Error::invalid_request(child(path, "leewaySec"), "at most 3600 seconds")),
             n => n.and_then(|n| u32::try_from(n).ok()),
         };
-        Ok(KeyringOptions { leeway_sec, issuer: text("issuer")?, audience: text("audience")? })
+        Ok(KeyringOptions {
+            leeway_sec,
+            issuer: json::optional_field(&value, path, "issuer", json::string)?,
+            audience: json::optional_field(&value, path, "audience", json::string)?,
+        })
     }
 }
 
 /// Reads `{ kid: secret }`.
 pub fn keys_from_json(value: &Value) -> Result<BTreeMap<String, String>> {
-    let obj = json::object(value, "keys")?;
-    obj.iter().map(|(kid, secret)| Ok((kid.clone(), json::string(secret, &child("keys", kid))?.to_string()))).collect()
+    let keys = json::map(value).map_err(|f| f.at("keys"))?;
+    keys.iter().map(|(kid, secret)| Ok((kid.clone(), json::value(&secret, &child("keys", kid), json::string)?))).collect()
 }
 
 /// Claims of an actor token (times in JWT seconds).
@@ -113,25 +111,20 @@ struct InvitationBody<'a> {
 impl ActorClaims {
     /// Reads actor claims (`sub`, `tenant`, `roles`, `exp` required; `nbf`, `iat`, `iss`, `aud` optional).
     pub fn from_json(value: &Value, path: &str) -> Result<ActorClaims, Issue> {
-        let obj = json::object(value, path)?;
-        let text = |key: &str| -> Result<String, Issue> {
-            let s = json::string(json::required(obj, path, key)?, &child(path, key))?;
-            if s.is_empty() { Err(Issue::new(child(path, key), "invalid_value", "must not be empty")) } else { Ok(s.to_string()) }
-        };
-        let time = |key: &str| json::optional(obj, key).map(|v| json::whole(v, &child(path, key))).transpose();
-        let aud = match json::optional(obj, "aud") {
+        json::value(&value, path, json::object)?;
+        let aud = match json::optional(&value, "aud") {
             None => None,
             Some(v @ Value::String(_)) => Some(v.clone()),
-            Some(v) => Some(Value::from(json::strings(v, &child(path, "aud"), MAX_ROLES)?)),
+            Some(_) => Some(Value::from(json::field(&value, path, "aud", json::roles)?)),
         };
         Ok(ActorClaims {
-            sub: text("sub")?,
-            tenant: text("tenant")?,
-            roles: json::strings(json::required(obj, path, "roles")?, &child(path, "roles"), MAX_ROLES)?,
-            exp: json::whole(json::required(obj, path, "exp")?, &child(path, "exp"))?,
-            nbf: time("nbf")?,
-            iat: time("iat")?,
-            iss: json::optional(obj, "iss").map(|v| json::string(v, &child(path, "iss")).map(str::to_string)).transpose()?,
+            sub: json::field(&value, path, "sub", json::name)?,
+            tenant: json::field(&value, path, "tenant", json::name)?,
+            roles: json::field(&value, path, "roles", json::roles)?,
+            exp: json::field(&value, path, "exp", json::whole)?,
+            nbf: json::optional_field(&value, path, "nbf", json::whole)?,
+            iat: json::optional_field(&value, path, "iat", json::whole)?,
+            iss: json::optional_field(&value, path, "iss", json::string)?,
             aud,
         })
     }
@@ -140,17 +133,14 @@ impl ActorClaims {
 impl InvitationClaims {
     /// Reads invitation claims (`sub`, `tenant`, `email`, `inv` required, non-empty; `iat` optional here).
     pub fn from_json(value: &Value, path: &str) -> Result<InvitationClaims, Issue> {
-        let obj = json::object(value, path)?;
-        let text = |key: &str| -> Result<String, Issue> {
-            let s = json::string(json::required(obj, path, key)?, &child(path, key))?;
-            if s.is_empty() { Err(Issue::new(child(path, key), "invalid_value", "must not be empty")) } else { Ok(s.to_string()) }
-        };
+        json::value(&value, path, json::object)?;
+        let name = |key: &str| json::field(&value, path, key, json::name);
         Ok(InvitationClaims {
-            sub: text("sub")?,
-            tenant: text("tenant")?,
-            email: text("email")?,
-            inv: text("inv")?,
-            iat: json::optional(obj, "iat").map(|v| json::whole(v, &child(path, "iat"))).transpose()?.unwrap_or(0),
+            sub: name("sub")?,
+            tenant: name("tenant")?,
+            email: name("email")?,
+            inv: name("inv")?,
+            iat: json::optional_field(&value, path, "iat", json::whole)?.unwrap_or(0),
         })
     }
 }

@@ -55,8 +55,10 @@ pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 
 ## --- tests ------------------------------------------------------------------------------------
 test: test-core
+	$(MAKE) -C fuzz smoke
 	$(MAKE) -C worker test
 	$(MAKE) -C www test
+	$(MAKE) -C bench test
 
 test-core: clippy test-native test-wasm test-smoke
 
@@ -85,6 +87,10 @@ worker: pkg
 
 bench: pkg
 	$(MAKE) -C bench bench
+
+## Five minutes per fuzz target, then the property tests with 40 times their cases.
+fuzz:
+	$(MAKE) -C fuzz fuzz
 
 clean:
 	rm -rf target pkg pkg.tmp .ci/tools/node_modules tests/node/node_modules

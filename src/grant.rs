@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::json::{self, Input};
 
 use crate::permissions::RoleSet;
-use crate::policy::{GrantRule, Policy, RoleId};
+use crate::policy::{FeatureId, GrantRule, Level, Policy, RoleId};
 
 /// A user as the rules see them: an id and the role names they hold. Other fields are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -241,17 +241,39 @@ impl Policy {
         if actor.allows(f, needed) {
             return ControlFlow::Continue(());
         }
+        let held = actor.levels.get(f).copied().unwrap_or(0);
         v.refuse(|| {
-            let held = actor.levels.get(f).copied().unwrap_or(0);
-            let (feature, needed, held) =
-                (self.feature_name(f), self.level_name(f, needed), self.level_name(f, held));
-            Reason {
-                feature: Some(feature.to_string()),
-                needed: Some(needed.to_string()),
-                held: Some(held.to_string()),
-                ..Reason::new("not_user_admin", format!("administering users needs {feature} '{needed}'; the actor has '{held}'"))
-            }
+            self.level_reason("not_user_admin", f, needed, held, |feature, needed, held| {
+                format!("administering users needs {feature} '{needed}'; the actor has '{held}'")
+            })
         })
+    }
+
+    /// A reason about one feature: the level a rule needs and the level the actor holds.
+    fn level_reason(
+        &self,
+        code: &'static str,
+        f: FeatureId,
+        needed: Level,
+        held: Level,
+        say: impl FnOnce(&str, &str, &str) -> String,
+    ) -> Reason {
+        let (feature, needed, held) = (self.feature_name(f), self.level_name(f, needed), self.level_name(f, held));
+        Reason {
+            feature: Some(feature.to_string()),
+            needed: Some(needed.to_string()),
+            held: Some(held.to_string()),
+            ..Reason::new(code, say(feature, needed, held))
+        }
+    }
+
+    /// A reason about ranks: the rank a rule concerns and the actor's highest rank.
+    fn rank_reason(code: &'static str, needed: Option<u32>, held: Option<u32>, message: String) -> Reason {
+        Reason {
+            needed: needed.map(|r| r.to_string()),
+            held: Some(held.map_or_else(|| "none".to_string(), |r| r.to_string())),
+            ..Reason::new(code, message)
+        }
     }
 
     /// Users above the actor are protected: their access must be covered (or outranked, in rank mode).
@@ -260,31 +282,18 @@ impl Policy {
             return ControlFlow::Continue(());
         }
         if let GrantRule::Rank(order) = self.grant_rule {
-            let ok = match (actor.rank, target.rank) {
-                (_, None) => true,
-                (None, Some(_)) => false,
-                (Some(a), Some(t)) => order.permits(a, t),
-            };
-            if ok {
+            if order.permits_ranks(actor.rank, target.rank) {
                 return ControlFlow::Continue(());
             }
-            return v.refuse(|| Reason {
-                needed: target.rank.map(|r| r.to_string()),
-                held: Some(actor.rank.map_or_else(|| "none".to_string(), |r| r.to_string())),
-                ..Reason::new("target_outranks_actor", "this user's rank is above what the actor may manage")
-            });
+            let message = "this user's rank is above what the actor may manage".to_string();
+            return v.refuse(|| Self::rank_reason("target_outranks_actor", target.rank, actor.rank, message));
         }
         match actor.first_uncovered(&target.levels) {
             None => ControlFlow::Continue(()),
             Some((f, needed, held)) => v.refuse(|| {
-                let (feature, needed, held) =
-                    (self.feature_name(f), self.level_name(f, needed), self.level_name(f, held));
-                Reason {
-                    feature: Some(feature.to_string()),
-                    needed: Some(needed.to_string()),
-                    held: Some(held.to_string()),
-                    ..Reason::new("target_outranks_actor", format!("this user has {feature} '{needed}', above the actor's '{held}'"))
-                }
+                self.level_reason("target_outranks_actor", f, needed, held, |feature, needed, held| {
+                    format!("this user has {feature} '{needed}', above the actor's '{held}'")
+                })
             }),
         }
     }
@@ -304,37 +313,22 @@ impl Policy {
                 })
             }
             GrantRule::Rank(order) => {
-                let ok = match (actor.rank, def.rank) {
-                    (Some(a), Some(r)) => order.permits(a, r),
-                    (None, Some(_)) => false,
-                    (_, None) => true,
-                };
-                if ok {
+                if order.permits_ranks(actor.rank, def.rank) {
                     return ControlFlow::Continue(());
                 }
                 v.refuse(|| Reason {
                     role: name(),
-                    needed: def.rank.map(|r| r.to_string()),
-                    held: Some(actor.rank.map_or_else(|| "none".to_string(), |r| r.to_string())),
-                    ..Reason::new("rank_too_high", format!("'{}' is ranked above what the actor may grant", def.name))
+                    ..Self::rank_reason("rank_too_high", def.rank, actor.rank, format!("'{}' is ranked above what the actor may grant", def.name))
                 })
             }
             GrantRule::Covered => {
                 for (f, (&want, &have)) in def.levels.iter().zip(&actor.levels).enumerate() {
                     if want > have {
-                        v.refuse(|| {
-                            let (feature, needed, held) =
-                                (self.feature_name(f), self.level_name(f, want), self.level_name(f, have));
-                            Reason {
-                                role: name(),
-                                feature: Some(feature.to_string()),
-                                needed: Some(needed.to_string()),
-                                held: Some(held.to_string()),
-                                ..Reason::new(
-                                    "permission_not_held",
-                                    format!("'{}' gives {feature} '{needed}'; the actor has '{held}'", def.name),
-                                )
-                            }
+                        v.refuse(|| Reason {
+                            role: name(),
+                            ..self.level_reason("permission_not_held", f, want, have, |feature, needed, held| {
+                                format!("'{}' gives {feature} '{needed}'; the actor has '{held}'", def.name)
+                            })
                         })?;
                     }
                 }

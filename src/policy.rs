@@ -41,6 +41,16 @@ impl RankOrder {
             RankOrder::StrictlyLower => other < actor,
         }
     }
+
+    /// [`RankOrder::permits`] for sets: nothing ranked is always permitted; an actor without a rank permits
+    /// nothing ranked.
+    pub fn permits_ranks(self, actor: Option<u32>, other: Option<u32>) -> bool {
+        match (actor, other) {
+            (_, None) => true,
+            (None, Some(_)) => false,
+            (Some(a), Some(o)) => self.permits(a, o),
+        }
+    }
 }
 
 /// Which roles an actor may hand out.

@@ -222,8 +222,9 @@ impl Keyring {
     }
 
     /// Signs an actor token (for tests, tools and demos; real deployments sign at their identity provider).
+    /// Claims the verifier would refuse (an empty `sub`, say) are refused here, by the same reader.
     pub fn sign_actor(&self, claims: &ActorClaims, kid: Option<&str>) -> Result<String> {
-        self.seal("JWT", claims, kid)
+        self.seal("JWT", claims, kid, |payload| ActorClaims::from_json(payload, "claims").map(drop))
     }
 
     /// Verifies an invitation link: valid while `now <= iat + ttl`, expired (`invitation_expired`) after.
@@ -253,7 +254,8 @@ impl Keyring {
     /// Signs an invitation link issued at `now` (JWT seconds, rounded down).
     pub fn sign_invitation(&self, claims: &InvitationClaims, now: Millis, kid: Option<&str>) -> Result<String> {
         let claims = InvitationClaims { iat: now / 1000, ..claims.clone() };
-        self.seal(INVITE_TYPE, &InvitationBody { claims: &claims, purpose: INVITE_PURPOSE }, kid)
+        let body = InvitationBody { claims: &claims, purpose: INVITE_PURPOSE };
+        self.seal(INVITE_TYPE, &body, kid, |payload| InvitationClaims::from_json(payload, "claims").map(drop))
     }
 
     /// Checks shape, algorithm, key and signature; returns the header's `typ` and the parsed payload.
@@ -296,14 +298,24 @@ impl Keyring {
         Ok((typ.map(str::to_string), payload))
     }
 
-    fn seal(&self, typ: &str, claims: &impl Serialize, kid: Option<&str>) -> Result<String> {
+    /// Signs `claims` once `check` accepts them as the verifier will read them.
+    fn seal(
+        &self,
+        typ: &str,
+        claims: &impl Serialize,
+        kid: Option<&str>,
+        check: fn(&Value) -> Result<(), Issue>,
+    ) -> Result<String> {
+        let payload = to_json(claims)?;
+        let value: Value = std::str::from_utf8(&payload).ok().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default();
+        check(&value)?;
         let (kid, key) = match kid {
             Some(kid) => self.keys.get_key_value(kid),
             None => self.keys.iter().next(),
         }
         .ok_or_else(|| Error::new("unknown_kid", "no such key to sign with"))?;
         let header = Header { alg: "HS256", typ, kid };
-        let signed = format!("{}.{}", URL_SAFE_NO_PAD.encode(to_json(&header)?), URL_SAFE_NO_PAD.encode(to_json(claims)?));
+        let signed = format!("{}.{}", URL_SAFE_NO_PAD.encode(to_json(&header)?), URL_SAFE_NO_PAD.encode(payload));
         let signature = mac(key).chain_update(signed.as_bytes()).finalize().into_bytes();
         Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)))
     }

@@ -190,3 +190,12 @@ fn short_or_missing_keys_are_refused_and_never_printed() {
     assert_eq!(Keyring::new(Default::default(), KeyringOptions::default()).unwrap_err().code, "invalid_key");
     assert!(!format!("{:?}", ring(&[("k1", K1)])).contains(K1));
 }
+
+#[test]
+fn claims_the_verifier_would_refuse_are_not_signed() {
+    let r = ring(&[("k1", K1)]);
+    let e = r.sign_actor(&ActorClaims { sub: String::new(), ..claims() }, None).unwrap_err();
+    assert_eq!((e.code, e.path.as_deref()), ("invalid_request", Some("claims.sub")));
+    let e = r.sign_invitation(&InvitationClaims { tenant: String::new(), ..invitation() }, NOW, None).unwrap_err();
+    assert_eq!((e.code, e.path.as_deref()), ("invalid_request", Some("claims.tenant")));
+}

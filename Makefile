@@ -55,7 +55,7 @@ pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 
 ## --- tests ------------------------------------------------------------------------------------
 test: test-core
-	$(MAKE) -C fuzz smoke
+	FUZZ_SECONDS=5 $(MAKE) -C fuzz smoke
 	$(MAKE) -C worker test
 	$(MAKE) -C www test
 	$(MAKE) -C bench test

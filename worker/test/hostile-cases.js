@@ -132,7 +132,7 @@ export function hostileCases() {
     ["roles a string", { ...claims, roles: "UserManager" }], ["roles an object", { ...claims, roles: { UserManager: true } }],
     ["roles nested arrays", { ...claims, roles: [["UserManager"], ["User"]] }], ["roles with a number", { ...claims, roles: ["User", 1] }],
     ["roles null", { ...claims, roles: null }], ["roles missing", noRoles], ["roles with null", { ...claims, roles: ["User", null] }],
-    ["roles 10,000 entries", { ...claims, roles: Array(10_000).fill("U") }], ["roles 257 entries", { ...claims, roles: Array(257).fill("User") }],
+    ["roles 10,000 entries (token over 8 KiB)", { ...claims, roles: Array(10_000).fill("U") }],
     ["sub a number", { ...claims, sub: 7 }], ["sub empty", { ...claims, sub: "" }], ["sub missing", noSub], ["sub an object", { ...claims, sub: { id: "mona" } }],
     ["exp a string", { ...claims, exp: String(nowSec + 600) }], ["exp a float", { ...claims, exp: nowSec + 600.5 }],
     ["exp negative", { ...claims, exp: -1 }], ["exp zero", { ...claims, exp: 0 }], ["exp huge (1e300)", { ...claims, exp: 1e300 }],

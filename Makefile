@@ -57,6 +57,7 @@ pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 test: test-core
 	FUZZ_SECONDS=5 $(MAKE) -C fuzz smoke
 	$(MAKE) -C worker test
+	$(MAKE) -C worker soak SOAK_SECONDS=10
 	$(MAKE) -C www test
 	$(MAKE) -C bench test
 
@@ -87,6 +88,10 @@ worker: pkg
 
 bench: pkg
 	$(MAKE) -C bench bench
+
+## The edge worker under 60 s of loopback load.
+soak: pkg
+	$(MAKE) -C worker soak
 
 ## Five minutes per fuzz target, then the property tests with 40 times their cases.
 fuzz:

@@ -199,3 +199,16 @@ fn claims_the_verifier_would_refuse_are_not_signed() {
     let e = r.sign_invitation(&InvitationClaims { tenant: String::new(), ..invitation() }, NOW, None).unwrap_err();
     assert_eq!((e.code, e.path.as_deref()), ("invalid_request", Some("claims.tenant")));
 }
+
+#[test]
+fn actor_tokens_accept_only_the_jwt_types() {
+    let r = ring(&[("k1", K1)]);
+    let payload = serde_json::to_value(claims()).unwrap();
+    for typ in ["JWT", "jwt", "at+jwt"] {
+        assert!(r.verify_actor(&forge(json!({ "alg": "HS256", "typ": typ }), payload.clone(), K1), NOW).is_ok(), "{typ}");
+    }
+    assert!(r.verify_actor(&forge(json!({ "alg": "HS256" }), payload.clone(), K1), NOW).is_ok(), "typ is optional");
+    for typ in ["foo", "invite+jwt", "JOSE", ""] {
+        assert_eq!(reason(r.verify_actor(&forge(json!({ "alg": "HS256", "typ": typ }), payload.clone(), K1), NOW)), "wrong_type", "{typ}");
+    }
+}

@@ -14,8 +14,8 @@ const COMPATIBILITY_DATE = "2025-12-01";
 /** Bundles per script, built once per process. */
 const bundles = new Map();
 
-/** The worker's modules: one ES module and the .wasm files it imports as compiled modules. */
-function bundle(script) {
+/** The worker's modules: one ES module and the .wasm files it imports as compiled modules (as deployed). */
+export function bundle(script) {
   if (!bundles.has(script)) bundles.set(script, buildBundle(SCRIPTS[script] ?? script));
   return bundles.get(script);
 }

@@ -60,13 +60,14 @@ impl Input for &Value {
     }
 }
 
-/// `parent.key`, or `parent["key"]` when the key would not read back as one path segment.
+/// `parent.key`, or `parent["key"]` (a JSON string literal, so JS reads it back) when the key would not read
+/// back as one path segment.
 pub fn child(parent: &str, key: &str) -> String {
     let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '$'));
     match (parent.is_empty(), plain) {
         (true, true) => key.to_string(),
         (false, true) => format!("{parent}.{key}"),
-        _ => format!("{parent}[{key:?}]"),
+        _ => format!("{parent}[{}]", serde_json::to_string(key).unwrap_or_default()),
     }
 }
 

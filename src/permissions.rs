@@ -60,9 +60,7 @@ pub struct Explanation {
 impl Policy {
     /// Compiles role ids into a set (ids out of range are ignored).
     pub fn role_set(&self, ids: impl IntoIterator<Item = RoleId>) -> RoleSet {
-        let mut roles: Vec<RoleId> = ids.into_iter().filter(|&r| r < self.roles.len()).collect();
-        roles.sort_unstable();
-        roles.dedup();
+        let roles = distinct_ids(ids, self.roles.len());
         let mut levels = vec![0; self.features.len()];
         let mut rank = None;
         for role in roles.iter().filter_map(|&r| self.roles.get(r)) {
@@ -141,6 +139,17 @@ impl Policy {
         }
         Ok(winning >= l)
     }
+}
+
+/// The distinct ids below `n`, ascending. Ids are dense and bounded, so one pass over a bitmap replaces a sort.
+pub(crate) fn distinct_ids(ids: impl IntoIterator<Item = usize>, n: usize) -> Vec<usize> {
+    let mut seen = vec![false; n];
+    for id in ids {
+        if let Some(slot) = seen.get_mut(id) {
+            *slot = true;
+        }
+    }
+    seen.iter().enumerate().filter(|&(_, &s)| s).map(|(id, _)| id).collect()
 }
 
 fn unknown_role(name: &str) -> Error {

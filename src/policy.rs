@@ -1,14 +1,13 @@
 //! Policy documents (JSON, version 1): parsed once, validated with every error located by its JSON path,
 //! compiled to dense indices (features, levels and roles become small integers) for the decisions.
 
-use std::collections::{HashMap, HashSet};
-
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Issue, Result};
 use crate::json::{self, child, index};
+use crate::permissions::distinct_ids;
 
 /// Index of a feature in policy order.
 pub type FeatureId = usize;
@@ -214,7 +213,7 @@ impl Policy {
 /// Parses a duration such as `"24h"`, `"90m"`, `"7d"`, `"2s"` or `"500ms"` into milliseconds.
 pub fn parse_duration(text: &str) -> Option<u64> {
     let split = text.find(|c: char| !c.is_ascii_digit())?;
-    let (digits, unit) = text.split_at(split);
+    let (digits, unit) = text.split_at_checked(split)?;
     if digits.is_empty() || digits.len() > 12 {
         return None;
     }
@@ -235,7 +234,7 @@ pub fn parse_duration(text: &str) -> Option<u64> {
 struct Compiler {
     errors: Vec<Issue>,
     /// Features whose own definition is broken: grants naming them are not reported again.
-    broken_features: HashSet<String>,
+    broken_features: FxHashSet<String>,
 }
 
 const TOP_FIELDS: &[&str] =
@@ -432,7 +431,7 @@ impl Compiler {
             .iter()
             .map(|(name, def)| self.role(name, def, features, feature_ids, rule))
             .collect();
-        let ids: HashMap<&str, RoleId> = map.keys().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        let ids: FxHashMap<&str, RoleId> = map.keys().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
         for role in &mut roles {
             let path = child(&child("roles", &role.name), "includes");
             let mut resolved = Vec::with_capacity(role.include_names.len());
@@ -543,7 +542,7 @@ impl Compiler {
     fn fold_includes(&mut self, parsed: Vec<ParsedRole>, feature_count: usize) -> Vec<Role> {
         let n = parsed.len();
         let mut closures: Vec<Option<Vec<RoleId>>> = vec![None; n];
-        let mut reported: HashSet<Vec<RoleId>> = HashSet::new();
+        let mut reported: FxHashSet<Vec<RoleId>> = FxHashSet::default();
         for start in 0..n {
             self.closure(start, &parsed, &mut closures, &mut Vec::new(), &mut reported);
         }
@@ -570,16 +569,14 @@ impl Compiler {
         parsed: &[ParsedRole],
         done: &mut [Option<Vec<RoleId>>],
         stack: &mut Vec<RoleId>,
-        reported: &mut HashSet<Vec<RoleId>>,
+        reported: &mut FxHashSet<Vec<RoleId>>,
     ) -> Vec<RoleId> {
         if let Some(Some(c)) = done.get(role) {
             return c.clone();
         }
         if let Some(pos) = stack.iter().position(|&r| r == role) {
             let cycle: Vec<RoleId> = stack.get(pos..).map(<[RoleId]>::to_vec).unwrap_or_default();
-            let mut key = cycle.clone();
-            key.sort_unstable();
-            if reported.insert(key) {
+            if reported.insert(distinct_ids(cycle.iter().copied(), parsed.len())) {
                 let names: Vec<&str> =
                     cycle.iter().chain(std::iter::once(&role)).filter_map(|&r| parsed.get(r)).map(|r| r.name.as_str()).collect();
                 let first = parsed.get(role).map_or("", |r| r.name.as_str());
@@ -594,8 +591,7 @@ impl Compiler {
             closure.extend(self.closure(inc, parsed, done, stack, reported));
         }
         stack.pop();
-        closure.sort_unstable();
-        closure.dedup();
+        let closure = distinct_ids(closure, parsed.len());
         if let Some(slot) = done.get_mut(role) {
             *slot = Some(closure.clone());
         }

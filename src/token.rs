@@ -1,8 +1,6 @@
 //! HS256 tokens: actor tokens (who is asking) and invitation links (who may accept). Verification order:
 //! shape, algorithm, type, key, signature (constant time, RustCrypto), then claims and times.
 
-use std::collections::BTreeMap;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -51,8 +49,8 @@ impl KeyringOptions {
     }
 }
 
-/// Reads `{ kid: secret }`.
-pub fn keys_from_json(value: &Value) -> Result<BTreeMap<String, String>> {
+/// Reads `{ kid: secret }` (document order).
+pub fn keys_from_json(value: &Value) -> Result<Vec<(String, String)>> {
     let keys = json::map(value).map_err(|f| f.at("keys"))?;
     keys.iter().map(|(kid, secret)| Ok((kid.clone(), json::value(&secret, &child("keys", kid), json::string)?))).collect()
 }
@@ -148,7 +146,8 @@ impl InvitationClaims {
 /// HMAC keys by `kid`, so keys can rotate: sign with one, verify with any.
 #[derive(Clone)]
 pub struct Keyring {
-    keys: BTreeMap<String, Vec<u8>>,
+    /// In the order given, kids unique: the first is the default signing key.
+    keys: Vec<(String, Vec<u8>)>,
     leeway_ms: u64,
     issuer: Option<String>,
     audience: Option<String>,
@@ -157,7 +156,7 @@ pub struct Keyring {
 impl std::fmt::Debug for Keyring {
     /// Names the key ids only: secrets never reach logs.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Keyring").field("kids", &self.keys.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+        f.debug_struct("Keyring").field("kids", &self.keys.iter().map(|(kid, _)| kid).collect::<Vec<_>>()).finish_non_exhaustive()
     }
 }
 
@@ -166,7 +165,8 @@ fn invalid(reason: &'static str, message: &str) -> Error {
 }
 
 impl Keyring {
-    pub fn new(keys: BTreeMap<String, String>, options: KeyringOptions) -> Result<Keyring> {
+    /// Keys as (kid, secret) pairs; the first signs when no kid is named.
+    pub fn new(keys: Vec<(String, String)>, options: KeyringOptions) -> Result<Keyring> {
         if keys.is_empty() {
             return Err(Error::new("invalid_key", "at least one key is required"));
         }
@@ -176,6 +176,9 @@ impl Keyring {
             }
             if secret.len() < MIN_KEY_LEN {
                 return Err(Error::new("invalid_key", format!("key '{kid}' is shorter than {MIN_KEY_LEN} bytes")));
+            }
+            if keys.iter().filter(|(k, _)| k == kid).count() > 1 {
+                return Err(Error::new("invalid_key", format!("key id '{kid}' is given twice")));
             }
         }
         Ok(Keyring {
@@ -258,6 +261,10 @@ impl Keyring {
         self.seal(INVITE_TYPE, &body, kid, |payload| InvitationClaims::from_json(payload, "claims").map(drop))
     }
 
+    fn key(&self, kid: &str) -> Option<&(String, Vec<u8>)> {
+        self.keys.iter().find(|(k, _)| k == kid)
+    }
+
     /// Checks shape, algorithm, key and signature; returns the header's `typ` and the parsed payload.
     fn open(&self, token: &str) -> Result<(Option<String>, Value)> {
         let malformed = || invalid("malformed", "the token is malformed");
@@ -283,8 +290,8 @@ impl Keyring {
             return Err(malformed());
         }
         let key = match kid {
-            Some(kid) => self.keys.get(kid),
-            None if self.keys.len() == 1 => self.keys.values().next(),
+            Some(kid) => self.key(kid).map(|(_, key)| key),
+            None if self.keys.len() == 1 => self.keys.first().map(|(_, key)| key),
             None => None,
         }
         .ok_or_else(|| invalid("unknown_kid", "the token's key is not known"))?;
@@ -310,8 +317,8 @@ impl Keyring {
         let value: Value = std::str::from_utf8(&payload).ok().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default();
         check(&value)?;
         let (kid, key) = match kid {
-            Some(kid) => self.keys.get_key_value(kid),
-            None => self.keys.iter().next(),
+            Some(kid) => self.key(kid),
+            None => self.keys.first(),
         }
         .ok_or_else(|| Error::new("unknown_kid", "no such key to sign with"))?;
         let header = Header { alg: "HS256", typ, kid };

@@ -112,6 +112,10 @@ fn odd_names_are_quoted_in_paths() {
     let mut doc = base();
     doc["roles"]["User"]["grants"] = json!({ "a.b": "own" });
     assert_eq!(errors(doc), vec![(r#"roles.User.grants["a.b"]"#.to_string(), "unknown_feature")]);
+    // The quoted segment is a JSON string literal, so JS (and any JSON reader) reads the key back exactly.
+    let mut doc = base();
+    doc["roles"]["User"]["grants"] = json!({ "say \"hi\"\n": "own" });
+    assert_eq!(errors(doc), vec![(r#"roles.User.grants["say \"hi\"\n"]"#.to_string(), "unknown_feature")]);
 }
 
 #[test]

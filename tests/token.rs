@@ -67,6 +67,21 @@ fn keys_rotate_by_kid() {
 }
 
 #[test]
+fn the_first_key_given_signs_when_no_kid_is_named() {
+    let t = ring(&[("k2", K2), ("k1", K1)]).sign_actor(&claims(), None).unwrap();
+    assert!(ring(&[("k2", K2)]).verify_actor(&t, NOW).is_ok());
+    assert_eq!(reason(ring(&[("k1", K1)]).verify_actor(&t, NOW)), "unknown_kid");
+}
+
+#[test]
+fn a_kid_given_twice_is_refused() {
+    let keys = vec![("k1".to_string(), K1.to_string()), ("k1".to_string(), K2.to_string())];
+    let e = Keyring::new(keys, KeyringOptions::default()).unwrap_err();
+    assert_eq!(e.code, "invalid_key");
+    assert!(!e.message.contains(K1) && !e.message.contains(K2));
+}
+
+#[test]
 fn without_kid_only_a_single_key_ring_verifies() {
     let h = json!({ "alg": "HS256", "typ": "JWT" });
     let t = forge(h, serde_json::to_value(claims()).unwrap(), K1);

@@ -19,6 +19,10 @@ pub mod token;
 #[cfg(target_arch = "wasm32")]
 pub mod js;
 
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 pub use account::{AccountRecord, AccountStatus, Millis, Status, TenantStatus};
 pub use error::{Error, Issue, Result};
 pub use grant::{Decision, GrantRequest, Member, Reason, TargetRequest};

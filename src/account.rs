@@ -123,14 +123,15 @@ impl Policy {
         }
     }
 
-    /// Sends or resends an invitation: a new window starts at `now`.
+    /// Sends or resends an invitation: a new window starts at `now` rounded down to the whole second, the
+    /// resolution of the link's `iat`, so a record and the link signed at the same `now` expire together.
     pub fn invite(&self, record: &AccountRecord, now: Millis) -> Result<AccountRecord> {
         match self.account_status(record, now).status {
             Status::Disabled => Err(disabled()),
             Status::SsoOnly => Err(Error::new("sso_only", "this user signs in through SSO only and needs no invitation")),
             Status::Enabled => Err(Error::new("already_enabled", "this user already accepted an invitation")),
             Status::PendingInvite | Status::Invited | Status::ExpiredInvitation => {
-                Ok(AccountRecord { invited_at: Some(now), ..*record })
+                Ok(AccountRecord { invited_at: Some(now - now % 1000), ..*record })
             }
         }
     }

@@ -185,6 +185,21 @@ fn invitation_links_are_valid_through_the_window_and_expired_one_millisecond_lat
 }
 
 #[test]
+fn an_invitation_record_and_its_link_expire_at_the_same_millisecond() {
+    // Sent mid-second: the record's window and the link's `iat` (whole seconds) must still agree.
+    let p = rolegate::Policy::from_json(include_str!("../examples/product-b.json")).unwrap();
+    let r = ring(&[("inv", K1)]);
+    let sent = NOW + 830;
+    let record = p.invite(&rolegate::AccountRecord::default(), sent).unwrap();
+    let link = r.sign_invitation(&invitation(), sent, None).unwrap();
+    let last = p.account_status(&record, sent).expires_at.unwrap();
+    assert_eq!(p.account_status(&record, last).status, rolegate::Status::Invited);
+    assert!(r.verify_invitation(&link, last, p.invitation_ttl_ms).is_ok());
+    assert_eq!(p.account_status(&record, last + 1).status, rolegate::Status::ExpiredInvitation);
+    assert_eq!(r.verify_invitation(&link, last + 1, p.invitation_ttl_ms).unwrap_err().code, "invitation_expired");
+}
+
+#[test]
 fn actor_and_invitation_tokens_are_never_confused() {
     let r = ring(&[("k1", K1)]);
     let inv = r.sign_invitation(&invitation(), NOW, None).unwrap();

@@ -68,12 +68,15 @@ proptest! {
     fn invitation_window_boundary_is_exact(spec in spec(), sent in millis(), tenant_enabled in any::<bool>()) {
         let p = compile(&spec);
         let r = p.invite(&AccountRecord { tenant_enabled, ..AccountRecord::default() }, sent).unwrap();
-        let last = sent + spec.ttl_ms;
+        let start = sent - sent % 1000;
+        prop_assert_eq!(r.invited_at, Some(start), "the window starts on the whole second, like the link's iat");
+        let last = start + spec.ttl_ms;
         prop_assert_eq!(p.account_status(&r, sent).status, Status::Invited);
         prop_assert_eq!(p.account_status(&r, last).status, Status::Invited, "valid at exactly invitedAt + ttl");
         prop_assert_eq!(p.account_status(&r, last + 1).status, Status::ExpiredInvitation, "expired one millisecond later");
         prop_assert_eq!(p.account_status(&r, last).expires_at, Some(last));
         prop_assert_eq!(p.next_status_change(&r, sent), Some(last + 1));
+        prop_assert_eq!(p.account_status(&r, start).status, Status::Invited);
         prop_assert_eq!(p.next_status_change(&r, last + 1), None);
         prop_assert!(p.accept(&r, last).is_ok());
         prop_assert_eq!(p.accept(&r, last + 1).unwrap_err().code, "invitation_expired");

@@ -17,17 +17,18 @@ const CHANGES_TARGET = new Set(["roles", "remove"]);
  * @param {{ env: object, base: string, now: number }} ctx
  */
 export async function handleAdmin(request, route, { env, base, now }) {
-  const policy = policyFor(env, route.tenant);
-  if (!policy.ok) return problem(503, "policy_unavailable", "the edge has no valid policy for this tenant; nothing was forwarded");
   const keyring = actorKeyring(env);
   if (!keyring.ok) return problem(503, "keys_unavailable", "the edge has no valid token keys; nothing was forwarded");
-
+  // Authenticated before the tenant's policy is looked up: an anonymous caller learns nothing of which
+  // tenants are configured.
   const auth = authenticate(request, keyring.value, now);
   if (auth.response) return auth.response;
   const { sub, tenant, roles } = auth.claims;
   if (tenant !== route.tenant) {
     return problem(403, "tenant_mismatch", `the token is for tenant '${tenant}', not '${route.tenant}'`);
   }
+  const policy = policyFor(env, route.tenant);
+  if (!policy.ok) return problem(503, "policy_unavailable", "the edge has no valid policy for this tenant; nothing was forwarded");
 
   const schema = route.action === "add" || route.action === "roles" ? route.action : "none";
   const shadowed = shadowingQuery(route.url, schema);

@@ -22,7 +22,12 @@ export async function handleAccept(request, { url }, { env, base, now }) {
   const keyring = inviteKeyring(env);
   if (!keyring.ok) return refuse(503, "keys_unavailable", "Invitations cannot be checked right now. Try again later.");
   const policy = policyFor(env, tenant);
-  if (!policy.ok) return refuse(503, "policy_unavailable", "Invitations cannot be checked right now. Try again later.");
+  if (!policy.ok) {
+    // Only a genuine link (any window) learns that the edge cannot check it now: a forged one naming an
+    // unconfigured tenant is just invalid, so tenants cannot be probed.
+    if (!genuine(keyring.value, tokens[0], now)) return invalid();
+    return refuse(503, "policy_unavailable", "Invitations cannot be checked right now. Try again later.");
+  }
 
   try {
     keyring.value.verifyInvitation(tokens[0], now, policy.value.invitationTtlMs);
@@ -38,6 +43,16 @@ export async function handleAccept(request, { url }, { env, base, now }) {
   // An acceptance form may post a body (a new password): bounded, then forwarded as read.
   const body = await readBody(request);
   return body.response ?? forward(request, base, url, body.bytes);
+}
+
+/** Signature, purpose and claims hold, whatever the window. */
+function genuine(keyring, token, now) {
+  try {
+    keyring.verifyInvitation(token, now, Number.MAX_SAFE_INTEGER);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

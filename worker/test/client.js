@@ -6,7 +6,7 @@ import { request } from "node:http";
  * @param {string} base worker URL
  * @param {{ method?: string, path: string, headers?: Record<string, string>, body?: string | Buffer,
  *   chunks?: (string | Buffer)[] }} req `chunks`: send the body chunked (no Content-Length)
- * @returns {Promise<{ status: number, headers: Record<string, string>, text: string, json: any }>}
+ * @returns {Promise<{ status: number, headers: Record<string, string>, text: string, json: any, sent: { method: string, path: string } }>}
  */
 export function send(base, { method = "GET", path, headers = {}, body, chunks }) {
   const { hostname, port } = new URL(base);
@@ -21,7 +21,7 @@ export function send(base, { method = "GET", path, headers = {}, body, chunks })
         const text = Buffer.concat(parts).toString("utf8");
         let json;
         try { json = JSON.parse(text); } catch { json = undefined; }
-        resolve({ status: res.statusCode, headers: res.headers, text, json });
+        resolve({ status: res.statusCode, headers: res.headers, text, json, sent: { method, path } });
       });
     });
     req.on("error", reject);

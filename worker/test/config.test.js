@@ -44,6 +44,9 @@ const protectedRequests = () => [
   { method: "DELETE", path: "/api/tenants/acme/users/alice", headers: { authorization: `Bearer ${tokenFor("acme", "carl")}` } },
   { method: "POST", path: "/api/tenants/globex/users/ann/invitation", headers: { authorization: `Bearer ${tokenFor("globex", "ada")}` } },
   { method: "GET", path: `/invitations/accept?token=${inviteKeys.signInvitation({ sub: "alice", tenant: "acme", email: "a@x", inv: "i" }, Date.now())}` },
+  { method: "PUT", path: "/api/tenants/acme/users/alice/roles", headers: { authorization: `Bearer ${tokenFor("acme", "carl")}`, "content-type": "application/json" }, body: '{"roles":["User"]}' },
+  { method: "POST", path: "/api/tenants/acme/users/alice/disable", headers: { authorization: `Bearer ${tokenFor("acme", "carl")}` } },
+  { method: "POST", path: "/api/tenants/acme/users/alice/enable", headers: { authorization: `Bearer ${tokenFor("acme", "carl")}` } },
 ];
 
 describe("fail closed: every protected request refused with 503, nothing forwarded", () => {
@@ -62,6 +65,16 @@ describe("fail closed: every protected request refused with 503, nothing forward
       assert.deepEqual(origin.requests, []);
     });
   }
+  test("an anonymous caller cannot tell a tenant without a policy from one with", async () => {
+    const add = { method: "POST", path: "/api/tenants/nowhere/users", headers: { "content-type": "application/json" }, body: '{"email":"a@x","roles":["User"]}' };
+    for (const worker of ["noPolicy", "production"]) {
+      assert.equal((await send(url[worker], add)).status, 401, `${worker}: no token is 401 first`);
+      const forged = rawJwt({ alg: "HS256", typ: "invite+jwt" }, { sub: "u", tenant: "nowhere", email: "a@x", inv: "i", iat: Math.floor(Date.now() / 1000), purpose: "invitation" }, { secret: "not-the-invite-key-not-the-invite-key" });
+      const link = await send(url[worker], { path: `/invitations/accept?token=${forged}` });
+      assert.equal(`${link.status} ${link.json.code}`, "400 invalid_invitation", `${worker}: a forged link is just invalid`);
+    }
+    assert.deepEqual(origin.requests, []);
+  });
   test("unprotected paths still pass through with a broken policy", async () => {
     const res = await send(url.brokenJson, { path: "/api/tenants/acme/users" });
     assert.equal(res.status, 200);

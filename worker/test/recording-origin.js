@@ -15,8 +15,10 @@ import { createServer } from "node:http";
  *   `users`: users by tenant; `respond`: overrides the answer to any request (e.g. a 500);
  *   `onRequest`: called with each request as it is recorded.
  * @returns {Promise<{ url: string, requests: Recorded[], users: Map<string, Map<string, User>>,
- *   clear(): void, mutations(): Recorded[], close(): Promise<void> }>}
- *   `mutations()`: recorded requests other than GET (what the edge forwarded, not its lookups).
+ *   clear(): void, mutations(): Recorded[], beyondLookup(path: string): Recorded[], close(): Promise<void> }>}
+ *   `mutations()`: recorded requests other than GET (what the edge forwarded, not its lookups);
+ *   `beyondLookup(path)`: recorded requests other than the edge's GET of the target `path` names (an add,
+ *   `/api/tenants/{t}/users`, names none: then every request).
  */
 export async function startRecordingOrigin({ users = {}, respond, onRequest } = {}) {
   const store = new Map(Object.entries(users).map(([t, list]) => [t, new Map(list.map((u) => [u.id, structuredClone(u)]))]));
@@ -78,6 +80,11 @@ export async function startRecordingOrigin({ users = {}, respond, onRequest } = 
     users: store,
     clear: () => void requests.splice(0),
     mutations: () => requests.filter((r) => r.method !== "GET"),
+    beyondLookup: (path) => {
+      // Dot segments resolved as workerd resolves them before the edge sees the path.
+      const target = /^\/api\/tenants\/[^/]+\/users\/[^/?]+/.exec(new URL(path, "http://origin").pathname)?.[0];
+      return requests.filter((r) => !(r.method === "GET" && r.path === target));
+    },
     close: () => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
   };
 }

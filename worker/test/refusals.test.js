@@ -16,6 +16,8 @@ before(async () => {
     users: USERS,
     respond: (req) => {
       if (req.path.endsWith("/users/broken")) return { status: 500, body: "{}" };
+      // Deleting alice is answered without removing her: later tests still read her.
+      if (req.method === "DELETE" && req.path === "/api/tenants/acme/users/alice") return { status: 204 };
       // An origin alias for the caller: its record carries the real id.
       if (req.method === "GET" && req.path === "/api/tenants/acme/users/me") return { status: 200, body: USERS.acme.find((u) => u.id === "mona") };
     },
@@ -284,6 +286,30 @@ describe("accepted requests reach origin intact; everything else passes through 
     assert.deepEqual(Object.keys(forwarded.headers).sort(), [...Object.keys(headers), "cf-worker", "host"].sort());
     await call({ method: "PUT", path: "/api/tenants/acme/users/alice/roles", headers: { ...bearer(tokenFor("acme", "carl")), ...json }, body: '{"roles":["User"]}' });
   });
+  // Every protected route, accepted: what origin receives is exactly what was sent. A bodiless POST carries
+  // Content-Length: 0 as Node sent it; to a DELETE sent without one, workerd's fetch adds Content-Length: 0
+  // (any Workers fetch does, a pass-through worker's too), so that header is the one difference.
+  const extra = { accept: "application/json", "x-request-id": "req-9", cookie: "session=abc" };
+  for (const [name, method, path, body] of [
+    ["add user", "POST", "/api/tenants/acme/users?src=ui", '{"email":"new@acme.test","roles":["User"]}'],
+    ["send invitation", "POST", "/api/tenants/acme/users/alice/invitation?resend=1", ""],
+    ["disable", "POST", "/api/tenants/acme/users/alice/disable?why=left", ""],
+    ["enable", "POST", "/api/tenants/acme/users/alice/enable?why=back", ""],
+    ["delete", "DELETE", "/api/tenants/acme/users/alice?soft=1", undefined],
+  ]) {
+    test(`${name}: method, path, query, headers and body arrive as sent`, async () => {
+      const headers = { ...mona(), ...extra, ...(body && json) };
+      const res = await call({ method, path, headers, body });
+      assert.ok(res.status < 300, res.text);
+      const forwarded = origin.requests.at(-1);
+      assert.equal(`${forwarded.method} ${forwarded.url}`, `${method} ${path}`);
+      const sent = { ...headers, "content-length": String(Buffer.byteLength(body ?? "")) };
+      for (const [h, value] of Object.entries(sent)) assert.equal(forwarded.headers[h], value, h);
+      assert.deepEqual(Object.keys(forwarded.headers).sort(), [...Object.keys(sent), "cf-worker", "host"].sort(), "no header added or lost");
+      assert.ok(forwarded.body.equals(Buffer.from(body ?? "")), "the same body bytes");
+      assert.equal(origin.requests.length, name === "add user" ? 1 : 2, "the target's lookup (if any), then the request");
+    });
+  }
   test("POST add user: the body arrives byte for byte, unicode included", async () => {
     const body = Buffer.from('{"email":"zo\u00eb@acme.test","name":"Zo\u00eb \u2713","roles":["User"]}');
     const res = await call({ method: "POST", path: "/api/tenants/acme/users", headers: { ...mona(), ...json }, body });

@@ -183,6 +183,8 @@ test("readable at 390 px wide", async (t) => {
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth && !el.closest(".scroll, .scroll-x"))
     .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}`));
   assert.deepEqual(wide, [], "nothing sticks out sideways at 390 px");
+  const [docWidth, viewWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  assert.ok(docWidth <= viewWidth, `the page does not scroll sideways (${docWidth} px wide at ${viewWidth} px)`);
   assert.deepEqual(unexpected(errors), []);
 });
 

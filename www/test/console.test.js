@@ -48,6 +48,23 @@ test("the screenshot for the README", async (t) => {
   assert.deepEqual(unexpected(errors), []);
 });
 
+test("acting as is picked from the list, and each row offers only the actions the rules allow", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/`);
+  const actAs = async (value, role) => {
+    await page.locator("#actor").selectOption(value);
+    await page.locator("#actor-roles").getByText(role, { exact: true }).waitFor();
+  };
+  const shown = (id) => page.locator(`#${id}`).count().then((n) => n === 1);
+  await actAs("acme/uma", "UserManager");
+  assert.ok(await shown("invite-ann") && await shown("access-pete"), "a plain User is his to invite and disable");
+  assert.ok(!(await shown("invite-eve")) && !(await shown("access-rita")), "users with reports 'all' are above him");
+  assert.ok(!(await shown("access-uma")), "not himself");
+  await actAs("globex/sue", "Supervisor");
+  assert.ok(await shown("access-arjun") && await shown("invite-xena"), "agents are below a supervisor");
+  assert.ok(!(await shown("access-alice")), "the administrator is above her");
+  assert.deepEqual(unexpected(errors), []);
+});
+
 test("a user manager sees the roles he does not hold disabled, with the reason", async (t) => {
   const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
   await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).click();

@@ -63,8 +63,10 @@ test: test-core
 
 test-core: clippy test-native test-wasm test-smoke
 
-clippy:
+# Native, then the wasm32 build (the binding module and its tests exist only there).
+clippy: rust-tools
 	cargo clippy -q --all-targets -- -D warnings
+	cargo clippy -q --target $(WASM_TARGET) --lib --tests -- -D warnings
 
 test-native:
 	cargo test -q

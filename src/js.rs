@@ -19,6 +19,17 @@ use crate::token::{self, ActorClaims, InvitationClaims, Keyring, KeyringOptions}
 
 type JsResult<T> = Result<T, JsValue>;
 
+#[wasm_bindgen(typescript_custom_section)]
+const ERROR_TYPE: &str = r#"
+/** What every rolegate call throws: a JS `Error` with a stable `code`; `path` for malformed arguments,
+ * `reason` for refused tokens, `errors` (each with its path) for a refused policy. */
+export interface RolegateError extends Error {
+  code: string;
+  path?: string;
+  reason?: string;
+  errors?: Issue[];
+}"#;
+
 /// Turns a core error into a JS `Error` carrying `code` (and `path`, `reason`, `errors` where set).
 fn throw(e: Error) -> JsValue {
     let err: JsValue = js_sys::Error::new(&e.message).into();
@@ -100,13 +111,15 @@ fn string(value: JsValue, path: &str) -> JsResult<String> {
     json::value(&Js(value), path, json::string).map_err(|i| throw(i.into()))
 }
 
-/// Epoch milliseconds from a JS number: a whole, non-negative, safe integer.
-fn millis(value: f64, path: &str) -> JsResult<Millis> {
-    if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0 {
-        Ok(value as Millis)
-    } else {
-        Err(throw(Error::invalid_request(path, "must be epoch milliseconds (a whole number >= 0)")))
-    }
+/// Epoch milliseconds: a JS number that is a whole, non-negative, safe integer. Nothing is coerced: `null`,
+/// `"5"` or `false` are `invalid_request`, never time zero.
+fn millis(value: JsValue, path: &str) -> JsResult<Millis> {
+    json::value(&Js(value), path, json::whole).map_err(|i| throw(i.into()))
+}
+
+/// An optional key id: absent (`undefined` or `null`) or a string.
+fn kid(value: JsValue) -> JsResult<Option<String>> {
+    if value.is_undefined() || value.is_null() { Ok(None) } else { string(value, "kid").map(Some) }
 }
 
 /// Serializes ordered (name, value) pairs as a plain object, keeping policy order.
@@ -227,59 +240,77 @@ impl JsPolicy {
     }
 
     #[wasm_bindgen(js_name = featureId)]
-    pub fn feature_id(&self, name: &str) -> JsResult<u32> {
-        let f = self.inner.feature(name).map_err(throw)?;
+    pub fn feature_id(&self, #[wasm_bindgen(unchecked_param_type = "string")] name: JsValue) -> JsResult<u32> {
+        let f = self.inner.feature(&string(name, "name")?).map_err(throw)?;
         Ok(f as u32)
     }
 
     #[wasm_bindgen(js_name = levelId)]
-    pub fn level_id(&self, feature: &str, level: &str) -> JsResult<u32> {
-        let (_, l) = self.inner.level(feature, level).map_err(throw)?;
+    pub fn level_id(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] level: JsValue,
+    ) -> JsResult<u32> {
+        let (feature, level) = (string(feature, "feature")?, string(level, "level")?);
+        let (_, l) = self.inner.level(&feature, &level).map_err(throw)?;
         Ok(u32::from(l))
     }
 
     /// The fast path of `checkGrant` on compiled sets (for a new user, `target` is `compileRoles([])`).
+    /// Numbers only cross here, so `sameUser` arrives as a JS number: `true`/`false` read as 1/0, and anything
+    /// else (left out, a string, an object) is refused rather than read as "not the same user".
     #[wasm_bindgen(js_name = allowsGrant)]
-    pub fn allows_grant(&self, actor: &JsRoleSet, target: &JsRoleSet, requested: &JsRoleSet, sameUser: bool) -> bool {
-        self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, sameUser)
+    pub fn allows_grant(
+        &self,
+        actor: &JsRoleSet,
+        target: &JsRoleSet,
+        requested: &JsRoleSet,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] sameUser: f64,
+    ) -> bool {
+        let same_user = match sameUser {
+            0.0 => false,
+            1.0 => true,
+            _ => refuse("sameUser", "expected true or false"),
+        };
+        self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, same_user)
     }
 
     #[wasm_bindgen(js_name = accountStatus, unchecked_return_type = "AccountStatus")]
-    pub fn account_status(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn account_status(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         let record = account_record(&record)?;
         to_js(&self.inner.account_status(&record, millis(nowMs, "nowMs")?))
     }
 
     /// Sends or resends an invitation at `nowMs`; returns the new record (other fields kept).
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn invite(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn invite(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         self.transition(record, nowMs, policy::Policy::invite)
     }
 
     /// Accepts the outstanding invitation; an expired one throws `invitation_expired`.
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn accept(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn accept(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         self.transition(record, nowMs, policy::Policy::accept)
     }
 
     /// Disables the account on the platform (every tenant).
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn disable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         self.transition(record, nowMs, policy::Policy::disable)
     }
 
     #[wasm_bindgen(unchecked_return_type = "AccountRecord")]
-    pub fn enable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn enable(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         self.transition(record, nowMs, policy::Policy::enable)
     }
 
     #[wasm_bindgen(js_name = disableTenant, unchecked_return_type = "AccountRecord")]
-    pub fn disable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn disable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         self.transition(record, nowMs, policy::Policy::disable_tenant)
     }
 
     #[wasm_bindgen(js_name = enableTenant, unchecked_return_type = "AccountRecord")]
-    pub fn enable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn enable_tenant(&self, #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         self.transition(record, nowMs, policy::Policy::enable_tenant)
     }
 
@@ -289,9 +320,11 @@ impl JsPolicy {
     pub fn watch_invitation(
         &self,
         #[wasm_bindgen(unchecked_param_type = "AccountRecord")] record: JsValue,
-        nowMs: f64,
-        #[wasm_bindgen(unchecked_param_type = "(status: AccountStatus) => void")] callback: Function,
+        #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "(status: AccountStatus) => void")] callback: JsValue,
     ) -> JsResult<InvitationWatch> {
+        let callback: Function =
+            callback.dyn_into().map_err(|_| throw(Error::invalid_request("callback", "expected a function")))?;
         let record = account_record(&record)?;
         let now = millis(nowMs, "nowMs")?;
         let slot = Rc::new(RefCell::new(None));
@@ -311,7 +344,7 @@ impl JsPolicy {
     fn transition(
         &self,
         record: JsValue,
-        now_ms: f64,
+        now_ms: JsValue,
         step: fn(&policy::Policy, &AccountRecord, Millis) -> crate::Result<AccountRecord>,
     ) -> JsResult<JsValue> {
         let parsed = account_record(&record)?;
@@ -343,6 +376,17 @@ fn schedule(remaining: u64, slot: Rc<RefCell<Option<Timeout>>>, fire: Rc<dyn Fn(
     *slot.borrow_mut() = Some(timeout);
 }
 
+/// Throws `invalid_request` at `path` from a fast-path call: a JS exception raised directly, so the hot
+/// calls return a plain value instead of a `Result` (nothing is allocated on their stack to leak).
+fn refuse(path: &str, message: &str) -> ! {
+    wasm_bindgen::throw_val(throw(Error::invalid_request(path, message)))
+}
+
+/// A dense id: a whole number from 0 (ids are small: features and levels are bounded by the policy limits).
+fn id(value: f64) -> Option<usize> {
+    (value >= 0.0 && value.fract() == 0.0 && value <= f64::from(u32::MAX)).then_some(value as usize)
+}
+
 /// A pending `watchInvitation`.
 #[wasm_bindgen]
 pub struct InvitationWatch {
@@ -365,9 +409,18 @@ pub struct JsRoleSet {
 
 #[wasm_bindgen(js_class = RoleSet)]
 impl JsRoleSet {
-    /// Ids from `policy.featureId` / `policy.levelId`.
-    pub fn allows(&self, feature: u32, level: u32) -> bool {
-        self.inner.levels().get(feature as usize).is_some_and(|&l| u32::from(l) >= level)
+    /// Ids from `policy.featureId` / `policy.levelId`, above the no-access level. Numbers only cross here, so
+    /// what is not an id is refused rather than read as 0: `undefined` or a level name becomes NaN, and
+    /// `null`, `false` or `""` become level 0, the no-access level every set holds (so asking for it is refused
+    /// too: it is always true).
+    pub fn allows(&self, feature: f64, level: f64) -> bool {
+        let Some(&held) = id(feature).and_then(|f| self.inner.levels().get(f)) else {
+            refuse("feature", "not a feature id of this policy")
+        };
+        match id(level) {
+            Some(l) if l > 0 => usize::from(held) >= l,
+            _ => refuse("level", "not a level id above no access"),
+        }
     }
 
     /// Winning level id per feature, policy order.
@@ -405,19 +458,23 @@ impl JsKeyring {
     }
 
     #[wasm_bindgen(js_name = verifyActor, unchecked_return_type = "ActorClaims")]
-    pub fn verify_actor(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, nowMs: f64) -> JsResult<JsValue> {
+    pub fn verify_actor(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue) -> JsResult<JsValue> {
         let claims = self.inner.verify_actor(&string(token, "token")?, millis(nowMs, "nowMs")?).map_err(throw)?;
         to_js(&claims)
     }
 
     #[wasm_bindgen(js_name = signActor)]
-    pub fn sign_actor(&self, #[wasm_bindgen(unchecked_param_type = "ActorClaims")] claims: JsValue, kid: Option<String>) -> JsResult<String> {
+    pub fn sign_actor(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "ActorClaims")] claims: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] kid: JsValue,
+    ) -> JsResult<String> {
         let claims = ActorClaims::from_json(&json(&claims, "claims")?, "claims").map_err(|i| throw(i.into()))?;
-        self.inner.sign_actor(&claims, kid.as_deref()).map_err(throw)
+        self.inner.sign_actor(&claims, self::kid(kid)?.as_deref()).map_err(throw)
     }
 
     #[wasm_bindgen(js_name = verifyInvitation, unchecked_return_type = "InvitationClaims")]
-    pub fn verify_invitation(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, nowMs: f64, ttlMs: f64) -> JsResult<JsValue> {
+    pub fn verify_invitation(&self, #[wasm_bindgen(unchecked_param_type = "string")] token: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue, #[wasm_bindgen(unchecked_param_type = "number")] ttlMs: JsValue) -> JsResult<JsValue> {
         let token = string(token, "token")?;
         let claims = self.inner.verify_invitation(&token, millis(nowMs, "nowMs")?, millis(ttlMs, "ttlMs")?).map_err(throw)?;
         to_js(&claims)
@@ -427,10 +484,10 @@ impl JsKeyring {
     pub fn sign_invitation(
         &self,
         #[wasm_bindgen(unchecked_param_type = "InvitationClaims")] claims: JsValue,
-        nowMs: f64,
-        kid: Option<String>,
+        #[wasm_bindgen(unchecked_param_type = "number")] nowMs: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] kid: JsValue,
     ) -> JsResult<String> {
         let claims = InvitationClaims::from_json(&json(&claims, "claims")?, "claims").map_err(|i| throw(i.into()))?;
-        self.inner.sign_invitation(&claims, millis(nowMs, "nowMs")?, kid.as_deref()).map_err(throw)
+        self.inner.sign_invitation(&claims, millis(nowMs, "nowMs")?, self::kid(kid)?.as_deref()).map_err(throw)
     }
 }

@@ -1,5 +1,5 @@
 // Compiled with `tsc --strict`: every public call has a real type (a wrong use below would fail the build).
-import init, { Policy, Keyring, type Decision, type AccountStatus, type Issue, type RoleSet } from "rolegate";
+import init, { Policy, Keyring, type Decision, type AccountStatus, type Issue, type RoleSet, type RolegateError } from "rolegate";
 
 await init();
 const policy: Policy = Policy.fromJson({ version: 1 });
@@ -22,4 +22,11 @@ const ring = new Keyring({ k1: "0123456789abcdef0123456789abcdef" }, { leewaySec
 const claims = ring.verifyActor("t", 0);
 const roles: string[] = claims.roles;
 const rule: "held" | "rank" | "covered" = policy.grantRule;
-void [allowed, codes, levels, s, expires, warnings, fast, roles, rule];
+let located: string | undefined;
+try {
+  policy.checkGrant({ actor: { id: "a", roles: [] }, target: null, roles: [] });
+} catch (e) {
+  const err = e as RolegateError;
+  located = `${err.code} ${err.path ?? ""} ${err.reason ?? ""} ${(err.errors ?? []).map((i: Issue) => i.path).join()}`;
+}
+void [allowed, codes, levels, s, expires, warnings, fast, roles, rule, located];

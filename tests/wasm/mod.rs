@@ -66,7 +66,7 @@ fn decisions_are_plain_objects_with_every_reason() {
     let grantable = p.grantable_roles(js(r#"{"id":"um","roles":["UserManager","User"]}"#)).unwrap();
     assert_eq!(text(&grantable), r#"["User","UserManager"]"#);
     let remove = p.check_remove(js(r#"{"actor":{"id":"a","roles":["UserManager"]},"target":{"id":"a","roles":[]}}"#)).unwrap();
-    assert_eq!(text(&get(&get(&remove, "reasons"), "0")).contains("self_remove"), true);
+    assert!(text(&get(&get(&remove, "reasons"), "0")).contains("self_remove"));
 }
 
 #[wasm_bindgen_test]
@@ -98,25 +98,116 @@ fn effective_and_explain_keep_policy_order() {
     assert_eq!(get(&eff, "reports"), "all");
     let why = p.explain(js(r#"["User","ReportViewer"]"#)).unwrap();
     assert_eq!(text(&get(&why, "reports")), r#"{"level":"all","roles":["ReportViewer"]}"#);
-    assert_eq!(p.allows(js(r#"["User"]"#), "reports".into(), "own".into()).unwrap(), true);
+    assert!(p.allows(js(r#"["User"]"#), "reports".into(), "own".into()).unwrap());
 }
 
 #[wasm_bindgen_test]
 fn the_fast_path_answers_with_numbers_only() {
     let p = policy(B);
     let sup = p.compile_roles(js(r#"["Supervisor"]"#)).unwrap();
-    let (users, manage) = (p.feature_id("users").unwrap(), p.level_id("users", "manage").unwrap());
+    let id = |v: JsResult| f64::from(v.unwrap());
+    let (users, manage) = (id(p.feature_id("users".into())), id(p.level_id("users".into(), "manage".into())));
     assert!(sup.allows(users, manage));
-    assert!(!sup.allows(p.feature_id("settings").unwrap(), p.level_id("settings", "manage").unwrap()));
-    assert!(!sup.allows(999, 0), "an unknown feature id is never allowed");
+    assert!(!sup.allows(id(p.feature_id("settings".into())), id(p.level_id("settings".into(), "manage".into()))));
     assert_eq!(sup.levels(), vec![1, 2, 1, 1]);
     let nobody = p.compile_roles(Array::new().into()).unwrap();
     let admin = p.compile_roles(js(r#"["Administrator"]"#)).unwrap();
     let agent = p.compile_roles(js(r#"["Agent"]"#)).unwrap();
-    assert!(p.allows_grant(&sup, &nobody, &agent, false));
-    assert!(!p.allows_grant(&sup, &nobody, &admin, false));
-    assert!(!p.allows_grant(&sup, &agent, &sup, true), "self change");
-    assert_eq!(code(p.feature_id("nope").err().unwrap()).0, "unknown_feature");
+    assert!(p.allows_grant(&sup, &nobody, &agent, 0.0));
+    assert!(!p.allows_grant(&sup, &nobody, &admin, 0.0));
+    assert!(!p.allows_grant(&sup, &agent, &sup, 1.0), "self change");
+    assert_eq!(code(p.feature_id("nope".into()).err().unwrap()).0, "unknown_feature");
+}
+
+type JsResult = Result<u32, JsValue>;
+
+/// `obj[method](...args)` called from JS, as a JS caller calls it: the value, or what it threw.
+fn call(obj: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
+    let f: Function = get(obj, method).dyn_into().unwrap();
+    Reflect::apply(&f, obj, &args.iter().collect::<Array>())
+}
+
+#[wasm_bindgen_test]
+fn malformed_numbers_flags_and_names_are_refused_not_coerced() {
+    let p = policy(B);
+    let users = f64::from(p.feature_id("users".into()).unwrap());
+    let fast = JsValue::from(p.compile_roles(js(r#"["Supervisor"]"#)).unwrap());
+    assert_eq!(call(&fast, "allows", &[users.into(), 1.into()]).unwrap(), true);
+    // Each would read as level 0 (held by everyone) or as feature 0 if coerced.
+    let undefined = JsValue::UNDEFINED;
+    for (feature, level, path) in [
+        (undefined.clone(), 1.into(), "feature"),
+        (users.into(), undefined.clone(), "level"),
+        (users.into(), "manage".into(), "level"),
+        (users.into(), JsValue::NULL, "level"),
+        (users.into(), false.into(), "level"),
+        (users.into(), 0.into(), "level"),
+        (users.into(), 0.9.into(), "level"),
+        (999.into(), 1.into(), "feature"),
+        ((-1).into(), 1.into(), "feature"),
+    ] {
+        let err = call(&fast, "allows", &[feature.clone(), level.clone()]).unwrap_err();
+        assert_eq!(code(err), ("invalid_request".into(), Some(path.into())), "allows({feature:?}, {level:?})");
+    }
+    let js_policy = JsValue::from(policy(B));
+    let sets = |same: JsValue| -> Vec<JsValue> {
+        let set = |r: &str| JsValue::from(p.compile_roles(js(r)).unwrap());
+        vec![set(r#"["Supervisor"]"#), set(r#"["Agent"]"#), set(r#"["Agent","Supervisor"]"#), same]
+    };
+    assert_eq!(call(&js_policy, "allowsGrant", &sets(true.into())).unwrap(), false, "a self change");
+    for same in [undefined.clone(), "yes".into(), js("{}")] {
+        let err = call(&js_policy, "allowsGrant", &sets(same)).unwrap_err();
+        assert_eq!(code(err), ("invalid_request".into(), Some("sameUser".into())), "a missing sameUser is not 'someone else'");
+    }
+    // Times: null is not the epoch (an expired invitation would otherwise be accepted at time 0).
+    let expired = record(1000.0);
+    for now in [JsValue::NULL, "5".into(), false.into(), undefined.clone(), 1.5.into()] {
+        assert_eq!(code(p.accept(expired.clone(), now).err().unwrap()), ("invalid_request".into(), Some("nowMs".into())));
+    }
+    for name in [JsValue::from(123), JsValue::NULL, js("{}")] {
+        assert_eq!(code(p.feature_id(name.clone()).err().unwrap()).0, "invalid_request");
+        assert_eq!(code(p.level_id("users".into(), name).err().unwrap()).0, "invalid_request");
+    }
+    assert_eq!(code(p.watch_invitation(record(1000.0), 1000.into(), 42.into()).err().unwrap()), ("invalid_request".into(), Some("callback".into())));
+    let ring = JsKeyring::new("{\"k1\":\"0123456789abcdef0123456789abcdef\"}".into(), None).unwrap();
+    let token = ring.sign_actor(js(r#"{"sub":"u1","tenant":"acme","roles":["User"],"exp":1000}"#), JsValue::UNDEFINED).unwrap();
+    assert_eq!(code(ring.verify_actor(token.into(), JsValue::NULL).err().unwrap()).1.as_deref(), Some("nowMs"), "an expired token is not checked at time 0");
+    assert_eq!(code(ring.sign_actor(js(r#"{"sub":"u1","tenant":"acme","roles":[],"exp":1}"#), 7.into()).err().unwrap()).1.as_deref(), Some("kid"));
+}
+
+#[wasm_bindgen_test]
+fn a_watch_beyond_one_set_timeout_fires_exactly_at_expiry() {
+    // setTimeout replaced by a recorder: the watch's timers are run by hand, in order, their delays added up.
+    let global = js_sys::global();
+    let real = get(&global, "setTimeout");
+    let fake = Function::new_with_args("fn, ms", "(globalThis.__timers ??= []).push([fn, ms]); return 900000 + globalThis.__timers.length;");
+    Reflect::set(&global, &"setTimeout".into(), &fake).unwrap();
+    let p = policy(&B.replace("\"24h\"", "\"100d\""));
+    let now = 1_790_000_000_000.0;
+    let calls = Array::new();
+    let push = Closure::<dyn Fn(JsValue)>::new({
+        let calls = calls.clone();
+        move |s: JsValue| {
+            calls.push(&s);
+        }
+    });
+    let f: &Function = push.as_ref().unchecked_ref();
+    let watch = p.watch_invitation(record(now), now.into(), f.into());
+    let (mut elapsed, mut steps) = (0.0, Vec::new());
+    let timers: Array = get(&global, "__timers").dyn_into().unwrap();
+    while let Some(timer) = timers.shift().dyn_ref::<Array>().cloned().filter(|_| steps.len() < 100) {
+        let delay = timer.get(1).as_f64().unwrap();
+        steps.push(delay);
+        elapsed += delay;
+        let _ = timer.get(0).unchecked_into::<Function>().call0(&JsValue::NULL);
+    }
+    Reflect::set(&global, &"setTimeout".into(), &real).unwrap();
+    let _watch = watch.unwrap();
+    assert!(steps.iter().all(|&d| d <= 2_147_483_647.0), "every step fits one setTimeout: {steps:?}");
+    assert_eq!(steps.len(), 5, "{steps:?}");
+    assert_eq!(elapsed, 100.0 * 86_400_000.0 + 1.0, "fires at the first expired millisecond, not before");
+    assert_eq!(calls.length(), 1);
+    assert_eq!(get(&calls.get(0), "status"), "expired-invitation");
 }
 
 fn record(invited_at: f64) -> JsValue {
@@ -127,16 +218,16 @@ fn record(invited_at: f64) -> JsValue {
 fn account_transitions_return_new_records_and_keep_other_fields() {
     let p = policy(B);
     let invited = record(1000.0);
-    let s = p.account_status(invited.clone(), 1000.0 + 86_400_000.0).unwrap();
+    let s = p.account_status(invited.clone(), (1000.0 + 86_400_000.0).into()).unwrap();
     assert_eq!(text(&s), r#"{"status":"invited","tenantStatus":"enabled","expiresAt":86401000,"canAccessTenant":false}"#);
-    let accepted = p.accept(invited.clone(), 2000.0).unwrap();
+    let accepted = p.accept(invited.clone(), 2000.into()).unwrap();
     assert_eq!(get(&accepted, "acceptedAt"), 2000.0);
     assert_eq!(get(&accepted, "email"), "x@example.com", "nothing lost");
     assert_eq!(get(&invited, "acceptedAt"), JsValue::NULL, "input untouched");
-    let err = p.accept(invited, 1000.0 + 86_400_001.0).err().unwrap();
+    let err = p.accept(invited, (1000.0 + 86_400_001.0).into()).err().unwrap();
     assert_eq!(code(err).0, "invitation_expired");
-    assert_eq!(code(p.account_status(record(1.0), -1.0).err().unwrap()), ("invalid_request".into(), Some("nowMs".into())));
-    assert_eq!(code(p.account_status(js("{}"), 1.0).err().unwrap()).1.as_deref(), Some("record.platformDisabled"));
+    assert_eq!(code(p.account_status(record(1.0), (-1).into()).err().unwrap()), ("invalid_request".into(), Some("nowMs".into())));
+    assert_eq!(code(p.account_status(js("{}"), 1.into()).err().unwrap()).1.as_deref(), Some("record.platformDisabled"));
 }
 
 /// A promise and the function that resolves it (with the callback's first argument).
@@ -152,7 +243,7 @@ async fn watch_invitation_fires_when_the_invitation_expires() {
     let now = js_sys::Date::now();
     let invited_at = now - 2000.0 + 40.0; // expires 41 ms from now
     let (promise, resolve) = signal();
-    let _watch = p.watch_invitation(record(invited_at), now, resolve).unwrap();
+    let _watch = p.watch_invitation(record(invited_at), now.into(), resolve.into()).unwrap();
     let status = JsFuture::from(promise).await.unwrap();
     assert_eq!(get(&status, "status"), "expired-invitation");
     assert!(js_sys::Date::now() >= invited_at + 2000.0, "not before the window closes");
@@ -171,13 +262,13 @@ async fn a_cancelled_or_distant_watch_does_not_fire() {
     });
     let f: &Function = push.as_ref().unchecked_ref();
     // Expires in 10 ms, cancelled at once.
-    let soon = p.watch_invitation(record(now - 86_400_000.0 + 10.0), now, f.clone()).unwrap();
+    let soon = p.watch_invitation(record(now - 86_400_000.0 + 10.0), now.into(), f.into()).unwrap();
     soon.cancel();
     // Expires in 30 days: beyond one setTimeout, which would otherwise fire at once.
     let far = 30.0 * 86_400_000.0;
     let long_ttl = B.replace("\"24h\"", "\"31d\"");
     let p31 = policy(&long_ttl);
-    let distant = p31.watch_invitation(record(now - 31.0 * 86_400_000.0 + far), now, f.clone()).unwrap();
+    let distant = p31.watch_invitation(record(now - 31.0 * 86_400_000.0 + far), now.into(), f.into()).unwrap();
     TimeoutFuture::new(100).await;
     assert_eq!(calls.length(), 0);
     distant.cancel();
@@ -187,13 +278,13 @@ async fn a_cancelled_or_distant_watch_does_not_fire() {
 fn keyrings_sign_verify_and_refuse_with_reasons() {
     let ring = JsKeyring::new("{\"k1\":\"0123456789abcdef0123456789abcdef\"}".into(), None).unwrap();
     let claims = js(r#"{"sub":"u1","tenant":"acme","roles":["User"],"exp":2000000000}"#);
-    let token = ring.sign_actor(claims, None).unwrap();
-    let got = ring.verify_actor(token.clone().into(), 1_900_000_000_000.0).unwrap();
+    let token = ring.sign_actor(claims, JsValue::UNDEFINED).unwrap();
+    let got = ring.verify_actor(token.clone().into(), 1_900_000_000_000.0.into()).unwrap();
     assert_eq!(get(&got, "sub"), "u1");
     let tampered = format!("{}x", token);
-    let err = ring.verify_actor(tampered.into(), 1_900_000_000_000.0).err().unwrap();
+    let err = ring.verify_actor(tampered.into(), 1_900_000_000_000.0.into()).err().unwrap();
     assert_eq!(get(&err, "reason"), "bad_signature");
     assert_eq!(code(err).0, "invalid_token");
     assert_eq!(code(JsKeyring::new(js(r#"{"k":"short"}"#), None).err().unwrap()).0, "invalid_key");
-    assert_eq!(code(ring.verify_actor(JsValue::UNDEFINED, 0.0).err().unwrap()).0, "invalid_request");
+    assert_eq!(code(ring.verify_actor(JsValue::UNDEFINED, 0.into()).err().unwrap()).0, "invalid_request");
 }

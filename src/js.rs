@@ -60,7 +60,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
 fn json(value: &JsValue, what: &str) -> JsResult<serde_json::Value> {
     let text = JSON::stringify(value).ok().and_then(|s| s.as_string());
     let text = text.ok_or_else(|| throw(Error::invalid_request(what, "expected a JSON-compatible object")))?;
-    serde_json::from_str(&text).map_err(|e| throw(Error::invalid_request(what, e.to_string())))
+    json::parse(&text).map_err(|e| throw(Error::invalid_request(what, e.to_string())))
 }
 
 /// A JS argument read member by member by the core's readers (no JSON text in between).
@@ -445,7 +445,7 @@ impl JsKeyring {
         #[wasm_bindgen(unchecked_optional_param_type = "KeyringOptions")] options: Option<Object>,
     ) -> JsResult<JsKeyring> {
         let keys = match keys.as_string() {
-            Some(text) => serde_json::from_str(&text)
+            Some(text) => json::parse(&text)
                 .map_err(|_| throw(Error::new("invalid_key", "keys must be a JSON object of key id to secret")))?,
             None => json(&keys, "keys")?,
         };

@@ -135,8 +135,13 @@ pub struct Policy {
 impl Policy {
     /// Parses and compiles a policy document; a bad one is refused whole with every error listed.
     pub fn from_json(text: &str) -> Result<Policy> {
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::invalid_policy(vec![Issue::new("", "invalid_json", format!("not valid JSON: {e}"))])
+        let value = json::parse(text).map_err(|e| {
+            // The strict reader's only data error is a member named twice; everything else is syntax.
+            let issue = match e.classify() {
+                serde_json::error::Category::Data => Issue::new("", "duplicate_member", e.to_string()),
+                _ => Issue::new("", "invalid_json", format!("not valid JSON: {e}")),
+            };
+            Error::invalid_policy(vec![issue])
         })?;
         Policy::from_value(&value)
     }

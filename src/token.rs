@@ -314,7 +314,7 @@ impl Keyring {
         check: fn(&Value) -> Result<(), Issue>,
     ) -> Result<String> {
         let payload = to_json(claims)?;
-        let value: Value = std::str::from_utf8(&payload).ok().and_then(|text| serde_json::from_str(text).ok()).unwrap_or_default();
+        let value: Value = std::str::from_utf8(&payload).ok().and_then(|text| json::parse(text).ok()).unwrap_or_default();
         check(&value)?;
         let (kid, key) = match kid {
             Some(kid) => self.key(kid),
@@ -339,7 +339,7 @@ fn mac(key: &[u8]) -> Hmac<Sha256> {
 
 /// A base64url segment holding JSON text.
 fn parse(part: &str) -> Option<Value> {
-    String::from_utf8(decode(part)?).ok().and_then(|text| serde_json::from_str(&text).ok())
+    String::from_utf8(decode(part)?).ok().and_then(|text| json::parse(&text).ok())
 }
 
 fn decode(part: &str) -> Option<Vec<u8>> {

@@ -119,6 +119,17 @@ fn odd_names_are_quoted_in_paths() {
 }
 
 #[test]
+fn a_member_named_twice_is_refused_not_last_wins() {
+    // Another reader could keep the first definition: the document is ambiguous, so it is refused.
+    let doc = base().to_string().replacen(r#""roles":{"#, r#""roles":{"User":{"grants":{"reports":"all"}},"#, 1);
+    let e = Policy::from_json(&doc).unwrap_err();
+    assert_eq!(e.errors.iter().map(|i| i.code).collect::<Vec<_>>(), ["duplicate_member"]);
+    assert!(e.errors[0].message.contains(r#""User" appears twice"#), "{}", e.errors[0].message);
+    let nested = r#"{"version":1,"version":1}"#;
+    assert_eq!(Policy::from_json(nested).unwrap_err().errors[0].code, "duplicate_member");
+}
+
+#[test]
 fn not_json_and_not_an_object_are_refused() {
     let e = Policy::from_json("{ nope").unwrap_err();
     assert_eq!((e.code, e.errors[0].code), ("invalid_policy", "invalid_json"));

@@ -40,8 +40,13 @@ fn reason(r: rolegate::Result<impl std::fmt::Debug>) -> &'static str {
 
 /// A token with the given header and payload, signed with `key`.
 fn forge(header: serde_json::Value, payload: serde_json::Value, key: &str) -> String {
+    forge_text(&header.to_string(), &payload.to_string(), key)
+}
+
+/// A token signed over exactly this header and payload text.
+fn forge_text(header: &str, payload: &str, key: &str) -> String {
     use hmac::{Hmac, Mac};
-    let signed = format!("{}.{}", B64.encode(header.to_string()), B64.encode(payload.to_string()));
+    let signed = format!("{}.{}", B64.encode(header), B64.encode(payload));
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(signed.as_bytes());
     format!("{signed}.{}", B64.encode(mac.finalize().into_bytes()))
@@ -228,6 +233,19 @@ fn claims_the_verifier_would_refuse_are_not_signed() {
     assert_eq!((e.code, e.path.as_deref()), ("invalid_request", Some("claims.sub")));
     let e = r.sign_invitation(&InvitationClaims { tenant: String::new(), ..invitation() }, NOW, None).unwrap_err();
     assert_eq!((e.code, e.path.as_deref()), ("invalid_request", Some("claims.tenant")));
+}
+
+#[test]
+fn a_claim_or_header_member_named_twice_makes_the_token_malformed() {
+    // A JWT library that keeps the first `roles` would read other roles than we would.
+    let r = ring(&[("k1", K1)]);
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let payload = r#"{"sub":"u1","tenant":"acme","roles":["User"],"exp":2000000000,"roles":["CustomerAdmin"]}"#;
+    assert_eq!(reason(r.verify_actor(&forge_text(header, payload, K1), NOW)), "malformed");
+    let header = r#"{"alg":"HS256","typ":"JWT","alg":"none"}"#;
+    let payload = r#"{"sub":"u1","tenant":"acme","roles":["User"],"exp":2000000000}"#;
+    assert_eq!(reason(r.verify_actor(&forge_text(header, payload, K1), NOW)), "malformed");
+    assert!(r.verify_actor(&forge_text(r#"{"alg":"HS256","typ":"JWT"}"#, payload, K1), NOW).is_ok(), "the control verifies");
 }
 
 #[test]

@@ -83,7 +83,8 @@ impl<'s> World<'s> {
         (!self.users.is_empty()).then(|| pick.index(self.users.len()))
     }
 
-    /// An accepted grant: the actor covered it at that moment (or outranked it, in rank mode).
+    /// An accepted grant: the actor covered it at that moment (in rank mode: outranked it, and covered it too
+    /// when the policy has no `rank_grants_unheld` warning).
     fn assert_covered(&self, actor: usize, target: Option<usize>, roles: &[usize]) -> Result<(), TestCaseError> {
         let spec = self.spec;
         let a = &self.users[actor].roles;
@@ -98,6 +99,10 @@ impl<'s> World<'s> {
                     let (mine, theirs) = (spec.rank(a), spec.roles[role].rank);
                     let within = theirs.is_some_and(|t| mine.is_some_and(|m| if strictly_lower { t < m } else { t <= m }));
                     prop_assert!(within, "R{} (rank {:?}) granted by rank {:?}", role, theirs, mine);
+                    // Without a rank_grants_unheld warning, what a rank may grant is also covered by its holder.
+                    if self.levels_bounded {
+                        prop_assert!(covers(&spec.union(a), &spec.role_levels(role)), "R{} not covered by {:?} (no warning)", role, a);
+                    }
                 }
             }
         }

@@ -64,8 +64,10 @@ impl Policy {
         let mut levels = vec![0; self.features.len()];
         let mut rank = None;
         for role in roles.iter().filter_map(|&r| self.roles.get(r)) {
-            for (slot, &l) in levels.iter_mut().zip(&role.levels) {
-                *slot = (*slot).max(l);
+            for &(f, l) in &role.grants {
+                if let Some(slot) = levels.get_mut(f) {
+                    *slot = (*slot).max(l);
+                }
             }
             rank = rank.max(role.rank);
         }

@@ -100,6 +100,9 @@ pub struct Role {
     pub includes: Vec<RoleId>,
     /// Level per feature, `includes` folded in.
     pub(crate) levels: Vec<Level>,
+    /// The same, only the features above no access: a union walks these, so it costs what the held roles
+    /// grant, not roles x features.
+    pub(crate) grants: Vec<(FeatureId, Level)>,
     /// This role and every role it includes, transitively; sorted.
     pub(crate) closure: Vec<RoleId>,
 }
@@ -562,7 +565,8 @@ impl Compiler {
                         *slot = (*slot).max(l);
                     }
                 }
-                Role { name: role.name.clone(), rank: role.rank, includes: role.includes.clone(), levels, closure }
+                let grants = levels.iter().enumerate().filter(|&(_, &l)| l > 0).map(|(f, &l)| (f, l)).collect();
+                Role { name: role.name.clone(), rank: role.rank, includes: role.includes.clone(), levels, grants, closure }
             })
             .collect()
     }

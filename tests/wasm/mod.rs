@@ -184,13 +184,7 @@ fn a_watch_beyond_one_set_timeout_fires_exactly_at_expiry() {
     Reflect::set(&global, &"setTimeout".into(), &fake).unwrap();
     let p = policy(&B.replace("\"24h\"", "\"100d\""));
     let now = 1_790_000_000_000.0;
-    let calls = Array::new();
-    let push = Closure::<dyn Fn(JsValue)>::new({
-        let calls = calls.clone();
-        move |s: JsValue| {
-            calls.push(&s);
-        }
-    });
+    let (calls, push) = recorder();
     let f: &Function = push.as_ref().unchecked_ref();
     let watch = p.watch_invitation(record(now), now.into(), f.into());
     let (mut elapsed, mut steps) = (0.0, Vec::new());
@@ -237,6 +231,18 @@ fn signal() -> (Promise, Function) {
     (promise, resolve.unwrap())
 }
 
+/// A callback that records each argument it is called with.
+fn recorder() -> (Array, Closure<dyn Fn(JsValue)>) {
+    let calls = Array::new();
+    let push = Closure::<dyn Fn(JsValue)>::new({
+        let calls = calls.clone();
+        move |s: JsValue| {
+            calls.push(&s);
+        }
+    });
+    (calls, push)
+}
+
 #[wasm_bindgen_test]
 async fn watch_invitation_fires_when_the_invitation_expires() {
     let p = policy(&B.replace("\"24h\"", "\"2s\""));
@@ -253,13 +259,7 @@ async fn watch_invitation_fires_when_the_invitation_expires() {
 async fn a_cancelled_or_distant_watch_does_not_fire() {
     let p = policy(B);
     let now = js_sys::Date::now();
-    let calls = Array::new();
-    let push = Closure::<dyn Fn(JsValue)>::new({
-        let calls = calls.clone();
-        move |s: JsValue| {
-            calls.push(&s);
-        }
-    });
+    let (calls, push) = recorder();
     let f: &Function = push.as_ref().unchecked_ref();
     // Expires in 10 ms, cancelled at once.
     let soon = p.watch_invitation(record(now - 86_400_000.0 + 10.0), now.into(), f.into()).unwrap();

@@ -109,7 +109,7 @@ export function hostileCases() {
     ["typ invite+jwt on actor claims", { ...header, typ: "invite+jwt" }, {}],
     ["crit header naming an unknown extension", { ...header, crit: ["x-unknown"], "x-unknown": 1 }, {}],
   ]) withToken("alg confusion", name, rawJwt(hdr, claims, opts));
-  withToken("alg confusion", "duplicate alg: HS256 then none (last wins)", rawTextJwt(
+  withToken("alg confusion", "duplicate alg: HS256 then none (refused, not last wins)", rawTextJwt(
     '{"alg":"HS256","alg":"none","typ":"JWT","kid":"auth-2025"}', JSON.stringify(claims)));
 
   for (const [name, kid] of [
@@ -151,10 +151,11 @@ export function hostileCases() {
     ["token of another tenant", { ...claims, tenant: "globex" }], ["token tenant in upper case", { ...claims, tenant: "ACME" }],
     ["token tenant with a trailing space", { ...claims, tenant: "acme " }], ["token tenant with a zero-width space", { ...claims, tenant: "ac\u200bme" }],
   ]) add("tenant mismatch", name, { headers: { ...JSON_TYPE, authorization: `Bearer ${rawJwt(header, payload)}` }, body: VALID_ADD }, mismatch);
-  add("tenant mismatch", "duplicate tenant claim: acme then globex (last wins)", {
+  // A claim named twice is ambiguous (another JWT reader may keep the other one): the token is malformed.
+  add("tenant mismatch", "duplicate tenant claim: acme then globex (refused, not last wins)", {
     headers: { ...JSON_TYPE, authorization: `Bearer ${rawTextJwt(JSON.stringify(header), JSON.stringify(claims).replace('"tenant":"acme"', '"tenant":"acme","tenant":"globex"'))}` },
     body: VALID_ADD,
-  }, mismatch);
+  }, { status: 401, code: "invalid_token" });
   for (const path of ["/api/tenants/globex/users", "/api/tenants/ACME/users", "/api/tenants/Acme/users", "/api/tenants/acme-/users"]) {
     add("tenant mismatch", `Mona's token on ${path}`, { path, headers: { ...JSON_TYPE, authorization: `Bearer ${mona}` }, body: VALID_ADD }, mismatch);
   }

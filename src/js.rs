@@ -122,6 +122,21 @@ fn kid(value: JsValue) -> JsResult<Option<String>> {
     if value.is_undefined() || value.is_null() { Ok(None) } else { string(value, "kid").map(Some) }
 }
 
+/// `JSON.parse` the way the core reads every document: a member named twice throws `duplicate_member` with its
+/// `.path` (never "last wins"), text that is not JSON throws `invalid_json`. The edge reads bodies with it.
+#[wasm_bindgen(js_name = parseJson, unchecked_return_type = "unknown")]
+pub fn parse_json(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> JsResult<JsValue> {
+    let e = match json::parse(&string(text, "text")?) {
+        Ok(value) => return to_js(&value),
+        Err(e) => e,
+    };
+    let message = e.to_string();
+    Err(throw(match e {
+        json::ParseError::Duplicate(path) => Error { path: Some(path), ..Error::new("duplicate_member", message) },
+        json::ParseError::Syntax(_) => Error::new("invalid_json", message),
+    }))
+}
+
 /// Serializes ordered (name, value) pairs as a plain object, keeping policy order.
 struct Entries<'a, V>(&'a [(&'a str, V)]);
 

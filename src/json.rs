@@ -1,7 +1,9 @@
 //! Typed reads from JSON-shaped input, each failure located by its path: the one way input enters the core
 //! (policy documents, requests, token headers and claims).
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::cell::Cell;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::error::Issue;
@@ -64,25 +66,68 @@ impl Input for &Value {
 /// JSON text as a [`Value`], refusing an object that names a member twice: another reader on the way (an
 /// edge, an origin, a JWT library) may keep the other one, so a duplicate is ambiguous, never "last wins".
 /// Every JSON document the core reads (policies, token headers and claims, keys) comes through here.
-pub fn parse(text: &str) -> serde_json::Result<Value> {
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    let duplicate = Cell::new(None);
     let mut de = serde_json::Deserializer::from_str(text);
-    let Strict(value) = Strict::deserialize(&mut de)?;
-    de.end()?;
-    Ok(value)
-}
-
-/// A [`Value`] built by [`StrictVisitor`] (serde_json still bounds the nesting depth).
-struct Strict(Value);
-
-impl<'de> Deserialize<'de> for Strict {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrictVisitor).map(Strict)
+    let parsed = Strict { at: At::Root, duplicate: &duplicate }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    match (parsed, duplicate.take()) {
+        (_, Some(path)) => Err(ParseError::Duplicate(path)),
+        (Ok(value), None) => Ok(value),
+        (Err(e), None) => Err(ParseError::Syntax(e)),
     }
 }
 
-struct StrictVisitor;
+/// Why [`parse`] refused a text.
+#[derive(Debug)]
+pub enum ParseError {
+    /// Not JSON (serde_json's message says what and where).
+    Syntax(serde_json::Error),
+    /// The member at this path appears twice in its object.
+    Duplicate(String),
+}
 
-impl<'de> Visitor<'de> for StrictVisitor {
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ParseError::Syntax(e) => write!(f, "not valid JSON: {e}"),
+            ParseError::Duplicate(path) => write!(f, "{path}: appears more than once in its object"),
+        }
+    }
+}
+
+/// Where a value sits, as links back to the document root: turned into a path only when a duplicate is found.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root,
+    Member(&'a At<'a>, &'a str),
+    Item(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn path(&self) -> String {
+        match self {
+            At::Root => String::new(),
+            At::Member(parent, key) => child(&parent.path(), key),
+            At::Item(parent, i) => index(&parent.path(), *i),
+        }
+    }
+}
+
+/// Builds a [`Value`] (serde_json still bounds the nesting depth); a duplicate's path goes to `duplicate`.
+struct Strict<'a> {
+    at: At<'a>,
+    duplicate: &'a Cell<Option<String>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Strict<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Strict<'_> {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -111,7 +156,7 @@ impl<'de> Visitor<'de> for StrictVisitor {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(Strict(item)) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(Strict { at: At::Item(&self.at, items.len()), duplicate: self.duplicate })? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -119,11 +164,12 @@ impl<'de> Visitor<'de> for StrictVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut members = Map::new();
         while let Some(key) = map.next_key::<String>()? {
+            let at = At::Member(&self.at, &key);
             if members.contains_key(&key) {
-                let quoted = serde_json::to_string(&key).unwrap_or_default();
-                return Err(de::Error::custom(format!("the member {quoted} appears twice")));
+                self.duplicate.set(Some(at.path()));
+                return Err(de::Error::custom("duplicate member"));
             }
-            let Strict(value) = map.next_value()?;
+            let value = map.next_value_seed(Strict { at, duplicate: self.duplicate })?;
             members.insert(key, value);
         }
         Ok(Value::Object(members))

@@ -139,10 +139,9 @@ impl Policy {
     /// Parses and compiles a policy document; a bad one is refused whole with every error listed.
     pub fn from_json(text: &str) -> Result<Policy> {
         let value = json::parse(text).map_err(|e| {
-            // The strict reader's only data error is a member named twice; everything else is syntax.
-            let issue = match e.classify() {
-                serde_json::error::Category::Data => Issue::new("", "duplicate_member", e.to_string()),
-                _ => Issue::new("", "invalid_json", format!("not valid JSON: {e}")),
+            let issue = match e {
+                json::ParseError::Duplicate(path) => Issue::new(path, "duplicate_member", "appears more than once in its object"),
+                json::ParseError::Syntax(_) => Issue::new("", "invalid_json", e.to_string()),
             };
             Error::invalid_policy(vec![issue])
         })?;

@@ -90,6 +90,16 @@ fn malformed_requests_throw_invalid_request_with_a_path() {
 }
 
 #[wasm_bindgen_test]
+fn parse_json_refuses_a_member_named_twice_with_its_path() {
+    use rolegate::js::parse_json;
+    assert_eq!(text(&parse_json(r#"{"roles":["User"],"n":1.5}"#.into()).unwrap()), r#"{"roles":["User"],"n":1.5}"#);
+    let err = parse_json(r#"{"roles":["User"],"x":[{"k":1,"k":2}],"roles":[]}"#.into()).unwrap_err();
+    assert_eq!(code(err), ("duplicate_member".into(), Some("x[0].k".into())), "the first duplicate, where it is");
+    assert_eq!(code(parse_json("{".into()).unwrap_err()).0, "invalid_json");
+    assert_eq!(code(parse_json(JsValue::NULL).unwrap_err()).0, "invalid_request");
+}
+
+#[wasm_bindgen_test]
 fn effective_and_explain_keep_policy_order() {
     let p = policy(A);
     let eff = p.effective(js(r#"["User","ReportViewer"]"#)).unwrap();

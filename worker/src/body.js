@@ -1,6 +1,7 @@
 // Request bodies of protected routes: JSON only, at most 64 KiB (by Content-Length and by the bytes
 // actually read), parsed strictly (no duplicate or unknown members) and kept as the exact bytes
 // received so the forwarded request is byte-identical.
+import { parseJson } from "rolegate";
 import { problem } from "./problems.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -43,14 +44,19 @@ export async function readJsonBody(request, schema) {
   if (schema === "none" && bytes.length === 0) return { bytes, json: {} };
   if (schema === "none" && !isJson(contentType)) return { response: unsupported() };
 
-  let text, json;
+  let json;
   try {
-    text = UTF8.decode(bytes);
-    json = JSON.parse(text);
-  } catch {
-    return invalid([{ path: "", code: "malformed_json", message: "the body is not valid UTF-8 JSON" }]);
+    // The core's reader: a member named twice is refused (JSON.parse keeps the last; origin's parser
+    // might keep the first).
+    json = parseJson(UTF8.decode(bytes));
+  } catch (err) {
+    if (err?.code === "duplicate_member") {
+      return invalid([{ path: err.path, code: "duplicate_member", message: "appears more than once" }]);
+    }
+    const message = err?.code === "invalid_json" ? err.message : "the body is not valid UTF-8";
+    return invalid([{ path: "", code: "malformed_json", message }]);
   }
-  const errors = validate(json, SCHEMAS[schema], text);
+  const errors = validate(json, SCHEMAS[schema]);
   return errors.length ? invalid(errors) : { bytes, json };
 }
 
@@ -99,11 +105,11 @@ function isJson(contentType) {
   return type === "application/json" && (!charset || /^charset="?utf-8"?$/.test(charset));
 }
 
-function validate(json, schema, text) {
+function validate(json, schema) {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     return [{ path: "", code: "invalid_type", message: "the body must be a JSON object" }];
   }
-  const errors = duplicateKeys(text).map((key) => ({ path: key, code: "duplicate_member", message: "appears more than once" }));
+  const errors = [];
   for (const key of Object.keys(json)) {
     if (!Object.hasOwn(schema, key)) errors.push({ path: key, code: "unknown_member", message: "is not accepted here" });
   }
@@ -121,31 +127,6 @@ function validate(json, schema, text) {
     }
   }
   return errors;
-}
-
-/**
- * Top-level member names that occur more than once: JSON.parse keeps the last, another parser at
- * origin might keep the first, so the edge refuses the ambiguity. `text` is already valid JSON.
- */
-function duplicateKeys(text) {
-  const seen = new Set();
-  const dups = new Set();
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      const start = i;
-      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      let next = i + 1;
-      while (/\s/.test(text[next])) next++;
-      if (depth === 1 && text[next] === ":") {
-        const key = JSON.parse(text.slice(start, i + 1));
-        (seen.has(key) ? dups : seen).add(key);
-      }
-    } else if (c === "{" || c === "[") depth++;
-    else if (c === "}" || c === "]") depth--;
-  }
-  return [...dups];
 }
 
 function invalid(errors) {

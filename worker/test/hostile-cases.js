@@ -277,9 +277,10 @@ export function hostileCases() {
   for (const cut of [1, 9, 10, 20, 28, 33, 40, VALID_ADD.length - 1]) badBody(`truncated after ${cut} bytes`, VALID_ADD.slice(0, cut), "");
   for (const [name, body, path] of [
     ["a JSON array", `[${VALID_ADD}]`, ""], ["a JSON string", '"roles"', ""], ["JSON null", "null", ""], ["a number", "1", ""],
-    ["nested 10,000 levels (whole body)", NESTED, ""], ["nested 10,000 levels in roles", `{"email":"a@x","roles":${NESTED}}`, "roles[0]"],
-    ["nested 10,000 levels in email", `{"email":${NESTED},"roles":["User"]}`, "email"],
-    ["nested 10,000 objects in an extra member", `{"email":"a@x","roles":["User"],"x":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`, "x"],
+    // The core's reader refuses nesting beyond 128 levels as not JSON, before any member is looked at.
+    ["nested 10,000 levels (whole body)", NESTED, ""], ["nested 10,000 levels in roles", `{"email":"a@x","roles":${NESTED}}`, ""],
+    ["nested 10,000 levels in email", `{"email":${NESTED},"roles":["User"]}`, ""],
+    ["nested 10,000 objects in an extra member", `{"email":"a@x","roles":["User"],"x":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`, ""],
     ["duplicate roles member", '{"email":"a@x","roles":["User"],"roles":["CustomerAdmin"]}', "roles"],
     ["duplicate email member", '{"email":"a@x","email":"b@x","roles":["User"]}', "email"],
     ["duplicate member spelt with an escape", '{"email":"a@x","roles":["User"],"\\u0072oles":["CustomerAdmin"]}', "roles"],

@@ -34,24 +34,28 @@ $(TOOLS)/wasm-opt: .ci/tools/package-lock.json
 	touch $@
 
 ## --- the package ------------------------------------------------------------------------------
+# Two wasm builds by runtime need, each with the package's JS layer (src/npm/index.js) beside its binding:
+# browser/ without token code (the console), full/ with it (node, workerd). Entries and types: src/npm/.
 pkg: pkg/package.json
 PKG_SOURCES := Cargo.toml Cargo.lock pkg.json $(shell find src -type f)
+WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+
+# $(call wasm_build,NAME,CARGO_FEATURE_FLAGS): pkg.tmp/NAME/ from its own target dir (no rebuild when the other changes).
+define wasm_build
+	cargo build --release --target $(WASM_TARGET) -q --target-dir target/$(1) $(2)
+	wasm-bindgen --target web --out-dir pkg.tmp/$(1) --out-name rolegate target/$(1)/$(WASM_TARGET)/release/rolegate.wasm
+	$(TOOLS)/wasm-opt $(WASM_OPT_FLAGS) pkg.tmp/$(1)/rolegate_bg.wasm -o pkg.tmp/$(1)/rolegate_bg.wasm
+	cp src/npm/index.js pkg.tmp/$(1)/index.js
+	@echo "pkg/$(1): $$(wc -c < pkg.tmp/$(1)/rolegate_bg.wasm) bytes wasm, $$(gzip -9c pkg.tmp/$(1)/rolegate_bg.wasm | wc -c) gzipped"
+endef
+
 pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
-	cargo build --release --target $(WASM_TARGET) -q
 	rm -rf pkg.tmp && mkdir pkg.tmp
-	wasm-bindgen --target web --out-dir pkg.tmp --out-name rolegate target/$(WASM_TARGET)/release/rolegate.wasm
-	$(TOOLS)/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
-	  pkg.tmp/rolegate_bg.wasm -o pkg.tmp/rolegate_bg.wasm
-	printf '%s\n' '// workerd: the wasm arrives as a compiled module import; no fetch, no compile from bytes.' \
-	  'import module from "./rolegate_bg.wasm";' 'import { initSync } from "./rolegate.js";' \
-	  'initSync({ module });' 'export * from "./rolegate.js";' 'export { default } from "./rolegate.js";' > pkg.tmp/workerd.js
-	printf '%s\n' '// node: load the wasm synchronously so `import { Policy } from "rolegate"` is ready at once.' \
-	  'import { readFileSync } from "node:fs";' 'import { initSync } from "./rolegate.js";' \
-	  'initSync({ module: readFileSync(new URL("./rolegate_bg.wasm", import.meta.url)) });' \
-	  'export * from "./rolegate.js";' 'export { default } from "./rolegate.js";' > pkg.tmp/node.js
+	$(call wasm_build,browser,--no-default-features)
+	$(call wasm_build,full,)
+	cp src/npm/node.js src/npm/workerd.js src/npm/index.d.ts pkg.tmp/
 	cp pkg.json pkg.tmp/package.json && cp README.md pkg.tmp/README.md
 	rm -rf pkg && mv pkg.tmp pkg
-	@echo "pkg/: $$(wc -c < pkg/rolegate_bg.wasm) bytes wasm, $$(gzip -9c pkg/rolegate_bg.wasm | wc -c) gzipped"
 
 ## --- tests ------------------------------------------------------------------------------------
 test: test-core

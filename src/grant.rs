@@ -133,13 +133,51 @@ impl Verdict for Gate {
     }
 }
 
-fn decide(walk: impl FnOnce(&mut Collect) -> ControlFlow<()>, allowed: impl FnOnce() -> String) -> Decision {
+/// Why an allowed decision is allowed: the message of its one `allowed` reason. The fast paths return it so a
+/// caller can build the same allowed decision the explained path would, without crossing back for text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowed {
+    NothingAdded,
+    HeldRoles,
+    WithinRank,
+    CoveredRoles,
+    AdministersTarget,
+}
+
+impl Allowed {
+    /// Every kind, in the order of their numbers (see [`Allowed::number`]).
+    pub const ALL: [Allowed; 5] =
+        [Allowed::NothingAdded, Allowed::HeldRoles, Allowed::WithinRank, Allowed::CoveredRoles, Allowed::AdministersTarget];
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Allowed::NothingAdded => "no roles are added",
+            Allowed::HeldRoles => "the actor holds every role being added",
+            Allowed::WithinRank => "every role being added is within the actor's rank",
+            Allowed::CoveredRoles => "the actor's permissions cover every role being added",
+            Allowed::AdministersTarget => "the actor administers users and covers this user's access",
+        }
+    }
+
+    /// 1-based position in [`Allowed::ALL`], so that 0 can mean "refused" where only a number crosses.
+    pub fn number(self) -> u32 {
+        Allowed::ALL.iter().position(|&a| a == self).map_or(0, |i| i as u32 + 1)
+    }
+}
+
+/// Runs a rule walk collecting every refusal: refused with all of them, or allowed for `allowed`'s reason.
+fn decide(walk: impl FnOnce(&mut Collect) -> ControlFlow<()>, allowed: Allowed) -> Decision {
     let mut collect = Collect(Vec::new());
     let _ = walk(&mut collect);
     match collect.0.is_empty() {
-        true => Decision { allowed: true, reasons: vec![Reason::new("allowed", allowed())] },
+        true => Decision { allowed: true, reasons: vec![Reason::new("allowed", allowed.message())] },
         false => Decision { allowed: false, reasons: collect.0 },
     }
+}
+
+/// Runs a rule walk stopping at the first refusal: `allowed` when nothing refused.
+fn gate(walk: impl FnOnce(&mut Gate) -> ControlFlow<()>, allowed: Allowed) -> Option<Allowed> {
+    walk(&mut Gate).is_continue().then_some(allowed)
 }
 
 impl Policy {
@@ -149,62 +187,95 @@ impl Policy {
         let target = req.target.as_ref().map(|t| self.resolve(&t.roles).0);
         let (requested, unknown) = self.resolve(&req.roles);
         let same_user = req.target.as_ref().is_some_and(|t| t.id == req.actor.id);
-        let added = self.added(target.as_ref(), &requested);
-        decide(
-            |v| self.grant_rules(&actor, target.as_ref(), &requested, &unknown, same_user, v),
-            || match (added, self.grant_rule) {
-                (0, _) => "no roles are added".to_string(),
-                (_, GrantRule::Held) => "the actor holds every role being added".to_string(),
-                (_, GrantRule::Rank(_)) => "every role being added is within the actor's rank".to_string(),
-                (_, GrantRule::Covered) => "the actor's permissions cover every role being added".to_string(),
-            },
-        )
+        self.explain_grant(&actor, target.as_ref(), &requested, &unknown, same_user)
     }
 
-    /// The fast path of [`Policy::check_grant`] on compiled sets: true when allowed.
+    /// [`Policy::check_grant`] on compiled sets; `unknown` are requested names not in the policy.
+    pub fn explain_grant(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, unknown: &[&str], same_user: bool) -> Decision {
+        decide(|v| self.grant_rules(actor, target, requested, unknown, same_user, v), self.grant_allowed(target, requested))
+    }
+
+    /// The fast path of [`Policy::check_grant`] on compiled sets: why it is allowed, or none when refused.
+    pub fn grant_outcome(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool) -> Option<Allowed> {
+        gate(|v| self.grant_rules(actor, target, requested, &[], same_user, v), self.grant_allowed(target, requested))
+    }
+
+    /// [`Policy::grant_outcome`] as a yes or no.
     pub fn allows_grant(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool) -> bool {
-        self.grant_rules(actor, target, requested, &[], same_user, &mut Gate).is_continue()
+        self.grant_outcome(actor, target, requested, same_user).is_some()
     }
 
     /// May `actor` delete (or disable, or enable) `target`?
     pub fn check_remove(&self, req: &TargetRequest) -> Decision {
-        let (actor, target) = (self.resolve(&req.actor.roles).0, self.resolve(&req.target.roles).0);
-        let same_user = req.actor.id == req.target.id;
-        decide(
-            |v| {
-                self.admin_rule(&actor, v)?;
-                if same_user {
-                    v.refuse(|| Reason::new("self_remove", "nobody can remove, disable or enable themselves"))?;
-                }
-                self.protect_rule(&actor, &target, v)
-            },
-            || "the actor administers users and covers this user's access".to_string(),
-        )
+        let (actor, target) = self.resolve_pair(req);
+        self.explain_remove(&actor, &target, req.actor.id == req.target.id)
+    }
+
+    /// [`Policy::check_remove`] on compiled sets.
+    pub fn explain_remove(&self, actor: &RoleSet, target: &RoleSet, same_user: bool) -> Decision {
+        decide(|v| self.remove_rules(actor, target, same_user, v), Allowed::AdministersTarget)
+    }
+
+    /// The fast path of [`Policy::check_remove`].
+    pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: bool) -> Option<Allowed> {
+        gate(|v| self.remove_rules(actor, target, same_user, v), Allowed::AdministersTarget)
     }
 
     /// May `actor` send (or resend) an invitation to `target`?
     pub fn check_invite(&self, req: &TargetRequest) -> Decision {
-        let (actor, target) = (self.resolve(&req.actor.roles).0, self.resolve(&req.target.roles).0);
-        decide(
-            |v| {
-                self.admin_rule(&actor, v)?;
-                self.protect_rule(&actor, &target, v)
-            },
-            || "the actor administers users and covers this user's access".to_string(),
-        )
+        let (actor, target) = self.resolve_pair(req);
+        self.explain_invite(&actor, &target)
+    }
+
+    /// [`Policy::check_invite`] on compiled sets.
+    pub fn explain_invite(&self, actor: &RoleSet, target: &RoleSet) -> Decision {
+        decide(|v| self.invite_rules(actor, target, v), Allowed::AdministersTarget)
+    }
+
+    /// The fast path of [`Policy::check_invite`].
+    pub fn invite_outcome(&self, actor: &RoleSet, target: &RoleSet) -> Option<Allowed> {
+        gate(|v| self.invite_rules(actor, target, v), Allowed::AdministersTarget)
     }
 
     /// Roles `actor` may give a new user, in policy order (what a role editor offers).
     pub fn grantable_roles(&self, actor: &Member) -> Vec<&str> {
-        let actor = self.resolve(&actor.roles).0;
+        self.grantable(&self.resolve(&actor.roles).0)
+    }
+
+    /// [`Policy::grantable_roles`] for a compiled set.
+    pub fn grantable(&self, actor: &RoleSet) -> Vec<&str> {
         (0..self.roles.len())
-            .filter(|&r| self.allows_grant(&actor, None, &self.role_set([r]), false))
+            .filter(|&r| self.allows_grant(actor, None, &self.role_set([r]), false))
             .map(|r| self.role_name(r))
             .collect()
     }
 
-    fn added(&self, target: Option<&RoleSet>, requested: &RoleSet) -> usize {
-        requested.roles.iter().filter(|&&r| !target.is_some_and(|t| t.holds(r))).count()
+    /// The actor's and the target's known roles (unknown names grant nothing).
+    fn resolve_pair(&self, req: &TargetRequest) -> (RoleSet, RoleSet) {
+        (self.resolve(&req.actor.roles).0, self.resolve(&req.target.roles).0)
+    }
+
+    fn grant_allowed(&self, target: Option<&RoleSet>, requested: &RoleSet) -> Allowed {
+        let added = requested.roles.iter().any(|&r| !target.is_some_and(|t| t.holds(r)));
+        match (added, self.grant_rule) {
+            (false, _) => Allowed::NothingAdded,
+            (_, GrantRule::Held) => Allowed::HeldRoles,
+            (_, GrantRule::Rank(_)) => Allowed::WithinRank,
+            (_, GrantRule::Covered) => Allowed::CoveredRoles,
+        }
+    }
+
+    fn remove_rules(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, v: &mut impl Verdict) -> ControlFlow<()> {
+        self.admin_rule(actor, v)?;
+        if same_user {
+            v.refuse(|| Reason::new("self_remove", "nobody can remove, disable or enable themselves"))?;
+        }
+        self.protect_rule(actor, target, v)
+    }
+
+    fn invite_rules(&self, actor: &RoleSet, target: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
+        self.admin_rule(actor, v)?;
+        self.protect_rule(actor, target, v)
     }
 
     fn grant_rules(

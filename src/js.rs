@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::account::{AccountRecord, Millis};
 use crate::error::{Error, Issue};
-use crate::grant::{GrantRequest, Member, TargetRequest};
+use crate::grant::{Allowed, GrantRequest, Member, TargetRequest};
 use crate::json::{self, Input};
 use crate::policy;
 use crate::permissions::RoleSet;
@@ -282,12 +282,89 @@ impl JsPolicy {
         requested: &JsRoleSet,
         #[wasm_bindgen(unchecked_param_type = "boolean")] sameUser: f64,
     ) -> bool {
-        let same_user = match sameUser {
-            0.0 => false,
-            1.0 => true,
-            _ => refuse("sameUser", "expected true or false"),
-        };
-        self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, same_user)
+        self.grantOutcome(actor, target, requested, sameUser) != 0
+    }
+
+    /// A compiled set from role ids (positions in `roles()`; others are ignored): the package's JS layer maps
+    /// names to ids itself, so only numbers cross.
+    #[wasm_bindgen(js_name = roleSetOf)]
+    pub fn role_set_of(&self, ids: &[u32]) -> JsRoleSet {
+        JsRoleSet { inner: self.inner.role_set(ids.iter().map(|&id| id as usize)) }
+    }
+
+    /// `allowsGrant` saying why: the number of its reason in `allowedMessages()` (from 1), or 0 when refused.
+    pub fn grantOutcome(
+        &self,
+        actor: &JsRoleSet,
+        target: &JsRoleSet,
+        requested: &JsRoleSet,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] sameUser: f64,
+    ) -> u32 {
+        let outcome = self.inner.grant_outcome(&actor.inner, Some(&target.inner), &requested.inner, same_user(sameUser));
+        outcome.map_or(0, Allowed::number)
+    }
+
+    /// The fast path of `checkRemove` on compiled sets, numbered as `grantOutcome`.
+    pub fn removeOutcome(
+        &self,
+        actor: &JsRoleSet,
+        target: &JsRoleSet,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] sameUser: f64,
+    ) -> u32 {
+        self.inner.remove_outcome(&actor.inner, &target.inner, same_user(sameUser)).map_or(0, Allowed::number)
+    }
+
+    /// The fast path of `checkInvite` on compiled sets, numbered as `grantOutcome`.
+    pub fn inviteOutcome(&self, actor: &JsRoleSet, target: &JsRoleSet) -> u32 {
+        self.inner.invite_outcome(&actor.inner, &target.inner).map_or(0, Allowed::number)
+    }
+
+    /// The message of each allowed decision's one reason, by outcome number (the first is outcome 1).
+    pub fn allowedMessages(&self) -> Vec<String> {
+        Allowed::ALL.iter().map(|a| a.message().to_string()).collect()
+    }
+
+    /// `checkGrant` on compiled sets, every reason listed; `unknown` are requested names not in the policy.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn explainGrantOf(
+        &self,
+        actor: &JsRoleSet,
+        target: &JsRoleSet,
+        requested: &JsRoleSet,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] sameUser: f64,
+        unknown: Vec<String>,
+    ) -> JsResult<JsValue> {
+        let unknown: Vec<&str> = unknown.iter().map(String::as_str).collect();
+        to_js(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, &unknown, same_user(sameUser)))
+    }
+
+    /// `checkRemove` on compiled sets.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn explainRemoveOf(
+        &self,
+        actor: &JsRoleSet,
+        target: &JsRoleSet,
+        #[wasm_bindgen(unchecked_param_type = "boolean")] sameUser: f64,
+    ) -> JsResult<JsValue> {
+        to_js(&self.inner.explain_remove(&actor.inner, &target.inner, same_user(sameUser)))
+    }
+
+    /// `checkInvite` on compiled sets.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn explainInviteOf(&self, actor: &JsRoleSet, target: &JsRoleSet) -> JsResult<JsValue> {
+        to_js(&self.inner.explain_invite(&actor.inner, &target.inner))
+    }
+
+    /// `explain` for a compiled set.
+    #[wasm_bindgen(unchecked_return_type = "Record<string, Explanation>")]
+    pub fn explainOf(&self, set: &JsRoleSet) -> JsResult<JsValue> {
+        to_js(&Entries(&self.inner.explain_set(&set.inner)))
+    }
+
+    /// `grantableRoles` for a compiled set.
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn grantableOf(&self, actor: &JsRoleSet) -> JsResult<JsValue> {
+        to_js(&self.inner.grantable(&actor.inner))
     }
 
     #[wasm_bindgen(js_name = accountStatus, unchecked_return_type = "AccountStatus")]
@@ -395,6 +472,15 @@ fn schedule(remaining: u64, slot: Rc<RefCell<Option<Timeout>>>, fire: Rc<dyn Fn(
 /// calls return a plain value instead of a `Result` (nothing is allocated on their stack to leak).
 fn refuse(path: &str, message: &str) -> ! {
     wasm_bindgen::throw_val(throw(Error::invalid_request(path, message)))
+}
+
+/// `sameUser` as it crosses the boundary: `true`/`false` arrive as 1/0; anything else is refused.
+fn same_user(value: f64) -> bool {
+    match value {
+        0.0 => false,
+        1.0 => true,
+        _ => refuse("sameUser", "expected true or false"),
+    }
 }
 
 /// A dense id: a whole number from 0 (ids are small: features and levels are bounded by the policy limits).

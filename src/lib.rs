@@ -25,7 +25,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 pub use account::{AccountRecord, AccountStatus, Millis, Status, TenantStatus};
 pub use error::{Error, Issue, Result};
-pub use grant::{Decision, GrantRequest, Member, Reason, TargetRequest};
+pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};
 pub use permissions::{Explanation, RoleSet};
 pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};
 pub use token::{ActorClaims, InvitationClaims, Keyring, KeyringOptions};

@@ -107,8 +107,12 @@ impl Policy {
 
     /// Like [`Policy::effective`], naming the held roles that supply each winning level.
     pub fn explain<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<(&str, Explanation)>> {
-        let set = self.compile_roles(names)?;
-        Ok(self
+        Ok(self.explain_set(&self.compile_roles(names)?))
+    }
+
+    /// [`Policy::explain`] for a compiled set.
+    pub fn explain_set(&self, set: &RoleSet) -> Vec<(&str, Explanation)> {
+        self
             .features
             .iter()
             .enumerate()
@@ -126,7 +130,7 @@ impl Policy {
                 };
                 (f.name.as_str(), Explanation { level: f.level_name(level).to_string(), roles })
             })
-            .collect())
+            .collect()
     }
 
     /// True when the roles' winning level of `feature` is at or above `level`.

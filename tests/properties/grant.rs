@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use rolegate::{Decision, GrantRequest, Member, Policy};
+use rolegate::{Allowed, Decision, GrantRequest, Member, Policy};
 
 use crate::arb::{compile, config, pick, role_set, spec, spec_with};
 use crate::common::{codes, on};
@@ -94,6 +94,35 @@ proptest! {
         // The JS fast path always passes a target: an empty set stands for a new user.
         let empty = p.role_set([]);
         prop_assert_eq!(p.allows_grant(&actor, Some(&empty), &requested, false), p.allows_grant(&actor, None, &requested, false));
+    }
+
+    /// The JS layer answers allowed calls from the fast paths and refused ones from the explained decisions on
+    /// compiled sets: both must be exactly what the by-name decisions say, reasons and messages included.
+    #[test]
+    fn decisions_on_compiled_sets_equal_the_by_name_decisions(spec in spec(), r in request()) {
+        let p = compile(&spec);
+        let c = case(&spec, &r);
+        let actor = p.resolve(&c.req.actor.roles).0;
+        let requested = p.resolve(&c.req.roles).0;
+        // A new user is the empty set on compiled sets, as the JS layer passes it.
+        let target = c.req.target.as_ref().map_or_else(|| p.role_set([]), |t| p.resolve(&t.roles).0);
+        let same = c.target.as_ref().is_some_and(|t| t.0);
+        let by_name = p.check_grant(&c.req);
+        prop_assert_eq!(&p.explain_grant(&actor, Some(&target), &requested, &[], same), &by_name);
+        let outcome = p.grant_outcome(&actor, Some(&target), &requested, same);
+        let allowed_message = by_name.reasons.first().filter(|_| by_name.allowed).map(|r| r.message.as_str());
+        prop_assert_eq!(outcome.map(Allowed::message), allowed_message);
+        let member = c.req.target.clone().unwrap_or(Member { id: "target".into(), roles: c.req.roles.clone() });
+        let member_set = p.resolve(&member.roles).0;
+        let same = member.id == c.req.actor.id;
+        let remove = p.check_remove(&on(&c.req.actor, &member));
+        prop_assert_eq!(&p.explain_remove(&actor, &member_set, same), &remove);
+        prop_assert_eq!(p.remove_outcome(&actor, &member_set, same).is_some(), remove.allowed);
+        let invite = p.check_invite(&on(&c.req.actor, &member));
+        prop_assert_eq!(&p.explain_invite(&actor, &member_set), &invite);
+        prop_assert_eq!(p.invite_outcome(&actor, &member_set).is_some(), invite.allowed);
+        let grantable: Vec<&str> = p.grantable_roles(&c.req.actor);
+        prop_assert_eq!(p.grantable(&actor), grantable);
     }
 
     #[test]

@@ -5,7 +5,8 @@ import { dirname, extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const WWW = fileURLToPath(new URL("..", import.meta.url));
-const PKG = dirname(fileURLToPath(import.meta.resolve("rolegate/package.json")));
+/** The package's browser build (its JS layer, binding and wasm without token code): what a browser loads. */
+const PKG = join(dirname(fileURLToPath(import.meta.resolve("rolegate/package.json"))), "browser");
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8", ".wasm": "application/wasm", ".png": "image/png", ".svg": "image/svg+xml" };

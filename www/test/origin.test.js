@@ -96,7 +96,8 @@ test("DEMO token endpoint signs the stored roles of an active user only", async 
 test("serves the console and the package, nothing else", async (t) => {
   const o = await origin(t);
   for (const [path, type] of [["/", "text/html"], ["/app.js", "text/javascript"], ["/ui/dom.js", "text/javascript"],
-    ["/style.css", "text/css"], ["/pkg/rolegate.js", "text/javascript"], ["/pkg/rolegate_bg.wasm", "application/wasm"]]) {
+    ["/style.css", "text/css"], ["/pkg/index.js", "text/javascript"], ["/pkg/rolegate.js", "text/javascript"],
+    ["/pkg/rolegate_bg.wasm", "application/wasm"]]) {
     const res = await fetch(o.url + path);
     assert.equal(res.status, 200, path);
     assert.match(res.headers.get("content-type"), new RegExp(type), path);

@@ -1,0 +1,8 @@
+// node: load the wasm synchronously so `import { Policy } from "rolegate"` is ready at once.
+import { readFileSync } from "node:fs";
+import { initSync } from "./full/rolegate.js";
+
+initSync({ module: readFileSync(new URL("./full/rolegate_bg.wasm", import.meta.url)) });
+
+export * from "./full/index.js";
+export { default } from "./full/index.js";

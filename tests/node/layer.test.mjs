@@ -1,0 +1,196 @@
+// The package's JS layer caches compiled role sets; these tests hold it to the core's own answers: every
+// by-name call through the layer gives exactly what the binding's Policy gives (value, or thrown code, path and
+// message), over the bench workload, hostile arguments, a replaced policy and constant eviction.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { Policy } from "rolegate";
+// The binding the layer wraps, loaded by the entry above (the same module instance).
+import { Policy as Core, initSync } from "../../pkg/full/rolegate.js";
+import { workload } from "../../bench/src/workload.js";
+
+const example = (name) => readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), "utf8");
+
+/** What a call gives: its value as plain data, or the thrown error's code, path and message. */
+function outcome(call) {
+  try {
+    const value = call();
+    return { value: value && typeof value === "object" ? structuredClone({ ...value, ...(Array.isArray(value) ? { array: [...value] } : {}) }) : value };
+  } catch (err) {
+    return { threw: { code: err?.code, path: err?.path, message: err?.message } };
+  }
+}
+
+/** Asserts the layer and the core agree on `method(...args)`, naming the call on a mismatch. */
+function agree(layer, core, method, ...args) {
+  const got = outcome(() => layer[method](...args));
+  const want = outcome(() => core[method](...args));
+  assert.deepEqual(got, want, `${method}(${JSON.stringify(args)})`);
+}
+
+/** Every by-name call the layer answers itself, for one workload, in request order. */
+function agreeOnWorkload(layer, core, w) {
+  for (const r of w.decisions) agree(layer, core, "allows", w.users[r.user].roles, r.feature, r.level);
+  for (const u of w.users.slice(0, 200)) {
+    for (const m of ["effective", "explain", "grantableRoles"]) agree(layer, core, m, m === "grantableRoles" ? u : u.roles);
+    assert.deepEqual([...layer.compileRoles(u.roles).levels()], [...core.compileRoles(u.roles).levels()]);
+  }
+  for (const r of w.grants) {
+    const actor = w.users[r.actor];
+    const target = r.target < 0 ? null : w.users[r.target];
+    agree(layer, core, "checkGrant", { actor, target, roles: r.roles });
+    if (target) {
+      agree(layer, core, "checkRemove", { actor, target });
+      agree(layer, core, "checkInvite", { actor, target });
+    }
+  }
+}
+
+test("cached answers equal the core's over the bench workload, with room for every role list and with constant eviction", () => {
+  const w = workload({ kind: "product-a" });
+  for (const cacheSize of [1024, 3]) {
+    const layer = Policy.fromJson(w.text, { cacheSize });
+    agreeOnWorkload(layer, Core.fromJson(w.text), w);
+    assert.ok(layer.cachedRoleSets <= cacheSize);
+  }
+});
+
+test("cached answers equal the core's on product B (rank) and on a 1,000-role policy", () => {
+  const b = { ...workload({ kind: "product-a" }), text: example("product-b") };
+  const names = ["Agent", "Supervisor", "Administrator"];
+  b.users = b.users.map((u, i) => ({ id: u.id, roles: [names[i % 3], ...(i % 7 === 0 ? [names[(i + 1) % 3]] : [])] }));
+  b.decisions = b.decisions.map((r, i) => ({ ...r, feature: "reports", level: ["own", "team", "all"][i % 3] }));
+  b.grants = b.grants.map((r, i) => ({ ...r, roles: [names[i % 3]] }));
+  agreeOnWorkload(Policy.fromJson(b.text, { cacheSize: 5 }), Core.fromJson(b.text), b);
+  const big = workload({ kind: "synthetic", roles: 1000, features: 500, rolesPerUser: 50 });
+  agreeOnWorkload(Policy.fromJson(big.text, { cacheSize: 64 }), Core.fromJson(big.text), big);
+});
+
+test("malformed and unknown arguments get the core's own error, never a cached answer", () => {
+  const text = example("product-a");
+  const layer = Policy.fromJson(text, { cacheSize: 4 });
+  const core = Core.fromJson(text);
+  const uma = { id: "uma", roles: ["UserManager", "User"] };
+  const badRoles = [undefined, null, "User", 5, {}, [5], ["User", null], ["User", undefined], [, "User"], ["Nobody"],
+    ["User", "Nobody", "Nobody"], ["User\0ReportViewer"], ["User\0UserManager"], ["User", "ReportViewer"], ["User", "User"], [],
+    Array(4097).fill("User"), Object.assign(["User"], { extra: 1 })];
+  for (const roles of badRoles) {
+    for (const [f, l] of [["reports", "own"], ["reports", "none"], ["reports", "nope"], ["nope", "own"], [5, "own"], ["reports", null]]) {
+      agree(layer, core, "allows", roles, f, l);
+    }
+    for (const m of ["effective", "explain", "compileRoles"]) {
+      const got = outcome(() => { const v = layer[m](roles); return m === "compileRoles" ? [...v.levels()] : v; });
+      const want = outcome(() => { const v = core[m](roles); return m === "compileRoles" ? [...v.levels()] : v; });
+      assert.deepEqual(got, want, `${m}(${JSON.stringify(roles)})`);
+    }
+    for (const who of [{ id: "x", roles }, { id: "", roles: ["User"] }, { id: 5, roles: ["User"] }, { roles }, null, [uma], "uma"]) {
+      agree(layer, core, "grantableRoles", who);
+      agree(layer, core, "checkGrant", { actor: uma, target: who, roles: ["User"] });
+      agree(layer, core, "checkGrant", { actor: who, target: null, roles: ["User"] });
+      agree(layer, core, "checkRemove", { actor: uma, target: who });
+      agree(layer, core, "checkInvite", { actor: who, target: uma });
+    }
+    agree(layer, core, "checkGrant", { actor: uma, target: null, roles });
+    agree(layer, core, "checkGrant", { actor: uma, roles });
+  }
+  // Lists whose keys collide (a NUL inside a name) in one call: each answered for its own names.
+  agree(layer, core, "checkGrant", { actor: { id: "x", roles: ["UserManager\0User"] }, target: uma, roles: ["UserManager", "User"] });
+  agree(layer, core, "checkGrant", { actor: uma, target: { id: "y", roles: ["UserManager", "User"] }, roles: ["UserManager\0User"] });
+  for (const request of [undefined, null, "x", [], {}, { actor: uma }, { actor: uma, target: null, roles: ["User"], extra: 1 },
+    { actor: uma, target: undefined, roles: ["User"] }, { actor: uma, target: uma, roles: ["User"] },
+    { actor: uma, target: { ...uma, name: "Uma", account: {} }, roles: ["User"] }]) {
+    agree(layer, core, "checkGrant", request);
+    agree(layer, core, "checkRemove", request);
+    agree(layer, core, "checkInvite", request);
+  }
+  for (const [name, level] of [["reports", "all"], ["reports", "none"], ["nope", "all"], ["reports", "nope"], [null, "all"], ["reports", 2]]) {
+    agree(layer, core, "featureId", name);
+    agree(layer, core, "levelId", name, level);
+  }
+});
+
+test("an array changed in place between calls is answered for what it holds now", () => {
+  const layer = Policy.fromJson(example("product-a"));
+  const roles = ["User"];
+  assert.equal(layer.allows(roles, "reports", "all"), false);
+  roles.push("ReportViewer");
+  assert.equal(layer.allows(roles, "reports", "all"), true);
+  roles[1] = "Nobody";
+  assert.throws(() => layer.allows(roles, "reports", "all"), (e) => e.code === "unknown_role");
+  roles.length = 1;
+  assert.equal(layer.effective(roles).reports, "own");
+});
+
+test("a replaced policy answers by its own rules; the old one keeps its own", () => {
+  const before = JSON.parse(example("product-a"));
+  const after = structuredClone(before);
+  after.roles.User.grants.reports = "all";
+  delete after.roles.ReportViewer;
+  after.roles.CustomerAdmin.includes = after.roles.CustomerAdmin.includes?.filter((r) => r !== "ReportViewer");
+  const [oldLayer, newLayer] = [Policy.fromJson(before), Policy.fromJson(after)];
+  const roles = ["User", "ReportViewer"];
+  assert.equal(oldLayer.allows(roles, "reports", "all"), true);
+  assert.throws(() => newLayer.allows(roles, "reports", "all"), (e) => e.code === "unknown_role");
+  assert.equal(newLayer.allows(["User"], "reports", "all"), true);
+  assert.equal(oldLayer.allows(["User"], "reports", "all"), false);
+  const w = workload({ kind: "product-a" });
+  const users = w.users.map((u) => ({ ...u, roles: u.roles.filter((r) => r !== "ReportViewer") }));
+  agreeOnWorkload(newLayer, Core.fromJson(after), { ...w, users });
+  oldLayer.free();
+  assert.equal(newLayer.effective(["User"]).reports, "all");
+});
+
+test("effective is a read-only view that reads as the plain object the core returns", () => {
+  const text = example("product-b");
+  const view = Policy.fromJson(text).effective(["Supervisor"]);
+  const plain = Core.fromJson(text).effective(["Supervisor"]);
+  assert.deepEqual(view, plain);
+  assert.deepEqual(Object.keys(view), ["interactions", "reports", "users", "settings"]);
+  assert.equal(JSON.stringify(view), JSON.stringify(plain));
+  assert.deepEqual({ ...view }, plain);
+  assert.equal(view.reports, "team");
+  assert.equal("reports" in view, true);
+  assert.equal("levels" in view, false);
+  assert.equal(Object.hasOwn(view, "users"), true);
+  assert.equal(view.nope, undefined);
+  assert.equal(String(view), "[object Object]");
+  assert.throws(() => { "use strict"; view.reports = "all"; }, TypeError);
+  assert.throws(() => { delete view.reports; }, TypeError);
+  assert.equal(view.reports, "team");
+});
+
+test("every other method of the compiled policy is there, forwarded", () => {
+  const text = example("product-a");
+  const layer = Policy.fromJson(text);
+  const core = Core.fromJson(text);
+  const methods = (o) => Object.getOwnPropertyNames(o).filter((k) => !k.startsWith("__") && k !== "constructor").sort();
+  for (const m of methods(Core.prototype)) assert.ok(m in layer, m);
+  assert.equal(layer.grantRule, core.grantRule);
+  assert.equal(layer.invitationTtlMs, core.invitationTtlMs);
+  assert.deepEqual(layer.warnings(), core.warnings());
+  const set = layer.compileRoles(["UserManager", "User"]);
+  assert.equal(layer.allowsGrant(set, layer.compileRoles([]), layer.compileRoles(["User"]), false), true);
+  assert.ok(new Policy(text) instanceof Policy);
+  assert.throws(() => Policy.fromJson(text, { cacheSize: 2 }), (e) => e.code === "invalid_request" && e.path === "options.cacheSize");
+  assert.throws(() => Policy.fromJson("{"), (e) => e.code === "invalid_policy");
+});
+
+test("a role set evicted from the cache is freed: wasm memory stays flat over 10^6 distinct role lists", () => {
+  const memory = initSync().memory;
+  const layer = Policy.fromJson(example("product-a"), { cacheSize: 256 });
+  const names = ["User", "ReportViewer", "UserManager", "CustomerAdmin"];
+  /** The i-th list: i's base-4 digits as role names, so every list is distinct. */
+  const list = (i) => {
+    const out = [];
+    for (let n = i + 4 ** 9; n > 0; n = Math.floor(n / 4)) out.push(names[n % 4]);
+    return out;
+  };
+  const run = (from, to) => {
+    for (let i = from; i < to; i++) layer.allows(list(i), "reports", "all");
+  };
+  run(0, 20_000);
+  const warm = memory.buffer.byteLength;
+  run(20_000, 1_000_000);
+  assert.equal(layer.cachedRoleSets, 256);
+  assert.equal(memory.buffer.byteLength, warm, `wasm memory grew from ${warm} to ${memory.buffer.byteLength} bytes`);
+});

@@ -14,14 +14,15 @@ const hash = (doc) => `sha256:${createHash("sha256").update(JSON.stringify(doc))
 const ACME = hash(PRODUCT_A);
 const GLOBEX = hash(PRODUCT_B);
 
-let origin, workers, on, off;
+let origin, workers, on, off, unclear;
 before(async () => {
   origin = await startRecordingOrigin({ users: USERS });
   workers = await startWorkers([
     baseSpec(origin.url, { testClock: true, ledger: true }),
     baseSpec(origin.url, { testClock: true, ledger: true, decisionLog: "off" }),
+    baseSpec(origin.url, { testClock: true, decisionLog: "sometimes" }),
   ]);
-  [on, off] = workers.urls;
+  [on, off, unclear] = workers.urls;
 });
 after(async () => {
   await workers?.stop();
@@ -108,6 +109,14 @@ describe("one line per protected request", () => {
     await json("POST", "/api/tenants/acme/users", mona, { email: "marker@acme.test", roles: ["User"] })(on);
     await workers.until(() => lines().length > before);
     assert.equal(lines().length, before + 1, "only the enabled worker's line");
+  });
+
+  test("an unclear DECISION_LOG logs every decision and says so once", async () => {
+    const before = lines().length;
+    for (let i = 0; i < 2; i++) await json("POST", "/api/tenants/acme/users", undefined, {})(unclear);
+    await workers.until(() => lines().length >= before + 2);
+    assert.deepEqual(lines().slice(before).map((l) => l.reasons), [["invalid_token"], ["invalid_token"]]);
+    assert.equal(output().split("DECISION_LOG: must be on, off or a fraction").length - 1, 1);
   });
 
   test("no secret, token, e-mail address or body in anything workerd printed", () => {

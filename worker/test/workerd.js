@@ -178,16 +178,11 @@ export async function startWorkers(specs, { onLine } = {}) {
  * Starts one worker in its own workerd.
  * @param {WorkerSpec} spec
  * @param {{ onLine?: (line: string) => void }} [options] as for `startWorkers`
- * @returns {Promise<{ url: string, logs: string[], decisions(count?: number): Promise<object[]>, stop(): Promise<void> }>}
- *   `decisions(count)`: the decision-log lines workerd printed, parsed, once there are at least `count`
+ * @returns {Promise<{ url: string, logs: string[], until(test: (output: string) => boolean): Promise<void>, stop(): Promise<void> }>}
  */
 export async function startWorker(spec, options) {
   const { urls, logs, until, stop } = await startWorkers([spec], options);
-  const decisions = async (count = 0) => {
-    await until((output) => decisionLines(output).length >= count);
-    return decisionLines(logs.join(""));
-  };
-  return { url: urls[0], logs, decisions, stop };
+  return { url: urls[0], logs, until, stop };
 }
 
 /** The decision-log lines (worker/src/decisions.js) in workerd's output, parsed. */

@@ -96,8 +96,8 @@ export function requestKinds() {
     { name: "send an invitation (acme)", weight: 1, accepted: true, fallback: add("acme"), make: onPooled("acme", (id, n) => ({
       method: "POST", path: `/api/tenants/acme/users/${id}/invitation`, headers: bearer(mona, n) }), { status: 200 }) },
     { name: "accept a new invitation link", weight: 1, accepted: true, fallback: add("acme"), make: onInvitee(() => true,
-      (u) => ({ method: "GET", path: acceptPath((u.next = inviteeLink(u, u.k))) }), { status: 200 },
-      (u, res) => { if (res.status === 200) Object.assign(u, { k: u.k + 1, previous: u.last, last: u.next }); }) },
+      (u) => ({ method: "GET", path: acceptPath(inviteeLink(u, u.k)) }), { status: 200 },
+      (u, res) => { if (res.status === 200) Object.assign(u, { previous: u.last, last: inviteeLink(u, u.k), k: u.k + 1 }); }) },
     { name: "replay an accepted link", weight: 1, accepted: false, fallback: add("acme"), make: onInvitee((u) => u.last,
       (u) => ({ method: "GET", path: acceptPath(u.last) }), { status: 410, code: "invitation_used" }) },
     { name: "an older link after a newer one was accepted", weight: 1, accepted: false, fallback: add("acme"),

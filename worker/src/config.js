@@ -3,7 +3,10 @@
 // deployment) never reuses a stale one. Failures are cached too and reported without secrets.
 import { Policy, Keyring } from "rolegate";
 
-/** @typedef {{ ok: true, value: any } | { ok: false, detail: string }} Result */
+/**
+ * A compiled policy also carries `hash`, its content hash for the decision log (a promise).
+ * @typedef {{ ok: true, value: any, hash?: Promise<string | null> } | { ok: false, detail: string }} Result
+ */
 
 const cache = new Map();
 

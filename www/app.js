@@ -2,11 +2,15 @@
 // offers what is allowed; every change still goes through the worker, which enforces them again.
 import init, { Policy } from "rolegate";
 import { h, fill } from "./ui/dom.js";
-import { ApiError, fetchDemoToken, fetchPolicies, fetchUsers, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
+import { ApiError, fetchDecisions, fetchDemoToken, fetchPolicies, fetchUsers, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
 import { renderUsers, tickCountdowns } from "./ui/users-table.js";
 import { renderRoleEditor, sameRoles } from "./ui/role-editor.js";
 import { renderPermissions } from "./ui/permissions.js";
 import { mountPolicyPanel } from "./ui/policy-panel.js";
+import { renderDecisions } from "./ui/decisions-panel.js";
+
+/** The worker's log lines reach the demo a moment after its answer: the panel refreshes this often. */
+const DECISIONS_REFRESH_MS = 2000;
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,6 +51,17 @@ async function main() {
   fillActorPicker();
   window.addEventListener("hashchange", actAsInHash);
   await actAsInHash();
+  setInterval(refreshDecisions, DECISIONS_REFRESH_MS);
+}
+
+/** Shows the tenant's recent decisions; a failed refresh keeps the last ones (the next one retries). */
+async function refreshDecisions() {
+  if (!state.tenant) return;
+  try {
+    renderDecisions($("decisions"), await fetchDecisions(state.tenant));
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+  }
 }
 
 /** `#acme/uma` picks the actor; an unknown one falls back to the first in the picker. */
@@ -86,6 +101,7 @@ async function actAs(tenant, id) {
   history.replaceState(null, "", `#${tenant}/${id}`);
   if (tenantChanged) panel.show(state.tenants.get(tenant).doc);
   render();
+  refreshDecisions();
 }
 
 function select(id) {
@@ -122,6 +138,7 @@ async function act(work, success) {
   } finally {
     state.busy = false;
     render();
+    refreshDecisions();
   }
 }
 
@@ -152,6 +169,7 @@ async function onSave() {
   } finally {
     state.busy = false;
     render();
+    refreshDecisions();
   }
 }
 

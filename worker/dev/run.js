@@ -28,8 +28,9 @@ const worker = await startWorker({
   tenantPolicies: { acme: example("product-a"), globex: example("product-b") },
   authKeys,
   inviteKey: randomBytes(32).toString("base64url"),
+  ledger: true,
   port: Number(process.env.PORT ?? 8787),
-});
+}, { onLine: (line) => console.log(line) }); // the worker's output: its decision log among it
 
 const keyring = new Keyring(authKeys, {});
 const exp = Math.floor(Date.now() / 1000) + 8 * 3600;

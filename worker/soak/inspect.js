@@ -75,6 +75,10 @@ export async function inspectIsolate(port, name = "worker0") {
     async measure() {
       if (!enabled) enabled = Boolean(await call("Runtime.enable")); // needed before Runtime.evaluate
 
+      // With Runtime enabled, the inspector keeps every console.log argument (the decision log's
+      // objects) for its client: drop those, so the figure is the worker's own heap.
+      await call("Runtime.discardConsoleEntries");
+      await call("Runtime.releaseObjectGroup", { objectGroup: "console" });
       await call("HeapProfiler.collectGarbage");
       const { usedSize } = await call("Runtime.getHeapUsage");
       const proto = await call("Runtime.evaluate", { expression: "WebAssembly.Memory.prototype", contextId });

@@ -1,6 +1,6 @@
 // The soak's request mix: accepted changes (adds, role changes, deletes, invitations, invitation
 // links) and refusals of every kind (rules, tenant, tokens, bodies, content types, paths, methods,
-// sizes, links), each with the exact answer expected. Accepted changes act on users the soak
+// sizes, links, replayed and superseded links), each with the exact answer expected. Accepted changes act on users the soak
 // added itself (taken from a pool, one request at a time per user), so the origin's store stays
 // bounded. Actor tokens rotate through more strings than the edge's verified-token cache holds,
 // and refused grants through more role lists than its role-set cache holds, so both caches churn.
@@ -11,6 +11,8 @@ const TOKEN_VARIANTS = 2048;
 /** More distinct role lists than the edge's role-set cache holds (512). */
 const ROLE_LIST_VARIANTS = 600;
 const JSON_TYPE = { "content-type": "application/json" };
+/** Invitees whose links the soak accepts and replays (each a Durable Object of the ledger). */
+const INVITEES = 32;
 const PRODUCT_A_ROLES = ["User", "ReportViewer", "UserManager", "CustomerAdmin"];
 
 /** The i-th of 1,024 distinct five-name lists of product A's roles (i in base 4, one digit a name). */
@@ -63,6 +65,20 @@ export function requestKinds() {
   }), { status: 204 }, { keep: false });
 
   const link = inviteKeys.signInvitation({ sub: "alice", tenant: "acme", email: "alice@acme.test", inv: "soak" }, now);
+  // Invitees whose links are accepted and replayed (one request at a time each): the k-th link of an
+  // invitee is issued k seconds after the first (23 h ago), so each accepted link is the newest yet.
+  const invitees = Array.from({ length: INVITEES }, (_, i) => ({ id: `invitee${i}`, k: 0, last: null, previous: null }));
+  const firstIssue = now - 23 * 3600 * 1000;
+  const inviteeLink = (u, k) => inviteKeys.signInvitation(
+    { sub: u.id, tenant: "acme", email: `${u.id}@acme.test`, inv: `${u.id}-${k}` }, firstIssue + k * 1000);
+  /** A request on a free invitee that `ready(u)` accepts; `after(u, res)` runs when it completes. */
+  const onInvitee = (ready, build, expect, after = () => {}) => (n) => {
+    const i = invitees.findIndex(ready);
+    if (i < 0) return null;
+    const [u] = invitees.splice(i, 1);
+    return { request: build(u, n), expect, done: (res) => { after(u, res); invitees.push(u); } };
+  };
+  const acceptPath = (token) => `/invitations/accept?token=${token}`;
   const staleLink = inviteKeys.signInvitation({ sub: "alice", tenant: "acme", email: "alice@acme.test", inv: "old" }, now - 25 * 3600 * 1000);
   const [h, p, s] = mona[0].split(".");
   const monaClaims = { sub: "mona", tenant: "acme", roles: ["UserManager", "User"], exp: nowSec + 3600 };
@@ -79,8 +95,13 @@ export function requestKinds() {
     { name: "delete a user (globex)", weight: 3, accepted: true, make: remove("globex"), fallback: add("globex") },
     { name: "send an invitation (acme)", weight: 1, accepted: true, fallback: add("acme"), make: onPooled("acme", (id, n) => ({
       method: "POST", path: `/api/tenants/acme/users/${id}/invitation`, headers: bearer(mona, n) }), { status: 200 }) },
-    { name: "follow an invitation link", weight: 1, accepted: true, make: () => ({
-      request: { method: "GET", path: `/invitations/accept?token=${link}` }, expect: { status: 200 } }) },
+    { name: "accept a new invitation link", weight: 1, accepted: true, fallback: add("acme"), make: onInvitee(() => true,
+      (u) => ({ method: "GET", path: acceptPath(inviteeLink(u, u.k)) }), { status: 200 },
+      (u, res) => { if (res.status === 200) Object.assign(u, { previous: u.last, last: inviteeLink(u, u.k), k: u.k + 1 }); }) },
+    { name: "replay an accepted link", weight: 1, accepted: false, fallback: add("acme"), make: onInvitee((u) => u.last,
+      (u) => ({ method: "GET", path: acceptPath(u.last) }), { status: 410, code: "invitation_used" }) },
+    { name: "an older link after a newer one was accepted", weight: 1, accepted: false, fallback: add("acme"),
+      make: onInvitee((u) => u.previous, (u) => ({ method: "POST", path: acceptPath(u.previous) }), { status: 410, code: "invitation_superseded" }) },
 
     // Known roles, so the core compiles (allocates) a role set for each distinct list.
     refuse("grant a role not held (role lists churn)", 2, 403, "forbidden", (n) => ({

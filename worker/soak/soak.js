@@ -56,7 +56,7 @@ let worker, isolate;
 try {
   const inspector = await enableInspector();
   try {
-    worker = await startWorker(baseSpec(origin.url));
+    worker = await startWorker(baseSpec(origin.url, { ledger: true, decisionLog: process.env.SOAK_DECISION_LOG }));
   } finally {
     inspector.restore();
   }

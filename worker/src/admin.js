@@ -3,6 +3,7 @@
 import { authenticate } from "./auth.js";
 import { readJsonBody, shadowingQuery } from "./body.js";
 import { actorKeyring, policyFor, targetCacheMs } from "./config.js";
+import { recordIssued } from "./invitations.js";
 import { forgetTarget, forward, lookupTarget } from "./origin.js";
 import { problem } from "./problems.js";
 
@@ -14,9 +15,9 @@ const CHANGES_TARGET = new Set(["roles", "remove"]);
 /**
  * @param {Request} request
  * @param {{ url: URL, action: string, tenant: string, id?: string }} route
- * @param {{ env: object, base: string, now: number }} ctx
+ * @param {{ env: object, base: string, now: number, audit: import("./decisions.js").Audit }} ctx
  */
-export async function handleAdmin(request, route, { env, base, now }) {
+export async function handleAdmin(request, route, { env, base, now, audit }) {
   const keyring = actorKeyring(env);
   if (!keyring.ok) return problem(503, "keys_unavailable", "the edge has no valid token keys; nothing was forwarded");
   // Authenticated before the tenant's policy is looked up: an anonymous caller learns nothing of which
@@ -24,10 +25,12 @@ export async function handleAdmin(request, route, { env, base, now }) {
   const auth = authenticate(request, keyring.value, now);
   if (auth.response) return auth.response;
   const { sub, tenant, roles } = auth.claims;
+  audit.actor = sub;
   if (tenant !== route.tenant) {
     return problem(403, "tenant_mismatch", `the token is for tenant '${tenant}', not '${route.tenant}'`);
   }
   const policy = policyFor(env, route.tenant);
+  audit.policy = policy.hash;
   if (!policy.ok) return problem(503, "policy_unavailable", "the edge has no valid policy for this tenant; nothing was forwarded");
 
   const schema = route.action === "add" || route.action === "roles" ? route.action : "none";
@@ -47,6 +50,7 @@ export async function handleAdmin(request, route, { env, base, now }) {
     });
     if (found.response) return found.response;
     target = found.member;
+    audit.target = target.id;
   }
 
   const decision = decide(policy.value, route.action, actor, target, body.json);
@@ -59,6 +63,7 @@ export async function handleAdmin(request, route, { env, base, now }) {
   }
   const response = await forward(request, base, route.url, body.bytes);
   if (CHANGES_TARGET.has(route.action)) forgetTarget(base, route.tenant, route.id);
+  if (route.action === "invite") return recordIssued(response, { env, tenant: route.tenant, now });
   return response;
 }
 

@@ -3,7 +3,10 @@
 // deployment) never reuses a stale one. Failures are cached too and reported without secrets.
 import { Policy, Keyring } from "rolegate";
 
-/** @typedef {{ ok: true, value: any } | { ok: false, detail: string }} Result */
+/**
+ * A compiled policy also carries `hash`, its content hash for the decision log (a promise).
+ * @typedef {{ ok: true, value: any, hash?: Promise<string | null> } | { ok: false, detail: string }} Result
+ */
 
 const cache = new Map();
 
@@ -54,10 +57,22 @@ function parseTenantPolicies(text) {
 function compilePolicy(doc, name) {
   if (doc === undefined || doc === "") return fail(name, "is not set");
   try {
-    return ok(Policy.fromJson(doc));
+    // The content hash for the decision log, computed once with the compiled policy.
+    return { ...ok(Policy.fromJson(doc)), hash: contentHash(doc) };
   } catch (err) {
     const errors = (err.errors ?? []).map((e) => `${e.path}: ${e.code}`).join("; ");
     return fail(name, `${err.code ?? "error"}${errors ? ` (${errors})` : ""}`);
+  }
+}
+
+/** SHA-256 of the policy document's compact JSON (the same document hashes alike in POLICY and TENANT_POLICIES). */
+async function contentHash(doc) {
+  try {
+    const text = JSON.stringify(typeof doc === "string" ? JSON.parse(doc) : doc);
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+    return `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  } catch {
+    return null;
   }
 }
 
@@ -122,4 +137,22 @@ export function originBase(env) {
 export function targetCacheMs(env) {
   const seconds = Number(env.TARGET_CACHE_SECONDS ?? 0);
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 300) * 1000 : 0;
+}
+
+/**
+ * The fraction of decisions logged (DECISION_LOG): "on" or unset = 1, "off" = 0, or a number from 0
+ * to 1 (sampled per request). Anything else logs every decision (and says so once).
+ */
+export function decisionLogRate(env) {
+  return once("decisionLog", env.DECISION_LOG, () => {
+    const text = String(env.DECISION_LOG ?? "on").trim().toLowerCase();
+    if (text === "on" || text === "") return 1;
+    if (text === "off") return 0;
+    const rate = /^(0|1|0?\.\d+|1\.0*)$/.test(text) ? Number(text) : NaN;
+    if (Number.isNaN(rate)) {
+      fail("DECISION_LOG", "must be on, off or a fraction from 0 to 1; logging every decision");
+      return 1;
+    }
+    return rate;
+  });
 }

@@ -15,6 +15,16 @@ const TITLES = {
   503: "Service unavailable",
 };
 
+/** The code and reason codes of each problem response this isolate made, for the decision log. */
+const refusals = new WeakMap();
+
+/**
+ * The `{ code, reasons }` of a problem response made by `problem()` (reasons: the decision's reason
+ * codes, else the problem code), or undefined for any other response (origin's answer).
+ * @returns {{ code: string, reasons: string[] } | undefined}
+ */
+export const refusalOf = (response) => refusals.get(response);
+
 /**
  * A problem response. `extra` adds members (`reasons`, `errors`) and `headers` adds headers.
  * @param {number} status
@@ -25,10 +35,11 @@ const TITLES = {
 export function problem(status, code, detail, { extra = {}, headers = {}, html = false, title } = {}) {
   const body = { type: `urn:rolegate:problem:${code}`, title: title ?? TITLES[status], status, detail, code, ...extra };
   const base = { "cache-control": "no-store", ...headers };
-  if (html) {
-    return new Response(htmlPage(body), { status, headers: { ...base, "content-type": "text/html; charset=utf-8" } });
-  }
-  return new Response(JSON.stringify(body), { status, headers: { ...base, "content-type": "application/problem+json" } });
+  const response = html
+    ? new Response(htmlPage(body), { status, headers: { ...base, "content-type": "text/html; charset=utf-8" } })
+    : new Response(JSON.stringify(body), { status, headers: { ...base, "content-type": "application/problem+json" } });
+  refusals.set(response, { code, reasons: Array.isArray(extra.reasons) ? extra.reasons.map((r) => r.code) : [code] });
+  return response;
 }
 
 /** True when the client's `Accept` ranks text/html above JSON (a browser following a link). */

@@ -1,5 +1,5 @@
 // The demo origin: the admin API of docs/origin-api.md over the JSON store, plus the console's static
-// files and two demo endpoints. It trusts the edge worker in front of it to enforce the user-admin
+// files and the demo endpoints. It trusts the edge worker in front of it to enforce the user-admin
 // rules; it enforces what needs consistent state (single-use, newest-only invitation links).
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
@@ -16,11 +16,12 @@ const RECEIVED_LIMIT = 1000;
 /**
  * Starts the origin on `host:port` (port 0 = pick one).
  * @param {{ dataDir: string, tenants: { tenant: string, product: string, label: string, policy: object }[],
- *           port?: number, host?: string, now?: () => number }} options
+ *           decisions?: { recent(tenant?: string): object[] }, port?: number, host?: string, now?: () => number }} options
+ *   `decisions`: the edge's decision log (demo/decisions.js), served at `/demo/decisions`
  * @returns {Promise<{ url: string, port: number, storeFile: string, keys: object,
  *                     received: { method: string, path: string }[], close: () => Promise<void> }>}
  */
-export async function startOrigin({ dataDir, tenants, port = 0, host = "127.0.0.1", now = Date.now }) {
+export async function startOrigin({ dataDir, tenants, decisions, port = 0, host = "127.0.0.1", now = Date.now }) {
   const compiled = new Map(tenants.map((t) => [t.tenant, { ...t, compiled: Policy.fromJson(t.policy) }]));
   const store = openStore(dataDir, "store.json",
     () => seedStore([...compiled.values()].map((t) => ({ ...t, policy: t.compiled })), now()));
@@ -29,7 +30,7 @@ export async function startOrigin({ dataDir, tenants, port = 0, host = "127.0.0.
   const inviteKeys = new Keyring({ [keys.inviteKid]: keys.inviteKey });
   const received = [];
 
-  const api = { store, compiled, actorKeys, inviteKeys, keys, now };
+  const api = { store, compiled, actorKeys, inviteKeys, keys, now, decisions };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://origin");
     received.push({ method: req.method, path: url.pathname + url.search });
@@ -62,6 +63,11 @@ const PATHS = new Map([
   ["/invitations/accept", acceptInvitation],
   ["/demo/policies", (api, req, res) => { onlyGet(req); demoPolicies(api, res); }],
   ["/demo/token", (api, req, res, url) => { onlyGet(req); demoToken(api, res, url); }],
+  // DEMO ONLY: the edge's recent decisions for the console; a deployment reads them from Workers Logs.
+  ["/demo/decisions", (api, req, res, url) => {
+    onlyGet(req);
+    sendJson(res, 200, { decisions: api.decisions?.recent(url.searchParams.get("tenant") ?? undefined) ?? [] });
+  }],
 ]);
 
 /** The admin API by "METHOD shape" (shape: "" for the collection, "user" or "user/action"). */

@@ -193,6 +193,31 @@ test("a broken policy edit lists each error with its path", async (t) => {
   assert.deepEqual(unexpected(errors), []);
 });
 
+test("the decisions panel shows what the edge just decided, allowed and refused", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
+  await page.getByRole("button", { name: "Disable Sam Single on this tenant" }).click();
+  await page.locator("#notice").filter({ hasText: "Sam Single is disabled on acme" }).waitFor();
+  const rows = page.locator("#decisions tr");
+  const allowed = rows.filter({ hasText: "disable" }).filter({ hasText: "sam" }).filter({ hasText: "carla" });
+  await allowed.first().waitFor();
+  assert.match(await allowed.first().textContent(), /allow 200/);
+  // A forbidden change sent from the page: the edge's refusal and its reason appear too.
+  await page.evaluate(async () => {
+    const { token } = await (await fetch("/demo/token?tenant=acme&user=uma")).json();
+    await fetch("/api/tenants/acme/users/ann/roles", { method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ roles: ["CustomerAdmin"] }) });
+  });
+  const refused = rows.filter({ hasText: "uma" }).filter({ hasText: "role_not_held" });
+  await refused.first().waitFor();
+  assert.match(await refused.first().textContent(), /refuse 403/);
+  // The collected log is in the data directory, without the demo's secrets.
+  const log = readFileSync(stack.decisions.file, "utf8");
+  assert.match(log, /"action":"disable","target":"sam"/);
+  const keys = JSON.parse(readFileSync(join(dataDir, "keys.json"), "utf8"));
+  for (const secret of [...Object.values(keys.authKeys), keys.inviteKey]) assert.ok(!log.includes(secret), "no secret in the log");
+  assert.deepEqual(unexpected(errors, 403), []);
+});
+
 test("readable at 390 px wide", async (t) => {
   const { page, errors } = await openPage(t, browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
   await page.getByRole("button", { name: "Roles and permissions of Arjun Agent" }).click();
@@ -208,3 +233,17 @@ test("readable at 390 px wide", async (t) => {
 async function assertDisabled(locator) {
   assert.ok(await locator.isDisabled(), `${locator} is disabled`);
 }
+
+test("the invitation ledger survives a workerd restart: a used link stays refused at the edge", async () => {
+  const call = (path, init = {}) => fetch(stack.url + path, init).then(async (r) => ({ status: r.status, body: await r.json() }));
+  const { body: { token } } = await call("/demo/token?tenant=acme&user=carla");
+  const sent = await call("/api/tenants/acme/users/eve/invitation", { method: "POST", headers: { authorization: `Bearer ${token}` } });
+  assert.equal(sent.status, 200);
+  assert.equal((await call(sent.body.link)).status, 200);
+  await stack.restartWorker();
+  const seen = stack.origin.received.length;
+  const replay = await call(sent.body.link);
+  assert.equal(replay.status, 410);
+  assert.equal(replay.body.code, "invitation_used");
+  assert.ok(!stack.origin.received.slice(seen).some((r) => r.path.startsWith("/invitations/accept")), "refused at the edge");
+});

@@ -34,6 +34,10 @@ export const fetchUsers = (tenant) => request(users(tenant)).then((d) => d.users
 export const fetchDemoToken = (tenant, id) =>
   request(`/demo/token?tenant=${encodeURIComponent(tenant)}&user=${encodeURIComponent(id)}`).then((d) => d.token);
 
+/** DEMO ONLY: the edge's recent decisions at `tenant` (newest first), collected from the worker's log. */
+export const fetchDecisions = (tenant) =>
+  request(`/demo/decisions?tenant=${encodeURIComponent(tenant)}`).then((d) => d.decisions);
+
 /** @param {{ tenant: string, token: string }} session */
 export const saveRoles = (session, id, roles) =>
   request(`${user(session.tenant, id)}/roles`, { method: "PUT", token: session.token, body: { roles } });

@@ -67,10 +67,13 @@ test: test-core
 
 test-core: clippy test-native test-wasm test-smoke
 
-# Native, then the wasm32 build (the binding module and its tests exist only there).
+# Native, then the wasm32 build (the binding module and its tests exist only there); each with and without
+# the `token` feature (the browser build leaves it out).
 clippy: rust-tools
 	cargo clippy -q --all-targets -- -D warnings
+	cargo clippy -q --all-targets --no-default-features -- -D warnings
 	cargo clippy -q --target $(WASM_TARGET) --lib --tests -- -D warnings
+	cargo clippy -q --target $(WASM_TARGET) --lib --tests --no-default-features -- -D warnings
 
 test-native:
 	cargo test -q

@@ -15,6 +15,7 @@ use crate::grant::{Allowed, GrantRequest, Member, TargetRequest};
 use crate::json::{self, Input};
 use crate::policy;
 use crate::permissions::RoleSet;
+#[cfg(feature = "token")]
 use crate::token::{self, ActorClaims, InvitationClaims, Keyring, KeyringOptions};
 
 type JsResult<T> = Result<T, JsValue>;
@@ -57,6 +58,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
 }
 
 /// An object argument as parsed JSON for the core's readers (`JSON.stringify` does the walking natively).
+#[cfg(feature = "token")]
 fn json(value: &JsValue, what: &str) -> JsResult<serde_json::Value> {
     let text = JSON::stringify(value).ok().and_then(|s| s.as_string());
     let text = text.ok_or_else(|| throw(Error::invalid_request(what, "expected a JSON-compatible object")))?;
@@ -118,6 +120,7 @@ fn millis(value: JsValue, path: &str) -> JsResult<Millis> {
 }
 
 /// An optional key id: absent (`undefined` or `null`) or a string.
+#[cfg(feature = "token")]
 fn kid(value: JsValue) -> JsResult<Option<String>> {
     if value.is_undefined() || value.is_null() { Ok(None) } else { string(value, "kid").map(Some) }
 }
@@ -530,12 +533,14 @@ impl JsRoleSet {
     }
 }
 
-/// HMAC-SHA256 keys by `kid`, for actor tokens and invitation links.
+/// HMAC-SHA256 keys by `kid`, for actor tokens and invitation links (feature `token`).
+#[cfg(feature = "token")]
 #[wasm_bindgen(js_name = Keyring)]
 pub struct JsKeyring {
     inner: Keyring,
 }
 
+#[cfg(feature = "token")]
 #[allow(non_snake_case)]
 #[wasm_bindgen(js_class = Keyring)]
 impl JsKeyring {

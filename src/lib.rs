@@ -4,7 +4,8 @@
 //! - [`permissions`]: role union (the highest level wins, feature by feature).
 //! - [`grant`]: grant, remove and invite decisions with stable reason codes.
 //! - [`account`]: account status and transitions as pure functions of (record, now).
-//! - [`token`]: HS256 actor tokens and invitation links.
+//! - [`token`]: HS256 actor tokens and invitation links (feature `token`, on by default; the browser build
+//!   leaves it out).
 //!
 //! The core takes and returns plain Rust data; `js` (wasm32 only) translates to and from JavaScript.
 
@@ -14,6 +15,7 @@ pub mod grant;
 pub mod json;
 pub mod permissions;
 pub mod policy;
+#[cfg(feature = "token")]
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]
@@ -28,4 +30,5 @@ pub use error::{Error, Issue, Result};
 pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};
 pub use permissions::{Explanation, RoleSet};
 pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};
+#[cfg(feature = "token")]
 pub use token::{ActorClaims, InvitationClaims, Keyring, KeyringOptions};

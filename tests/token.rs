@@ -1,4 +1,5 @@
 //! HS256 actor tokens and invitation links: every refusal has its reason.
+#![cfg(feature = "token")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 
 use base64::Engine;

@@ -12,5 +12,6 @@ mod model;
 mod account;
 mod grant;
 mod sequence;
+#[cfg(feature = "token")]
 mod token;
 mod union;

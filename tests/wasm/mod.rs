@@ -2,7 +2,9 @@
 
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
-use rolegate::js::{JsKeyring, JsPolicy};
+#[cfg(feature = "token")]
+use rolegate::js::JsKeyring;
+use rolegate::js::JsPolicy;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -179,6 +181,11 @@ fn malformed_numbers_flags_and_names_are_refused_not_coerced() {
         assert_eq!(code(p.level_id("users".into(), name).err().unwrap()).0, "invalid_request");
     }
     assert_eq!(code(p.watch_invitation(record(1000.0), 1000.into(), 42.into()).err().unwrap()), ("invalid_request".into(), Some("callback".into())));
+}
+
+#[cfg(feature = "token")]
+#[wasm_bindgen_test]
+fn malformed_token_times_and_kids_are_refused_not_coerced() {
     let ring = JsKeyring::new("{\"k1\":\"0123456789abcdef0123456789abcdef\"}".into(), None).unwrap();
     let token = ring.sign_actor(js(r#"{"sub":"u1","tenant":"acme","roles":["User"],"exp":1000}"#), JsValue::UNDEFINED).unwrap();
     assert_eq!(code(ring.verify_actor(token.into(), JsValue::NULL).err().unwrap()).1.as_deref(), Some("nowMs"), "an expired token is not checked at time 0");
@@ -284,6 +291,7 @@ async fn a_cancelled_or_distant_watch_does_not_fire() {
     distant.cancel();
 }
 
+#[cfg(feature = "token")]
 #[wasm_bindgen_test]
 fn keyrings_sign_verify_and_refuse_with_reasons() {
     let ring = JsKeyring::new("{\"k1\":\"0123456789abcdef0123456789abcdef\"}".into(), None).unwrap();

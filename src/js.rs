@@ -127,10 +127,11 @@ fn kid(value: JsValue) -> JsResult<Option<String>> {
 
 /// `JSON.parse` the way the core reads every document: a member named twice throws `duplicate_member` with its
 /// `.path` (never "last wins"), text that is not JSON throws `invalid_json`. The edge reads bodies with it.
+/// Text the strict reader accepts is standard JSON, so `JSON.parse` then builds the same value natively.
 #[wasm_bindgen(js_name = parseJson, unchecked_return_type = "unknown")]
 pub fn parse_json(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> JsResult<JsValue> {
-    let e = match json::parse(&string(text, "text")?) {
-        Ok(value) => return to_js(&value),
+    let e = match json::parse(&string(text.clone(), "text")?) {
+        Ok(_) => return parse_text(&text),
         Err(e) => e,
     };
     let message = e.to_string();
@@ -138,6 +139,13 @@ pub fn parse_json(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue
         json::ParseError::Duplicate(path) => Error { path: Some(path), ..Error::new("duplicate_member", message) },
         json::ParseError::Syntax(_) => Error::new("invalid_json", message),
     }))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a JS string as it is (no copy through the wasm memory and back).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_text(text: &JsValue) -> JsResult<JsValue>;
 }
 
 /// Serializes ordered (name, value) pairs as a plain object, keeping policy order.

@@ -73,8 +73,7 @@ impl Input for Js {
         if !self.0.is_object() {
             return None;
         }
-        // Member names are few and fixed: interned, they cross into JS once, not on every call.
-        let value = Reflect::get(&self.0, &JsValue::from_str(wasm_bindgen::intern(key))).ok()?;
+        let value = Reflect::get(&self.0, &name(key)).ok()?;
         (!value.is_undefined()).then_some(Js(value))
     }
     fn is_object(&self) -> bool {
@@ -102,6 +101,25 @@ impl Input for Js {
     fn is_null(&self) -> bool {
         self.0.is_null() || self.0.is_undefined()
     }
+}
+
+thread_local! {
+    /// Member names as JS strings, made once: the readers ask for the same few names on every call, and a JS
+    /// string made anew each time would cost V8 a string-table lookup per `Reflect.get` (wasm-bindgen's
+    /// `enable-interning` does the same with a SipHash map, some 2 KB more).
+    static NAMES: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The JS string for the member name `key`, from [`NAMES`].
+fn name(key: &str) -> JsValue {
+    NAMES.with_borrow_mut(|names| {
+        if let Some((_, js)) = names.iter().find(|(k, _)| k == key) {
+            return js.clone();
+        }
+        let js = JsValue::from_str(key);
+        names.push((key.to_string(), js.clone()));
+        js
+    })
 }
 
 /// An array of role names; anything else is `invalid_request` at `path`.

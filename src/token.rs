@@ -1,8 +1,7 @@
 //! HS256 tokens: actor tokens (who is asking) and invitation links (who may accept). Verification order:
 //! shape, algorithm, type, key, signature (constant time, RustCrypto), then claims and times.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
 use serde_json::Value;
@@ -322,9 +321,9 @@ impl Keyring {
         }
         .ok_or_else(|| Error::new("unknown_kid", "no such key to sign with"))?;
         let header = Header { alg: "HS256", typ, kid };
-        let signed = format!("{}.{}", URL_SAFE_NO_PAD.encode(to_json(&header)?), URL_SAFE_NO_PAD.encode(payload));
+        let signed = format!("{}.{}", encode(&to_json(&header)?), encode(&payload));
         let signature = mac(key).chain_update(signed.as_bytes()).finalize().into_bytes();
-        Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)))
+        Ok(format!("{signed}.{}", encode(&signature)))
     }
 }
 
@@ -342,8 +341,13 @@ fn parse(part: &str) -> Option<Value> {
     String::from_utf8(decode(part)?).ok().and_then(|text| json::parse(&text).ok())
 }
 
+/// base64url without padding, canonical only (a changed last character never decodes to the same bytes).
 fn decode(part: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(part).ok()
+    Base64UrlUnpadded::decode_vec(part).ok()
+}
+
+fn encode(bytes: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(bytes)
 }
 
 fn secs(t: u64) -> Millis {

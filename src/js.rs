@@ -59,7 +59,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
 
 /// An object argument as parsed JSON for the core's readers (`JSON.stringify` does the walking natively).
 #[cfg(feature = "token")]
-fn json(value: &JsValue, what: &str) -> JsResult<serde_json::Value> {
+fn json(value: &JsValue, what: &str) -> JsResult<json::Value> {
     let text = JSON::stringify(value).ok().and_then(|s| s.as_string());
     let text = text.ok_or_else(|| throw(Error::invalid_request(what, "expected a JSON-compatible object")))?;
     json::parse(&text).map_err(|e| throw(Error::invalid_request(what, e.to_string())))

@@ -4,12 +4,11 @@
 use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
-use serde_json::Value;
 use sha2::Sha256;
 
 use crate::account::Millis;
 use crate::error::{Error, Issue, Result};
-use crate::json::{self, child};
+use crate::json::{self, Input, Value, child};
 
 /// Longest token accepted; anything longer is malformed before any decoding.
 pub const MAX_TOKEN_LEN: usize = 8192;
@@ -34,7 +33,7 @@ pub struct KeyringOptions {
 
 impl KeyringOptions {
     /// Reads `{ leewaySec?, issuer?, audience? }`; unknown fields are refused.
-    pub fn from_json(value: &Value, path: &str) -> Result<KeyringOptions> {
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<KeyringOptions> {
         json::only(&value, path, &["leewaySec", "issuer", "audience"])?;
         let leeway_sec = match json::optional_field(&value, path, "leewaySec", json::whole)? {
             Some(n) if n > 3600 => return Err(Error::invalid_request(child(path, "leewaySec"), "at most 3600 seconds")),
@@ -49,9 +48,16 @@ impl KeyringOptions {
 }
 
 /// Reads `{ kid: secret }` (document order).
-pub fn keys_from_json(value: &Value) -> Result<Vec<(String, String)>> {
-    let keys = json::map(value).map_err(|f| f.at("keys"))?;
-    keys.iter().map(|(kid, secret)| Ok((kid.clone(), json::value(&secret, &child("keys", kid), json::string)?))).collect()
+pub fn keys_from_json<I: Input>(value: I) -> Result<Vec<(String, String)>> {
+    json::value(&value, "keys", json::object)?;
+    value
+        .member_names()
+        .into_iter()
+        .map(|kid| {
+            let secret = json::field(&value, "keys", &kid, json::string)?;
+            Ok((kid, secret))
+        })
+        .collect()
 }
 
 /// Claims of an actor token (times in JWT seconds).
@@ -74,7 +80,7 @@ pub struct ActorClaims {
     /// A string or an array of strings.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "string | string[]"))]
-    pub aud: Option<Value>,
+    pub aud: Option<serde_json::Value>,
 }
 
 
@@ -107,12 +113,12 @@ struct InvitationBody<'a> {
 
 impl ActorClaims {
     /// Reads actor claims (`sub`, `tenant`, `roles`, `exp` required; `nbf`, `iat`, `iss`, `aud` optional).
-    pub fn from_json(value: &Value, path: &str) -> Result<ActorClaims, Issue> {
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<ActorClaims, Issue> {
         json::value(&value, path, json::object)?;
-        let aud = match json::optional(&value, "aud") {
+        let aud = match json::optional(&value, "aud").map(|v| v.text()) {
             None => None,
-            Some(v @ Value::String(_)) => Some(v.clone()),
-            Some(_) => Some(Value::from(json::field(&value, path, "aud", json::roles)?)),
+            Some(Some(one)) => Some(serde_json::Value::String(one)),
+            Some(None) => Some(serde_json::Value::from(json::field(&value, path, "aud", json::roles)?)),
         };
         Ok(ActorClaims {
             sub: json::field(&value, path, "sub", json::name)?,
@@ -129,7 +135,7 @@ impl ActorClaims {
 
 impl InvitationClaims {
     /// Reads invitation claims (`sub`, `tenant`, `email`, `inv` required, non-empty; `iat` optional here).
-    pub fn from_json(value: &Value, path: &str) -> Result<InvitationClaims, Issue> {
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<InvitationClaims, Issue> {
         json::value(&value, path, json::object)?;
         let name = |key: &str| json::field(&value, path, key, json::name);
         Ok(InvitationClaims {
@@ -212,8 +218,8 @@ impl Keyring {
         }
         if let Some(aud) = &self.audience {
             let ok = match &claims.aud {
-                Some(Value::String(s)) => s == aud,
-                Some(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(aud)),
+                Some(serde_json::Value::String(s)) => s == aud,
+                Some(serde_json::Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(aud)),
                 _ => false,
             };
             if !ok {

@@ -59,7 +59,7 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
 
 /// An object argument as parsed JSON for the core's readers (`JSON.stringify` does the walking natively).
 #[cfg(feature = "token")]
-fn json(value: &JsValue, what: &str) -> JsResult<serde_json::Value> {
+fn json(value: &JsValue, what: &str) -> JsResult<json::Value> {
     let text = JSON::stringify(value).ok().and_then(|s| s.as_string());
     let text = text.ok_or_else(|| throw(Error::invalid_request(what, "expected a JSON-compatible object")))?;
     json::parse(&text).map_err(|e| throw(Error::invalid_request(what, e.to_string())))
@@ -73,8 +73,7 @@ impl Input for Js {
         if !self.0.is_object() {
             return None;
         }
-        // Member names are few and fixed: interned, they cross into JS once, not on every call.
-        let value = Reflect::get(&self.0, &JsValue::from_str(wasm_bindgen::intern(key))).ok()?;
+        let value = Reflect::get(&self.0, &name(key)).ok()?;
         (!value.is_undefined()).then_some(Js(value))
     }
     fn is_object(&self) -> bool {
@@ -104,6 +103,25 @@ impl Input for Js {
     }
 }
 
+thread_local! {
+    /// Member names as JS strings, made once: the readers ask for the same few names on every call, and a JS
+    /// string made anew each time would cost V8 a string-table lookup per `Reflect.get` (wasm-bindgen's
+    /// `enable-interning` does the same with a SipHash map, some 2 KB more).
+    static NAMES: RefCell<Vec<(String, JsValue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The JS string for the member name `key`, from [`NAMES`].
+fn name(key: &str) -> JsValue {
+    NAMES.with_borrow_mut(|names| {
+        if let Some((_, js)) = names.iter().find(|(k, _)| k == key) {
+            return js.clone();
+        }
+        let js = JsValue::from_str(key);
+        names.push((key.to_string(), js.clone()));
+        js
+    })
+}
+
 /// An array of role names; anything else is `invalid_request` at `path`.
 fn names(value: JsValue, path: &str) -> JsResult<Vec<String>> {
     json::value(&Js(value), path, json::roles).map_err(|i| throw(i.into()))
@@ -127,10 +145,11 @@ fn kid(value: JsValue) -> JsResult<Option<String>> {
 
 /// `JSON.parse` the way the core reads every document: a member named twice throws `duplicate_member` with its
 /// `.path` (never "last wins"), text that is not JSON throws `invalid_json`. The edge reads bodies with it.
+/// Text the strict reader accepts is standard JSON, so `JSON.parse` then builds the same value natively.
 #[wasm_bindgen(js_name = parseJson, unchecked_return_type = "unknown")]
 pub fn parse_json(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue) -> JsResult<JsValue> {
-    let e = match json::parse(&string(text, "text")?) {
-        Ok(value) => return to_js(&value),
+    let e = match json::parse(&string(text.clone(), "text")?) {
+        Ok(_) => return parse_text(&text),
         Err(e) => e,
     };
     let message = e.to_string();
@@ -138,6 +157,13 @@ pub fn parse_json(#[wasm_bindgen(unchecked_param_type = "string")] text: JsValue
         json::ParseError::Duplicate(path) => Error { path: Some(path), ..Error::new("duplicate_member", message) },
         json::ParseError::Syntax(_) => Error::new("invalid_json", message),
     }))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of a JS string as it is (no copy through the wasm memory and back).
+    #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
+    fn parse_text(text: &JsValue) -> JsResult<JsValue>;
 }
 
 /// Serializes ordered (name, value) pairs as a plain object, keeping policy order.

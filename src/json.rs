@@ -3,8 +3,9 @@
 
 use std::cell::Cell;
 
+use rustc_hash::FxHashSet;
+
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
-use serde_json::{Map, Value};
 
 use crate::error::Issue;
 
@@ -31,6 +32,113 @@ pub trait Input: Sized {
     /// A whole number from 0 to 2^53 - 1.
     fn whole(&self) -> Option<u64>;
     fn is_null(&self) -> bool;
+}
+
+/// A JSON value as the core reads it. serde_json parses; objects keep their members in document order as a
+/// plain list (the reader refuses a name given twice, so it is a map), so no index map ships in the wasm.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Value {
+    #[default]
+    Null,
+    Bool(bool),
+    /// A whole number from 0 to 2^64 - 1, written without fraction or exponent (`1`, not `1.0`).
+    Whole(u64),
+    /// Any other number.
+    Number(f64),
+    String(String),
+    Array(Vec<Value>),
+    Object(Map),
+}
+
+/// An object's members in document order, names unique.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Map(Vec<(String, Value)>);
+
+impl Map {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (String, Value)>, fn(&'a (String, Value)) -> (&'a String, &'a Value)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl Value {
+    /// The member `key` of an object; `None` for anything else.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object().and_then(|m| m.get(key))
+    }
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(m) => Some(m),
+            _ => None,
+        }
+    }
+    pub fn is_object(&self) -> bool {
+        self.as_object().is_some()
+    }
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    /// A whole number as written (`1.0` is not one, as with serde_json).
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Value::Whole(n) => Some(*n),
+            _ => None,
+        }
+    }
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+}
+
+/// A serde_json value as this crate's (for callers that build documents with `serde_json::json!`).
+impl From<&serde_json::Value> for Value {
+    fn from(value: &serde_json::Value) -> Self {
+        match value {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => n.as_u64().map_or_else(|| Value::Number(n.as_f64().unwrap_or(f64::NAN)), Value::Whole),
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
+            serde_json::Value::Object(m) => Value::Object(Map(m.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect())),
+        }
+    }
 }
 
 impl Input for &Value {
@@ -137,13 +245,13 @@ impl<'de> Visitor<'de> for Strict<'_> {
         Ok(Value::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(v.into())
+        Ok(Value::Number(v as f64))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-        Ok(v.into())
+        Ok(Value::Whole(v))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+        Ok(Value::Number(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_string()))
@@ -162,17 +270,19 @@ impl<'de> Visitor<'de> for Strict<'_> {
         Ok(Value::Array(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut members = Map::new();
+        let mut members: Vec<(String, Value)> = Vec::new();
+        // The names so far, hashed: a scan of `members` would make a large object (an untrusted body) quadratic.
+        let mut names = FxHashSet::default();
         while let Some(key) = map.next_key::<String>()? {
             let at = At::Member(&self.at, &key);
-            if members.contains_key(&key) {
+            if !names.insert(key.clone()) {
                 self.duplicate.set(Some(at.path()));
                 return Err(de::Error::custom("duplicate member"));
             }
             let value = map.next_value_seed(Strict { at, duplicate: self.duplicate })?;
-            members.insert(key, value);
+            members.push((key, value));
         }
-        Ok(Value::Object(members))
+        Ok(Value::Object(Map(members)))
     }
 }
 
@@ -220,7 +330,7 @@ fn invalid_type(expected: &str) -> Fault {
 }
 
 /// A parsed JSON object's members, for the policy compiler's walks.
-pub(crate) fn map(value: &Value) -> Result<&Map<String, Value>, Fault> {
+pub(crate) fn map(value: &Value) -> Result<&Map, Fault> {
     value.as_object().ok_or_else(|| invalid_type("an object"))
 }
 

@@ -3,10 +3,8 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use serde_json::{Map, Value};
-
 use crate::error::{Error, Issue, Result};
-use crate::json::{self, child, index};
+use crate::json::{self, Map, Value, child, index};
 use crate::permissions::distinct_ids;
 
 /// Index of a feature in policy order.
@@ -145,12 +143,12 @@ impl Policy {
             };
             Error::invalid_policy(vec![issue])
         })?;
-        Policy::from_value(&value)
+        Policy::from_value(value)
     }
 
-    /// Compiles an already parsed document.
-    pub fn from_value(doc: &Value) -> Result<Policy> {
-        Compiler::default().compile(doc)
+    /// Compiles an already parsed document (this crate's [`Value`], or a `&serde_json::Value`).
+    pub fn from_value(doc: impl Into<Value>) -> Result<Policy> {
+        Compiler::default().compile(&doc.into())
     }
 
     pub fn features(&self) -> &[Feature] {
@@ -257,7 +255,7 @@ impl Compiler {
         read.map_err(|issue| self.errors.push(issue)).ok()
     }
 
-    fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map<String, Value>> {
+    fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map> {
         self.read(json::map(value).map_err(|f| f.at(path)))
     }
 
@@ -269,7 +267,7 @@ impl Compiler {
         text
     }
 
-    fn known_fields(&mut self, obj: &Map<String, Value>, path: &str, allowed: &[&str]) {
+    fn known_fields(&mut self, obj: &Map, path: &str, allowed: &[&str]) {
         self.errors.extend(json::unknown_fields(obj.keys(), path, allowed));
     }
 
@@ -394,7 +392,7 @@ impl Compiler {
         ok.then(|| Feature { name: name.to_string(), label, levels: names })
     }
 
-    fn grant_rule(&mut self, top: &Map<String, Value>) -> GrantRule {
+    fn grant_rule(&mut self, top: &Map) -> GrantRule {
         let order = match top.get("rankOrder").map(|v| (v, v.as_str())) {
             None | Some((_, Some("same-or-lower"))) => RankOrder::SameOrLower,
             Some((_, Some("strictly-lower"))) => RankOrder::StrictlyLower,

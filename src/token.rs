@@ -1,16 +1,14 @@
 //! HS256 tokens: actor tokens (who is asking) and invitation links (who may accept). Verification order:
 //! shape, algorithm, type, key, signature (constant time, RustCrypto), then claims and times.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64ct::{Base64UrlUnpadded, Encoding};
 use hmac::{Hmac, Mac};
 use serde::Serialize;
-use serde_json::Value;
 use sha2::Sha256;
 
 use crate::account::Millis;
 use crate::error::{Error, Issue, Result};
-use crate::json::{self, child};
+use crate::json::{self, Input, Value, child};
 
 /// Longest token accepted; anything longer is malformed before any decoding.
 pub const MAX_TOKEN_LEN: usize = 8192;
@@ -35,7 +33,7 @@ pub struct KeyringOptions {
 
 impl KeyringOptions {
     /// Reads `{ leewaySec?, issuer?, audience? }`; unknown fields are refused.
-    pub fn from_json(value: &Value, path: &str) -> Result<KeyringOptions> {
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<KeyringOptions> {
         json::only(&value, path, &["leewaySec", "issuer", "audience"])?;
         let leeway_sec = match json::optional_field(&value, path, "leewaySec", json::whole)? {
             Some(n) if n > 3600 => return Err(Error::invalid_request(child(path, "leewaySec"), "at most 3600 seconds")),
@@ -50,9 +48,16 @@ impl KeyringOptions {
 }
 
 /// Reads `{ kid: secret }` (document order).
-pub fn keys_from_json(value: &Value) -> Result<Vec<(String, String)>> {
-    let keys = json::map(value).map_err(|f| f.at("keys"))?;
-    keys.iter().map(|(kid, secret)| Ok((kid.clone(), json::value(&secret, &child("keys", kid), json::string)?))).collect()
+pub fn keys_from_json<I: Input>(value: I) -> Result<Vec<(String, String)>> {
+    json::value(&value, "keys", json::object)?;
+    value
+        .member_names()
+        .into_iter()
+        .map(|kid| {
+            let secret = json::field(&value, "keys", &kid, json::string)?;
+            Ok((kid, secret))
+        })
+        .collect()
 }
 
 /// Claims of an actor token (times in JWT seconds).
@@ -75,7 +80,7 @@ pub struct ActorClaims {
     /// A string or an array of strings.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "string | string[]"))]
-    pub aud: Option<Value>,
+    pub aud: Option<serde_json::Value>,
 }
 
 
@@ -108,12 +113,12 @@ struct InvitationBody<'a> {
 
 impl ActorClaims {
     /// Reads actor claims (`sub`, `tenant`, `roles`, `exp` required; `nbf`, `iat`, `iss`, `aud` optional).
-    pub fn from_json(value: &Value, path: &str) -> Result<ActorClaims, Issue> {
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<ActorClaims, Issue> {
         json::value(&value, path, json::object)?;
-        let aud = match json::optional(&value, "aud") {
+        let aud = match json::optional(&value, "aud").map(|v| v.text()) {
             None => None,
-            Some(v @ Value::String(_)) => Some(v.clone()),
-            Some(_) => Some(Value::from(json::field(&value, path, "aud", json::roles)?)),
+            Some(Some(one)) => Some(serde_json::Value::String(one)),
+            Some(None) => Some(serde_json::Value::from(json::field(&value, path, "aud", json::roles)?)),
         };
         Ok(ActorClaims {
             sub: json::field(&value, path, "sub", json::name)?,
@@ -130,7 +135,7 @@ impl ActorClaims {
 
 impl InvitationClaims {
     /// Reads invitation claims (`sub`, `tenant`, `email`, `inv` required, non-empty; `iat` optional here).
-    pub fn from_json(value: &Value, path: &str) -> Result<InvitationClaims, Issue> {
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<InvitationClaims, Issue> {
         json::value(&value, path, json::object)?;
         let name = |key: &str| json::field(&value, path, key, json::name);
         Ok(InvitationClaims {
@@ -213,8 +218,8 @@ impl Keyring {
         }
         if let Some(aud) = &self.audience {
             let ok = match &claims.aud {
-                Some(Value::String(s)) => s == aud,
-                Some(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(aud)),
+                Some(serde_json::Value::String(s)) => s == aud,
+                Some(serde_json::Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(aud)),
                 _ => false,
             };
             if !ok {
@@ -322,9 +327,9 @@ impl Keyring {
         }
         .ok_or_else(|| Error::new("unknown_kid", "no such key to sign with"))?;
         let header = Header { alg: "HS256", typ, kid };
-        let signed = format!("{}.{}", URL_SAFE_NO_PAD.encode(to_json(&header)?), URL_SAFE_NO_PAD.encode(payload));
+        let signed = format!("{}.{}", encode(&to_json(&header)?), encode(&payload));
         let signature = mac(key).chain_update(signed.as_bytes()).finalize().into_bytes();
-        Ok(format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature)))
+        Ok(format!("{signed}.{}", encode(&signature)))
     }
 }
 
@@ -342,8 +347,13 @@ fn parse(part: &str) -> Option<Value> {
     String::from_utf8(decode(part)?).ok().and_then(|text| json::parse(&text).ok())
 }
 
+/// base64url without padding, canonical only (a changed last character never decodes to the same bytes).
 fn decode(part: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(part).ok()
+    Base64UrlUnpadded::decode_vec(part).ok()
+}
+
+fn encode(bytes: &[u8]) -> String {
+    Base64UrlUnpadded::encode_string(bytes)
 }
 
 fn secs(t: u64) -> Millis {

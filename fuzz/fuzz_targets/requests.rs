@@ -7,7 +7,7 @@ use libfuzzer_sys::fuzz_target;
 use rolegate::token::keys_from_json;
 use rolegate::{AccountRecord, ActorClaims, GrantRequest, InvitationClaims, KeyringOptions, Member, Policy, TargetRequest};
 use rolegate_fuzz::{PRODUCT_A, PRODUCT_B};
-use serde_json::Value;
+use rolegate::json::Value;
 use std::sync::LazyLock;
 
 static POLICIES: LazyLock<[Policy; 2]> = LazyLock::new(|| [Policy::from_json(PRODUCT_A).unwrap(), Policy::from_json(PRODUCT_B).unwrap()]);
@@ -15,7 +15,7 @@ static POLICIES: LazyLock<[Policy; 2]> = LazyLock::new(|| [Policy::from_json(PRO
 /// A read value must serialize to JSON that reads back to itself.
 fn round_trip<T: serde::Serialize + PartialEq + std::fmt::Debug>(value: &T, read: impl Fn(&Value) -> Option<T>) {
     let json = serde_json::to_value(value).unwrap();
-    assert_eq!(read(&json).as_ref(), Some(value), "{json}");
+    assert_eq!(read(&Value::from(&json)).as_ref(), Some(value), "{json}");
 }
 
 fn refused<T>(r: rolegate::Result<T>) -> Option<T> {
@@ -23,7 +23,8 @@ fn refused<T>(r: rolegate::Result<T>) -> Option<T> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(v) = serde_json::from_slice::<Value>(data) else { return };
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(data) else { return };
+    let v = Value::from(&v);
     let policies = &*POLICIES;
     if let Some(req) = refused(GrantRequest::from_json(&v)) {
         round_trip(&req, |j| GrantRequest::from_json(j).ok());

@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use libfuzzer_sys::fuzz_target;
+use rolegate::json::Value;
 use rolegate::{ActorClaims, InvitationClaims, Keyring, KeyringOptions};
 use rolegate_fuzz::KEYS;
 use sha2::Sha256;
@@ -49,11 +50,11 @@ fn tamper(t: Tamper) {
     // Signing refuses exactly the claims the verifier's readers refuse.
     let (token, valid) = if t.invitation {
         let c = InvitationClaims { sub: t.sub.clone(), tenant: t.tenant, email: t.sub, inv: "i1".into(), iat: NOW / 1000 };
-        let valid = InvitationClaims::from_json(&serde_json::to_value(&c).unwrap(), "").is_ok();
+        let valid = InvitationClaims::from_json(&Value::from(&serde_json::to_value(&c).unwrap()), "").is_ok();
         (ring.sign_invitation(&c, NOW, kid), valid)
     } else {
         let c = ActorClaims { sub: t.sub, tenant: t.tenant, roles: t.roles, exp: NOW / 1000 + u64::from(t.exp_in), nbf: None, iat: None, iss: None, aud: None };
-        let valid = ActorClaims::from_json(&serde_json::to_value(&c).unwrap(), "").is_ok();
+        let valid = ActorClaims::from_json(&Value::from(&serde_json::to_value(&c).unwrap()), "").is_ok();
         (ring.sign_actor(&c, kid), valid)
     };
     assert_eq!(token.is_ok(), valid, "signing and the claims readers disagree: {token:?}");

@@ -5,7 +5,7 @@ use std::cell::Cell;
 
 use rustc_hash::FxHashSet;
 
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::Issue;
 
@@ -221,7 +221,8 @@ impl At<'_> {
     }
 }
 
-/// Builds a [`Value`] (serde_json still bounds the nesting depth); a duplicate's path goes to `duplicate`.
+/// Builds a [`Value`] (serde_json still bounds the nesting depth); the first duplicate's path goes to
+/// `duplicate`, and a text with one is refused whatever follows.
 struct Strict<'a> {
     at: At<'a>,
     duplicate: &'a Cell<Option<String>>,
@@ -275,12 +276,17 @@ impl<'de> Visitor<'de> for Strict<'_> {
         let mut names = FxHashSet::default();
         while let Some(key) = map.next_key::<String>()? {
             let at = At::Member(&self.at, &key);
-            if !names.insert(key.clone()) {
-                self.duplicate.set(Some(at.path()));
-                return Err(de::Error::custom("duplicate member"));
+            let repeated = !names.insert(key.clone());
+            if repeated {
+                // Only the first repeat is reported; reading goes on without a serde error, whose construction
+                // (serde_json re-parses its message, which pulls in panicking string slicing) costs the wasm 11 KB.
+                let first = self.duplicate.take();
+                self.duplicate.set(first.or_else(|| Some(at.path())));
             }
             let value = map.next_value_seed(Strict { at, duplicate: self.duplicate })?;
-            members.push((key, value));
+            if !repeated {
+                members.push((key, value));
+            }
         }
         Ok(Value::Object(Map(members)))
     }

@@ -31,4 +31,4 @@ pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};
 pub use permissions::{Explanation, RoleSet};
 pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};
 #[cfg(feature = "token")]
-pub use token::{ActorClaims, InvitationClaims, Keyring, KeyringOptions};
+pub use token::{ActorClaims, Audience, InvitationClaims, Keyring, KeyringOptions};

@@ -80,7 +80,15 @@ pub struct ActorClaims {
     /// A string or an array of strings.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional, type = "string | string[]"))]
-    pub aud: Option<serde_json::Value>,
+    pub aud: Option<Audience>,
+}
+
+/// The `aud` claim: one audience (a string) or several (an array of strings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Audience {
+    One(String),
+    Many(Vec<String>),
 }
 
 
@@ -117,8 +125,8 @@ impl ActorClaims {
         json::value(&value, path, json::object)?;
         let aud = match json::optional(&value, "aud").map(|v| v.text()) {
             None => None,
-            Some(Some(one)) => Some(serde_json::Value::String(one)),
-            Some(None) => Some(serde_json::Value::from(json::field(&value, path, "aud", json::roles)?)),
+            Some(Some(one)) => Some(Audience::One(one)),
+            Some(None) => Some(Audience::Many(json::field(&value, path, "aud", json::roles)?)),
         };
         Ok(ActorClaims {
             sub: json::field(&value, path, "sub", json::name)?,
@@ -218,9 +226,9 @@ impl Keyring {
         }
         if let Some(aud) = &self.audience {
             let ok = match &claims.aud {
-                Some(serde_json::Value::String(s)) => s == aud,
-                Some(serde_json::Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(aud)),
-                _ => false,
+                Some(Audience::One(s)) => s == aud,
+                Some(Audience::Many(items)) => items.contains(aud),
+                None => false,
             };
             if !ok {
                 return Err(invalid("audience_mismatch", "the token is not meant for this audience"));

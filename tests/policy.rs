@@ -136,6 +136,10 @@ fn a_member_named_twice_is_refused_not_last_wins() {
     assert_eq!(errors_of(deep), vec![(r#"features["a.b"].levels"#.to_string(), "duplicate_member")]);
     let in_array = r#"{"roles":{"R":{"includes":[{"k":1,"k":2}]}}}"#;
     assert_eq!(errors_of(in_array), vec![("roles.R.includes[0].k".to_string(), "duplicate_member")]);
+    // The first repeat in document order is the one named, and a repeat wins over what follows it.
+    let two = r#"{"a":1,"a":{"c":1,"c":2},"b":{"d":1,"d":2}}"#;
+    assert_eq!(errors_of(two), vec![("a".to_string(), "duplicate_member")]);
+    assert_eq!(errors_of(r#"{"a":1,"b":[{"c":1,"c":2}],"a":2,"#), vec![("b[0].c".to_string(), "duplicate_member")]);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
-use rolegate::{ActorClaims, InvitationClaims, Keyring, KeyringOptions};
+use rolegate::{ActorClaims, Audience, InvitationClaims, Keyring, KeyringOptions};
 use serde_json::json;
 
 const K1: &str = "k1-secret-k1-secret-k1-secret-k1-secret";
@@ -167,11 +167,11 @@ fn expiry_and_not_before_use_a_leeway() {
 fn issuer_and_audience_are_checked_when_configured() {
     let opts = KeyringOptions { issuer: Some("https://id.example".into()), audience: Some("admin-api".into()), ..Default::default() };
     let r = ring_with(&[("k1", K1)], opts);
-    let ok = ActorClaims { iss: Some("https://id.example".into()), aud: Some(json!(["other", "admin-api"])), ..claims() };
+    let ok = ActorClaims { iss: Some("https://id.example".into()), aud: Some(Audience::Many(vec!["other".into(), "admin-api".into()])), ..claims() };
     assert!(r.verify_actor(&r.sign_actor(&ok, None).unwrap(), NOW).is_ok());
     let bad_iss = ActorClaims { iss: Some("https://evil.example".into()), ..ok.clone() };
     assert_eq!(reason(r.verify_actor(&r.sign_actor(&bad_iss, None).unwrap(), NOW)), "issuer_mismatch");
-    let bad_aud = ActorClaims { aud: Some(json!("other")), ..ok };
+    let bad_aud = ActorClaims { aud: Some(Audience::One("other".into())), ..ok };
     assert_eq!(reason(r.verify_actor(&r.sign_actor(&bad_aud, None).unwrap(), NOW)), "audience_mismatch");
 }
 

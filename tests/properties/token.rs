@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use rolegate::{ActorClaims, InvitationClaims, Keyring, KeyringOptions};
+use rolegate::{ActorClaims, Audience, InvitationClaims, Keyring, KeyringOptions};
 
 use crate::arb::config;
 use crate::common::T0;
@@ -27,7 +27,7 @@ fn actor_claims() -> impl Strategy<Value = ActorClaims> {
         1u64..100_000,
         prop::option::of(0u64..100_000),
         prop::option::of(text()),
-        prop::option::of(text().prop_map(serde_json::Value::from)),
+        prop::option::of(text().prop_map(Audience::One)),
     )
         .prop_map(|(sub, tenant, roles, ttl, age, iss, aud)| ActorClaims {
             sub,

@@ -33,6 +33,13 @@ pub enum RankOrder {
 }
 
 impl RankOrder {
+    pub fn name(self) -> &'static str {
+        match self {
+            RankOrder::SameOrLower => "same-or-lower",
+            RankOrder::StrictlyLower => "strictly-lower",
+        }
+    }
+
     /// Whether an actor of rank `actor` may grant (or manage a user of) rank `other`.
     pub fn permits(self, actor: u32, other: u32) -> bool {
         match self {
@@ -105,6 +112,8 @@ pub struct Role {
     pub(crate) grants: Vec<(FeatureId, Level)>,
     /// This role and every role it includes, transitively; sorted.
     pub(crate) closure: Vec<RoleId>,
+    /// The role's own grants, before `includes` (what names the role that gives a level).
+    pub(crate) own: Vec<(FeatureId, Level)>,
 }
 
 /// A role as a UI lists it.
@@ -564,8 +573,9 @@ impl Compiler {
                         *slot = (*slot).max(l);
                     }
                 }
-                let grants = levels.iter().enumerate().filter(|&(_, &l)| l > 0).map(|(f, &l)| (f, l)).collect();
-                Role { name: role.name.clone(), rank: role.rank, includes: role.includes.clone(), levels, grants, closure }
+                let grants = sparse(&levels);
+                let own = sparse(&role.levels);
+                Role { name: role.name.clone(), rank: role.rank, includes: role.includes.clone(), levels, grants, closure, own }
             })
             .collect()
     }
@@ -657,6 +667,11 @@ impl Compiler {
             }
         }
     }
+}
+
+/// The features above no access, with their level.
+fn sparse(levels: &[Level]) -> Vec<(FeatureId, Level)> {
+    levels.iter().enumerate().filter(|&(_, &l)| l > 0).map(|(f, &l)| (f, l)).collect()
 }
 
 #[derive(Default)]

@@ -1,0 +1,388 @@
+//! Policy analysis for administrators: which roles reach a level (and through which `includes`), the
+//! delegation graph (who may grant what, and where a grant hands out more than the granter holds), and the
+//! impact of a policy change on roles, delegation and users. Plain data with stable codes; every answer
+//! comes from the compiled policy and the grant decision itself (`allows_grant`), never a copy of the rules.
+
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::grant::Member;
+use crate::permissions::RoleSet;
+use crate::policy::{Feature, FeatureId, GrantRule, Level, Policy, RoleId};
+
+/// A role whose effective access reaches a level: the level it has and the chain through `includes` that gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Reach {
+    pub role: String,
+    /// The role's effective level of the feature (at or above the level asked for).
+    pub level: String,
+    /// From the role through `includes` to the role whose own grants give the level (`[role]` when its own do).
+    pub via: Vec<String>,
+}
+
+/// The roles an actor holding only `granter` may grant to a new user, policy order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Grants {
+    pub granter: String,
+    pub roles: Vec<String>,
+}
+
+/// An escalation path: an actor holding only `granter` may grant `role`, which gives `feature` at `needed`,
+/// above the `held` level the granter has (the first such feature, policy order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Escalation {
+    pub granter: String,
+    pub role: String,
+    pub feature: String,
+    pub needed: String,
+    pub held: String,
+}
+
+/// The delegation graph under the policy's grant rule: every role's grantable roles, and the escalation paths.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Delegation {
+    /// One entry per role, policy order.
+    pub grants: Vec<Grants>,
+    /// Granter order, then role order. None in `held` and `covered` mode: both only hand out what is held.
+    pub escalations: Vec<Escalation>,
+}
+
+/// One change between two policies. `code` is stable (see `docs/js-api.md`); the other members are set where
+/// they apply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Change {
+    pub code: &'static str,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub granter: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub role: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub feature: Option<String>,
+    /// A top-level member of the document: `grantRule`, `userAdmin`, `protectHigherUsers`, `invitationTtl`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub setting: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub to: Option<String>,
+    /// Escalations: the level the granted role gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub needed: Option<String>,
+    /// Escalations: the level the granter holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub held: Option<String>,
+}
+
+impl Change {
+    fn new(code: &'static str, message: String) -> Self {
+        Change { code, message, granter: None, role: None, feature: None, setting: None, from: None, to: None, needed: None, held: None }
+    }
+}
+
+/// A user's access to one feature, before and after: `user_gains` or `user_loses`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct UserChange {
+    pub id: String,
+    pub code: &'static str,
+    pub feature: String,
+    pub from: String,
+    pub to: String,
+}
+
+/// The impact of replacing one policy with another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
+pub struct Diff {
+    /// Ordered by [`CHANGE_ORDER`] (new escalation paths first), then policy order.
+    pub changes: Vec<Change>,
+    /// Users in the order given, then features in the new policy's order.
+    pub users: Vec<UserChange>,
+}
+
+/// Every change code, in the order a diff lists them: what widens who may grant what comes first.
+pub const CHANGE_ORDER: &[&str] = &[
+    "escalation_added",
+    "delegation_added",
+    "access_raised",
+    "role_added",
+    "feature_added",
+    "setting_changed",
+    "rank_changed",
+    "levels_changed",
+    "escalation_removed",
+    "delegation_removed",
+    "access_lowered",
+    "role_removed",
+    "feature_removed",
+];
+
+/// One pair of the delegation graph: `None` when the granter may not grant the role; otherwise the first
+/// feature where the role exceeds the granter, `(feature, needed, held)`, if any.
+type Pair = Option<Option<(FeatureId, Level, Level)>>;
+
+impl Policy {
+    /// The roles whose effective access (with `includes`) reaches `level` of `feature`, policy order.
+    pub fn who_can(&self, feature: &str, level: &str) -> Result<Vec<Reach>> {
+        let (f, wanted) = self.level(feature, level)?;
+        Ok((0..self.roles.len())
+            .filter_map(|r| {
+                let held = self.roles.get(r)?.levels.get(f).copied().filter(|&l| l >= wanted)?;
+                let via = self.via(r, f, wanted).into_iter().map(|v| self.role_name(v).to_string()).collect();
+                Some(Reach { role: self.role_name(r).to_string(), level: self.level_name(f, held).to_string(), via })
+            })
+            .collect())
+    }
+
+    /// The shortest chain through `includes` from `role` to a role whose own grants reach `wanted`.
+    fn via(&self, role: RoleId, f: FeatureId, wanted: Level) -> Vec<RoleId> {
+        let own = |r: RoleId| self.roles.get(r).is_some_and(|d| d.own.iter().any(|&(g, l)| g == f && l >= wanted));
+        // Breadth first; `from[r]` is the role that reached `r` first.
+        let mut from: FxHashMap<RoleId, RoleId> = FxHashMap::default();
+        let mut queue = std::collections::VecDeque::from([role]);
+        while let Some(r) = queue.pop_front() {
+            if own(r) {
+                let mut chain = vec![r];
+                while let Some(&prev) = chain.last().and_then(|c| from.get(c)) {
+                    chain.push(prev);
+                }
+                chain.reverse();
+                return chain;
+            }
+            for &inc in self.roles.get(r).map(|d| d.includes.as_slice()).unwrap_or_default() {
+                if inc != role && !from.contains_key(&inc) {
+                    from.insert(inc, r);
+                    queue.push_back(inc);
+                }
+            }
+        }
+        vec![role]
+    }
+
+    /// The delegation graph: what an actor holding only one role may grant a new user, decided by the grant
+    /// rules themselves, and which of those grants give more than the granter holds.
+    pub fn delegation(&self) -> Delegation {
+        let pairs = self.pairs();
+        let mut escalations = Vec::new();
+        let grants = pairs
+            .iter()
+            .enumerate()
+            .map(|(g, row)| {
+                let roles = row.iter().enumerate().filter(|(_, p)| p.is_some()).map(|(r, _)| self.role_name(r).to_string()).collect();
+                for (r, &(f, needed, held)) in row.iter().enumerate().filter_map(|(r, p)| Some((r, p.as_ref()?.as_ref()?))) {
+                    escalations.push(self.escalation(g, r, f, needed, held));
+                }
+                Grants { granter: self.role_name(g).to_string(), roles }
+            })
+            .collect();
+        Delegation { grants, escalations }
+    }
+
+    /// Every (granter, role) pair, dense: one set per role, then the grant decision's fast path.
+    fn pairs(&self) -> Vec<Vec<Pair>> {
+        let sets: Vec<RoleSet> = (0..self.roles.len()).map(|r| self.role_set([r])).collect();
+        sets.iter()
+            .map(|g| sets.iter().map(|r| self.allows_grant(g, None, r, false).then(|| g.first_uncovered(r.levels()))).collect())
+            .collect()
+    }
+
+    fn escalation(&self, g: RoleId, r: RoleId, f: FeatureId, needed: Level, held: Level) -> Escalation {
+        Escalation {
+            granter: self.role_name(g).to_string(),
+            role: self.role_name(r).to_string(),
+            feature: self.feature_name(f).to_string(),
+            needed: self.level_name(f, needed).to_string(),
+            held: self.level_name(f, held).to_string(),
+        }
+    }
+
+    /// The grant rule as a document spells it (`rank` with its order).
+    fn grant_rule_text(&self) -> String {
+        match self.grant_rule {
+            GrantRule::Rank(order) => format!("rank ({})", order.name()),
+            rule => rule.name().to_string(),
+        }
+    }
+}
+
+/// The impact of replacing `before` with `after`: roles, features and levels compared by name; the delegation
+/// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (role
+/// names a policy does not know are ignored in it, as its decisions do).
+pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Diff {
+    let mut changes = Vec::new();
+    let features: Vec<(FeatureId, FeatureId)> =
+        (0..after.features.len()).filter_map(|fa| Some((before.feature_id(after.feature_name(fa))?, fa))).collect();
+    delegation_changes(before, after, &mut changes);
+    roles_and_features(before, after, &features, &mut changes);
+    settings(before, after, &mut changes);
+    changes.sort_by_key(|c| CHANGE_ORDER.iter().position(|&k| k == c.code));
+    let mut out = Vec::new();
+    for user in users {
+        let (was, now) = (before.resolve(&user.roles).0, after.resolve(&user.roles).0);
+        for &(fb, fa) in &features {
+            let (Some(fbd), Some(fad)) = (before.features.get(fb), after.features.get(fa)) else { continue };
+            let (from, to) = (was.levels().get(fb).copied().unwrap_or(0), now.levels().get(fa).copied().unwrap_or(0));
+            let code = match direction(fbd, fad, from, to) {
+                std::cmp::Ordering::Greater => "user_gains",
+                std::cmp::Ordering::Less => "user_loses",
+                std::cmp::Ordering::Equal => continue,
+            };
+            let (from, to) = (fbd.level_name(from).to_string(), fad.level_name(to).to_string());
+            out.push(UserChange { id: user.id.clone(), code, feature: fad.name.clone(), from, to });
+        }
+    }
+    Diff { changes, users: out }
+}
+
+/// Whether access moved up (`Greater`) or down from `from` (a level of `before`) to `to` (of `after`): the same
+/// name is no change; otherwise the old level's place in the new order, or its index when it is gone.
+fn direction(before: &Feature, after: &Feature, from: Level, to: Level) -> std::cmp::Ordering {
+    let old = before.level_name(from);
+    if old == after.level_name(to) {
+        return std::cmp::Ordering::Equal;
+    }
+    let old_place = after.levels.iter().position(|l| l == old).unwrap_or(usize::from(from));
+    usize::from(to).cmp(&old_place)
+}
+
+/// Delegation edges and escalation paths added or removed, by role names.
+fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Vec<Change>) {
+    let (old, new) = (edges(before), edges(after));
+    let lookup = |edges: &[Edge<'_>]| -> FxHashMap<(String, String), bool> {
+        edges.iter().map(|&((g, r), (_, _, esc))| ((g.to_string(), r.to_string()), esc.is_some())).collect()
+    };
+    let (old_index, new_index) = (lookup(&old), lookup(&new));
+    for (policy, pairs, other, added) in [(after, &new, &old_index, true), (before, &old, &new_index, false)] {
+        for &((g, r), (gid, rid, esc)) in pairs {
+            let there = other.get(&(g.to_string(), r.to_string()));
+            if there.is_none() {
+                let (code, word) = if added { ("delegation_added", "may now") } else { ("delegation_removed", "may no longer") };
+                changes.push(Change {
+                    granter: Some(g.to_string()),
+                    role: Some(r.to_string()),
+                    ..Change::new(code, format!("an actor holding only '{g}' {word} grant '{r}'"))
+                });
+            }
+            let Some((f, needed, held)) = esc else { continue };
+            if there == Some(&true) {
+                continue;
+            }
+            let e = policy.escalation(gid, rid, f, needed, held);
+            let message = if added {
+                format!("an actor holding only '{g}' may grant '{r}', which gives {} '{}' above the '{}' he holds", e.feature, e.needed, e.held)
+            } else {
+                format!("granting '{r}' no longer gives an actor holding only '{g}' more than he holds ({} '{}' above '{}')", e.feature, e.needed, e.held)
+            };
+            let code = if added { "escalation_added" } else { "escalation_removed" };
+            changes.push(Change {
+                granter: Some(e.granter),
+                role: Some(e.role),
+                feature: Some(e.feature),
+                needed: Some(e.needed),
+                held: Some(e.held),
+                ..Change::new(code, message)
+            });
+        }
+    }
+}
+
+/// A policy's delegation edges in policy order (granter, then role): names, dense ids and escalation.
+type Edge<'p> = ((&'p str, &'p str), (RoleId, RoleId, Option<(FeatureId, Level, Level)>));
+
+fn edges(p: &Policy) -> Vec<Edge<'_>> {
+    let mut out = Vec::new();
+    for (g, row) in p.pairs().into_iter().enumerate() {
+        for (r, pair) in row.into_iter().enumerate() {
+            if let Some(esc) = pair {
+                out.push(((p.role_name(g), p.role_name(r)), (g, r, esc)));
+            }
+        }
+    }
+    out
+}
+
+/// Roles and features added or removed, level lists changed, ranks changed, and each common role's access
+/// raised or lowered on each common feature.
+fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, FeatureId)], changes: &mut Vec<Change>) {
+    for (from, to, code, word) in [(before, after, "feature_removed", "removed"), (after, before, "feature_added", "new")] {
+        for f in from.features.iter().filter(|f| to.feature_id(&f.name).is_none()) {
+            changes.push(Change { feature: Some(f.name.clone()), ..Change::new(code, format!("feature '{}' is {word}", f.name)) });
+        }
+    }
+    for (from, to, code, word) in [(before, after, "role_removed", "removed"), (after, before, "role_added", "new")] {
+        for r in from.roles.iter().filter(|r| to.role_id(&r.name).is_none()) {
+            changes.push(Change { role: Some(r.name.clone()), ..Change::new(code, format!("role '{}' is {word}", r.name)) });
+        }
+    }
+    for &(fb, fa) in features {
+        let (Some(old), Some(new)) = (before.features.get(fb), after.features.get(fa)) else { continue };
+        if old.levels != new.levels {
+            let (from, to) = (old.levels.join(" < "), new.levels.join(" < "));
+            changes.push(Change {
+                feature: Some(new.name.clone()),
+                ..Change::new("levels_changed", format!("the levels of '{}' were {from}, now {to}", new.name))
+                    .with_values(from.clone(), to.clone())
+            });
+        }
+    }
+    for new in &after.roles {
+        let Some(old) = before.role_id(&new.name).and_then(|r| before.roles.get(r)) else { continue };
+        if old.rank != new.rank {
+            let show = |r: Option<u32>| r.map_or_else(|| "none".to_string(), |r| r.to_string());
+            let (from, to) = (show(old.rank), show(new.rank));
+            let message = format!("the rank of '{}' was {from}, now {to}", new.name);
+            changes.push(Change { role: Some(new.name.clone()), ..Change::new("rank_changed", message).with_values(from, to) });
+        }
+        for &(fb, fa) in features {
+            let (Some(fbd), Some(fad)) = (before.features.get(fb), after.features.get(fa)) else { continue };
+            let (from, to) = (old.levels.get(fb).copied().unwrap_or(0), new.levels.get(fa).copied().unwrap_or(0));
+            let (code, word) = match direction(fbd, fad, from, to) {
+                std::cmp::Ordering::Greater => ("access_raised", "raised"),
+                std::cmp::Ordering::Less => ("access_lowered", "lowered"),
+                std::cmp::Ordering::Equal => continue,
+            };
+            let (from, to) = (fbd.level_name(from).to_string(), fad.level_name(to).to_string());
+            let message = format!("'{}' {word} on {}: '{from}' to '{to}'", new.name, fad.name);
+            changes.push(Change { role: Some(new.name.clone()), feature: Some(fad.name.clone()), ..Change::new(code, message).with_values(from, to) });
+        }
+    }
+}
+
+/// Top-level settings that changed, each as text: grant rule (with its rank order), user administration,
+/// protection of higher users, invitation window.
+fn settings(before: &Policy, after: &Policy, changes: &mut Vec<Change>) {
+    let admin = |p: &Policy| format!("{} '{}'", p.feature_name(p.user_admin.0), p.level_name(p.user_admin.0, p.user_admin.1));
+    let pairs: [(&'static str, String, String); 4] = [
+        ("grantRule", before.grant_rule_text(), after.grant_rule_text()),
+        ("userAdmin", admin(before), admin(after)),
+        ("protectHigherUsers", before.protect_higher_users.to_string(), after.protect_higher_users.to_string()),
+        ("invitationTtl", format!("{} ms", before.invitation_ttl_ms), format!("{} ms", after.invitation_ttl_ms)),
+    ];
+    for (setting, from, to) in pairs {
+        if from != to {
+            let message = format!("{setting} was {from}, now {to}");
+            changes.push(Change { setting: Some(setting), ..Change::new("setting_changed", message).with_values(from, to) });
+        }
+    }
+}
+
+impl Change {
+    fn with_values(self, from: String, to: String) -> Self {
+        Change { from: Some(from), to: Some(to), ..self }
+    }
+}

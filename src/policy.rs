@@ -145,8 +145,24 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Parses and compiles a policy document; a bad one is refused whole with every error listed.
+    /// Parses and compiles a policy document; a bad one is refused whole with every error listed, each error
+    /// and warning located by path, line and column.
     pub fn from_json(text: &str) -> Result<Policy> {
+        match Policy::from_serialized(text) {
+            Ok(mut policy) => {
+                json::place(text, &mut policy.warnings);
+                Ok(policy)
+            }
+            Err(mut e) => {
+                json::place(text, &mut e.errors);
+                Err(e)
+            }
+        }
+    }
+
+    /// Like [`Policy::from_json`] for text that is not the author's (a serialized object): issues carry paths
+    /// only, since lines and columns of that text would point nowhere the author can see.
+    pub fn from_serialized(text: &str) -> Result<Policy> {
         let value = json::parse(text).map_err(|e| {
             let issue = match e {
                 json::ParseError::Duplicate(path) => Issue::new(path, "duplicate_member", "appears more than once in its object"),

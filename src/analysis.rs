@@ -3,7 +3,6 @@
 //! impact of a policy change on roles, delegation and users. Plain data with stable codes; every answer
 //! comes from the compiled policy and the grant decision itself (`allows_grant`), never a copy of the rules.
 
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::error::Result;
@@ -52,13 +51,12 @@ pub struct Delegation {
     pub escalations: Vec<Escalation>,
 }
 
-/// One change between two policies. `code` is stable (see `docs/js-api.md`); the other members are set where
-/// they apply.
+/// One change between two policies: plain data, `code` stable (each listed in `docs/js-api.md` with the members
+/// it sets); no message text, so the wasm stays small and every caller words it its own way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Change {
     pub code: &'static str,
-    pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub granter: Option<String>,
@@ -89,8 +87,8 @@ pub struct Change {
 }
 
 impl Change {
-    fn new(code: &'static str, message: String) -> Self {
-        Change { code, message, granter: None, role: None, feature: None, setting: None, from: None, to: None, needed: None, held: None }
+    fn new(code: &'static str) -> Self {
+        Change { code, granter: None, role: None, feature: None, setting: None, from: None, to: None, needed: None, held: None }
     }
 }
 
@@ -152,22 +150,24 @@ impl Policy {
     /// The shortest chain through `includes` from `role` to a role whose own grants reach `wanted`.
     fn via(&self, role: RoleId, f: FeatureId, wanted: Level) -> Vec<RoleId> {
         let own = |r: RoleId| self.roles.get(r).is_some_and(|d| d.own.iter().any(|&(g, l)| g == f && l >= wanted));
-        // Breadth first; `from[r]` is the role that reached `r` first.
-        let mut from: FxHashMap<RoleId, RoleId> = FxHashMap::default();
-        let mut queue = std::collections::VecDeque::from([role]);
-        while let Some(r) = queue.pop_front() {
+        // Breadth first over dense ids; `from[r]` is the role that reached `r` first.
+        let mut from: Vec<Option<RoleId>> = vec![None; self.roles.len()];
+        let mut queue = vec![role];
+        let mut next = 0;
+        while let Some(&r) = queue.get(next) {
+            next += 1;
             if own(r) {
                 let mut chain = vec![r];
-                while let Some(&prev) = chain.last().and_then(|c| from.get(c)) {
+                while let Some(&Some(prev)) = chain.last().and_then(|&c| from.get(c)) {
                     chain.push(prev);
                 }
                 chain.reverse();
                 return chain;
             }
             for &inc in self.roles.get(r).map(|d| d.includes.as_slice()).unwrap_or_default() {
-                if inc != role && !from.contains_key(&inc) {
-                    from.insert(inc, r);
-                    queue.push_back(inc);
+                if let Some(slot @ None) = from.get_mut(inc).filter(|_| inc != role) {
+                    *slot = Some(r);
+                    queue.push(inc);
                 }
             }
         }
@@ -224,13 +224,12 @@ impl Policy {
 /// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (role
 /// names a policy does not know are ignored in it, as its decisions do).
 pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Diff {
-    let mut changes = Vec::new();
+    let mut changes = Changes(vec![Vec::new(); CHANGE_ORDER.len()]);
     let features: Vec<(FeatureId, FeatureId)> =
         (0..after.features.len()).filter_map(|fa| Some((before.feature_id(after.feature_name(fa))?, fa))).collect();
     delegation_changes(before, after, &mut changes);
     roles_and_features(before, after, &features, &mut changes);
     settings(before, after, &mut changes);
-    changes.sort_by_key(|c| CHANGE_ORDER.iter().position(|&k| k == c.code));
     let mut out = Vec::new();
     for user in users {
         let (was, now) = (before.resolve(&user.roles).0, after.resolve(&user.roles).0);
@@ -246,7 +245,7 @@ pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Diff {
             out.push(UserChange { id: user.id.clone(), code, feature: fad.name.clone(), from, to });
         }
     }
-    Diff { changes, users: out }
+    Diff { changes: changes.0.into_iter().flatten().collect(), users: out }
 }
 
 /// Whether access moved up (`Greater`) or down from `from` (a level of `before`) to `to` (of `after`): the same
@@ -261,83 +260,68 @@ fn direction(before: &Feature, after: &Feature, from: Level, to: Level) -> std::
 }
 
 /// Delegation edges and escalation paths added or removed, by role names.
-fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Vec<Change>) {
-    let (old, new) = (edges(before), edges(after));
-    let lookup = |edges: &[Edge<'_>]| -> FxHashMap<(String, String), bool> {
-        edges.iter().map(|&((g, r), (_, _, esc))| ((g.to_string(), r.to_string()), esc.is_some())).collect()
-    };
-    let (old_index, new_index) = (lookup(&old), lookup(&new));
-    for (policy, pairs, other, added) in [(after, &new, &old_index, true), (before, &old, &new_index, false)] {
-        for &((g, r), (gid, rid, esc)) in pairs {
-            let there = other.get(&(g.to_string(), r.to_string()));
-            if there.is_none() {
-                let (code, word) = if added { ("delegation_added", "may now") } else { ("delegation_removed", "may no longer") };
+fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) {
+    let (old, new) = (before.pairs(), after.pairs());
+    for (policy, pairs, other, other_pairs, added) in [(after, &new, before, &old, true), (before, &old, after, &new, false)] {
+        for (gid, row) in pairs.iter().enumerate() {
+            for (rid, pair) in row.iter().enumerate() {
+                let Some(esc) = pair else { continue };
+                let (g, r) = (policy.role_name(gid), policy.role_name(rid));
+                // The same pair in the other policy, by names.
+                let there = other.role_id(g).zip(other.role_id(r)).and_then(|(og, or)| other_pairs.get(og)?.get(or)?.as_ref());
+                if there.is_none() {
+                    let code = if added { "delegation_added" } else { "delegation_removed" };
+                    changes.push(Change { granter: Some(g.to_string()), role: Some(r.to_string()), ..Change::new(code) });
+                }
+                let Some((f, needed, held)) = *esc else { continue };
+                if there.is_some_and(Option::is_some) {
+                    continue;
+                }
+                let e = policy.escalation(gid, rid, f, needed, held);
+                let code = if added { "escalation_added" } else { "escalation_removed" };
                 changes.push(Change {
-                    granter: Some(g.to_string()),
-                    role: Some(r.to_string()),
-                    ..Change::new(code, format!("an actor holding only '{g}' {word} grant '{r}'"))
+                    granter: Some(e.granter),
+                    role: Some(e.role),
+                    feature: Some(e.feature),
+                    needed: Some(e.needed),
+                    held: Some(e.held),
+                    ..Change::new(code)
                 });
             }
-            let Some((f, needed, held)) = esc else { continue };
-            if there == Some(&true) {
-                continue;
-            }
-            let e = policy.escalation(gid, rid, f, needed, held);
-            let message = if added {
-                format!("an actor holding only '{g}' may grant '{r}', which gives {} '{}' above the '{}' he holds", e.feature, e.needed, e.held)
-            } else {
-                format!("granting '{r}' no longer gives an actor holding only '{g}' more than he holds ({} '{}' above '{}')", e.feature, e.needed, e.held)
-            };
-            let code = if added { "escalation_added" } else { "escalation_removed" };
-            changes.push(Change {
-                granter: Some(e.granter),
-                role: Some(e.role),
-                feature: Some(e.feature),
-                needed: Some(e.needed),
-                held: Some(e.held),
-                ..Change::new(code, message)
-            });
         }
     }
 }
 
-/// A policy's delegation edges in policy order (granter, then role): names, dense ids and escalation.
-type Edge<'p> = ((&'p str, &'p str), (RoleId, RoleId, Option<(FeatureId, Level, Level)>));
+/// Changes bucketed by [`CHANGE_ORDER`], so the diff lists them in that order without a sort.
+struct Changes(Vec<Vec<Change>>);
 
-fn edges(p: &Policy) -> Vec<Edge<'_>> {
-    let mut out = Vec::new();
-    for (g, row) in p.pairs().into_iter().enumerate() {
-        for (r, pair) in row.into_iter().enumerate() {
-            if let Some(esc) = pair {
-                out.push(((p.role_name(g), p.role_name(r)), (g, r, esc)));
-            }
+impl Changes {
+    fn push(&mut self, change: Change) {
+        let bucket = CHANGE_ORDER.iter().position(|&k| k == change.code).and_then(|i| self.0.get_mut(i));
+        if let Some(bucket) = bucket {
+            bucket.push(change);
         }
     }
-    out
 }
 
 /// Roles and features added or removed, level lists changed, ranks changed, and each common role's access
 /// raised or lowered on each common feature.
-fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, FeatureId)], changes: &mut Vec<Change>) {
-    for (from, to, code, word) in [(before, after, "feature_removed", "removed"), (after, before, "feature_added", "new")] {
+fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, FeatureId)], changes: &mut Changes) {
+    for (from, to, code) in [(before, after, "feature_removed"), (after, before, "feature_added")] {
         for f in from.features.iter().filter(|f| to.feature_id(&f.name).is_none()) {
-            changes.push(Change { feature: Some(f.name.clone()), ..Change::new(code, format!("feature '{}' is {word}", f.name)) });
+            changes.push(Change { feature: Some(f.name.clone()), ..Change::new(code) });
         }
     }
-    for (from, to, code, word) in [(before, after, "role_removed", "removed"), (after, before, "role_added", "new")] {
+    for (from, to, code) in [(before, after, "role_removed"), (after, before, "role_added")] {
         for r in from.roles.iter().filter(|r| to.role_id(&r.name).is_none()) {
-            changes.push(Change { role: Some(r.name.clone()), ..Change::new(code, format!("role '{}' is {word}", r.name)) });
+            changes.push(Change { role: Some(r.name.clone()), ..Change::new(code) });
         }
     }
     for &(fb, fa) in features {
         let (Some(old), Some(new)) = (before.features.get(fb), after.features.get(fa)) else { continue };
         if old.levels != new.levels {
-            let (from, to) = (old.levels.join(" < "), new.levels.join(" < "));
-            changes.push(Change {
-                feature: Some(new.name.clone()),
-                ..Change::new("levels_changed", format!("the levels of '{}' were {from}, now {to}", new.name))
-                    .with_values(from.clone(), to.clone())
-            });
+            let (from, to) = (old.levels.join(", "), new.levels.join(", "));
+            changes.push(Change { feature: Some(new.name.clone()), ..Change::new("levels_changed").with_values(from, to) });
         }
     }
     for new in &after.roles {
@@ -345,38 +329,35 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
         if old.rank != new.rank {
             let show = |r: Option<u32>| r.map_or_else(|| "none".to_string(), |r| r.to_string());
             let (from, to) = (show(old.rank), show(new.rank));
-            let message = format!("the rank of '{}' was {from}, now {to}", new.name);
-            changes.push(Change { role: Some(new.name.clone()), ..Change::new("rank_changed", message).with_values(from, to) });
+            changes.push(Change { role: Some(new.name.clone()), ..Change::new("rank_changed").with_values(from, to) });
         }
         for &(fb, fa) in features {
             let (Some(fbd), Some(fad)) = (before.features.get(fb), after.features.get(fa)) else { continue };
             let (from, to) = (old.levels.get(fb).copied().unwrap_or(0), new.levels.get(fa).copied().unwrap_or(0));
-            let (code, word) = match direction(fbd, fad, from, to) {
-                std::cmp::Ordering::Greater => ("access_raised", "raised"),
-                std::cmp::Ordering::Less => ("access_lowered", "lowered"),
+            let code = match direction(fbd, fad, from, to) {
+                std::cmp::Ordering::Greater => "access_raised",
+                std::cmp::Ordering::Less => "access_lowered",
                 std::cmp::Ordering::Equal => continue,
             };
             let (from, to) = (fbd.level_name(from).to_string(), fad.level_name(to).to_string());
-            let message = format!("'{}' {word} on {}: '{from}' to '{to}'", new.name, fad.name);
-            changes.push(Change { role: Some(new.name.clone()), feature: Some(fad.name.clone()), ..Change::new(code, message).with_values(from, to) });
+            changes.push(Change { role: Some(new.name.clone()), feature: Some(fad.name.clone()), ..Change::new(code).with_values(from, to) });
         }
     }
 }
 
-/// Top-level settings that changed, each as text: grant rule (with its rank order), user administration,
-/// protection of higher users, invitation window.
-fn settings(before: &Policy, after: &Policy, changes: &mut Vec<Change>) {
-    let admin = |p: &Policy| format!("{} '{}'", p.feature_name(p.user_admin.0), p.level_name(p.user_admin.0, p.user_admin.1));
+/// Top-level settings that changed, each as text: grant rule (`rank (strictly-lower)` with its order), user
+/// administration (`feature:level`), protection of higher users, invitation window (milliseconds).
+fn settings(before: &Policy, after: &Policy, changes: &mut Changes) {
+    let admin = |p: &Policy| format!("{}:{}", p.feature_name(p.user_admin.0), p.level_name(p.user_admin.0, p.user_admin.1));
     let pairs: [(&'static str, String, String); 4] = [
         ("grantRule", before.grant_rule_text(), after.grant_rule_text()),
         ("userAdmin", admin(before), admin(after)),
         ("protectHigherUsers", before.protect_higher_users.to_string(), after.protect_higher_users.to_string()),
-        ("invitationTtl", format!("{} ms", before.invitation_ttl_ms), format!("{} ms", after.invitation_ttl_ms)),
+        ("invitationTtl", before.invitation_ttl_ms.to_string(), after.invitation_ttl_ms.to_string()),
     ];
     for (setting, from, to) in pairs {
         if from != to {
-            let message = format!("{setting} was {from}, now {to}");
-            changes.push(Change { setting: Some(setting), ..Change::new("setting_changed", message).with_values(from, to) });
+            changes.push(Change { setting: Some(setting), ..Change::new("setting_changed").with_values(from, to) });
         }
     }
 }

@@ -50,6 +50,7 @@ pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 	  'initSync({ module: readFileSync(new URL("./rolegate_bg.wasm", import.meta.url)) });' \
 	  'export * from "./rolegate.js";' 'export { default } from "./rolegate.js";' > pkg.tmp/node.js
 	cp pkg.json pkg.tmp/package.json && cp README.md pkg.tmp/README.md
+	cp src/npm/cli*.js pkg.tmp/
 	rm -rf pkg && mv pkg.tmp pkg
 	@echo "pkg/: $$(wc -c < pkg/rolegate_bg.wasm) bytes wasm, $$(gzip -9c pkg/rolegate_bg.wasm | wc -c) gzipped"
 

@@ -233,19 +233,29 @@ pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Diff {
     let mut out = Vec::new();
     for user in users {
         let (was, now) = (before.resolve(&user.roles).0, after.resolve(&user.roles).0);
-        for &(fb, fa) in &features {
-            let (Some(fbd), Some(fad)) = (before.features.get(fb), after.features.get(fa)) else { continue };
-            let (from, to) = (was.levels().get(fb).copied().unwrap_or(0), now.levels().get(fa).copied().unwrap_or(0));
-            let code = match direction(fbd, fad, from, to) {
-                std::cmp::Ordering::Greater => "user_gains",
-                std::cmp::Ordering::Less => "user_loses",
-                std::cmp::Ordering::Equal => continue,
-            };
-            let (from, to) = (fbd.level_name(from).to_string(), fad.level_name(to).to_string());
-            out.push(UserChange { id: user.id.clone(), code, feature: fad.name.clone(), from, to });
+        for (up, feature, from, to) in moves(before, after, &features, was.levels(), now.levels()) {
+            let code = if up { "user_gains" } else { "user_loses" };
+            out.push(UserChange { id: user.id.clone(), code, feature, from, to });
         }
     }
     Diff { changes: changes.0.into_iter().flatten().collect(), users: out }
+}
+
+/// Each common feature whose access moved from `was` (levels of `before`) to `now` (of `after`): up or not, the
+/// feature's name and the two level names.
+fn moves(before: &Policy, after: &Policy, features: &[(FeatureId, FeatureId)], was: &[Level], now: &[Level]) -> Vec<(bool, String, String, String)> {
+    features
+        .iter()
+        .filter_map(|&(fb, fa)| {
+            let (old, new) = (before.features.get(fb)?, after.features.get(fa)?);
+            let (from, to) = (was.get(fb).copied().unwrap_or(0), now.get(fa).copied().unwrap_or(0));
+            let up = match direction(old, new, from, to) {
+                std::cmp::Ordering::Equal => return None,
+                moved => moved == std::cmp::Ordering::Greater,
+            };
+            Some((up, new.name.clone(), old.level_name(from).to_string(), new.level_name(to).to_string()))
+        })
+        .collect()
 }
 
 /// Whether access moved up (`Greater`) or down from `from` (a level of `before`) to `to` (of `after`): the same
@@ -331,16 +341,9 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
             let (from, to) = (show(old.rank), show(new.rank));
             changes.push(Change { role: Some(new.name.clone()), ..Change::new("rank_changed").with_values(from, to) });
         }
-        for &(fb, fa) in features {
-            let (Some(fbd), Some(fad)) = (before.features.get(fb), after.features.get(fa)) else { continue };
-            let (from, to) = (old.levels.get(fb).copied().unwrap_or(0), new.levels.get(fa).copied().unwrap_or(0));
-            let code = match direction(fbd, fad, from, to) {
-                std::cmp::Ordering::Greater => "access_raised",
-                std::cmp::Ordering::Less => "access_lowered",
-                std::cmp::Ordering::Equal => continue,
-            };
-            let (from, to) = (fbd.level_name(from).to_string(), fad.level_name(to).to_string());
-            changes.push(Change { role: Some(new.name.clone()), feature: Some(fad.name.clone()), ..Change::new(code).with_values(from, to) });
+        for (up, feature, from, to) in moves(before, after, features, &old.levels, &new.levels) {
+            let code = if up { "access_raised" } else { "access_lowered" };
+            changes.push(Change { role: Some(new.name.clone()), feature: Some(feature), ..Change::new(code).with_values(from, to) });
         }
     }
 }

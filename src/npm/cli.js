@@ -289,4 +289,6 @@ function whoCan([file, feature, level], flags, out) {
 
 const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+// A reader that stops early (`rolegate check x.json | head`) is not an error, and never a stack trace.
+process.stdout.on("error", (e) => process.exit(e.code === "EPIPE" ? process.exitCode : 2));
 process.exitCode = main(process.argv.slice(2));

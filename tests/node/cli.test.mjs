@@ -165,3 +165,9 @@ test("bad input: one line on stderr, nothing on stdout, exit 2, never a stack tr
     assert.deepEqual([r.status, r.stdout, r.stderr], [2, "", `${message}\n`], args.join(" "));
   }
 });
+
+test("a reader that stops early (| head) ends the command quietly, no stack trace", () => {
+  const r = spawnSync("sh", ["-c", `"${BIN}" test "${A}" "${join(EXAMPLES, "product-a.cases.json")}" | head -1`], { cwd: dir, encoding: "utf8" });
+  assert.equal(r.stdout, "pass  allows  a user gets customer 360\n");
+  assert.equal(r.stderr, "");
+});

@@ -85,6 +85,10 @@ fn read(text: &str, cx: &Context) -> Result<Value, ParseError> {
 /// the syntax error, when `text` is not JSON). Positions come from the parser itself: `text` is read again by
 /// the same strict reader, which notes where each member name and string it borrows from `text` starts.
 pub fn place(text: &str, issues: &mut [Issue]) {
+    // Nothing to place (a valid policy without warnings): the text is not read a second time.
+    if issues.iter().all(|i| i.line.is_some()) {
+        return;
+    }
     let cx = Context { spots: Some(RefCell::default()), base: text.as_ptr() as usize, ..Context::default() };
     let syntax = match read(text, &cx) {
         Err(ParseError::Syntax(e)) if e.line() > 0 => Some((number(e.line()), number(e.column()))),

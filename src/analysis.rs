@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::grant::Member;
 use crate::permissions::RoleSet;
 use crate::policy::{Feature, FeatureId, GrantRule, Level, Policy, RoleId};
@@ -130,6 +130,10 @@ pub const CHANGE_ORDER: &[&str] = &[
     "feature_removed",
 ];
 
+/// Most roles a delegation graph (and so a diff) is computed for: the graph has a pair per two roles, and beyond
+/// this its answer would be too large to read (and to hold in a wasm heap) anyway.
+pub const MAX_ANALYSIS_ROLES: usize = 512;
+
 /// One pair of the delegation graph: `None` when the granter may not grant the role; otherwise the first
 /// feature where the role exceeds the granter, `(feature, needed, held)`, if any.
 type Pair = Option<Option<(FeatureId, Level, Level)>>;
@@ -175,9 +179,10 @@ impl Policy {
     }
 
     /// The delegation graph: what an actor holding only one role may grant a new user, decided by the grant
-    /// rules themselves, and which of those grants give more than the granter holds.
-    pub fn delegation(&self) -> Delegation {
-        let pairs = self.pairs();
+    /// rules themselves, and which of those grants give more than the granter holds. A policy of more than
+    /// [`MAX_ANALYSIS_ROLES`] roles is `too_large`.
+    pub fn delegation(&self) -> Result<Delegation> {
+        let pairs = self.pairs()?;
         let mut escalations = Vec::new();
         let grants = pairs
             .iter()
@@ -190,15 +195,20 @@ impl Policy {
                 Grants { granter: self.role_name(g).to_string(), roles }
             })
             .collect();
-        Delegation { grants, escalations }
+        Ok(Delegation { grants, escalations })
     }
 
     /// Every (granter, role) pair, dense: one set per role, then the grant decision's fast path.
-    fn pairs(&self) -> Vec<Vec<Pair>> {
+    fn pairs(&self) -> Result<Vec<Vec<Pair>>> {
+        if self.roles.len() > MAX_ANALYSIS_ROLES {
+            let message = format!("the delegation graph is computed for at most {MAX_ANALYSIS_ROLES} roles; this policy has {}", self.roles.len());
+            return Err(Error::new("too_large", message));
+        }
         let sets: Vec<RoleSet> = (0..self.roles.len()).map(|r| self.role_set([r])).collect();
-        sets.iter()
+        Ok(sets
+            .iter()
             .map(|g| sets.iter().map(|r| self.allows_grant(g, None, r, false).then(|| g.first_uncovered(r.levels()))).collect())
-            .collect()
+            .collect())
     }
 
     fn escalation(&self, g: RoleId, r: RoleId, f: FeatureId, needed: Level, held: Level) -> Escalation {
@@ -222,12 +232,12 @@ impl Policy {
 
 /// The impact of replacing `before` with `after`: roles, features and levels compared by name; the delegation
 /// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (role
-/// names a policy does not know are ignored in it, as its decisions do).
-pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Diff {
+/// names a policy does not know are ignored in it, as its decisions do). `too_large` as [`Policy::delegation`].
+pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff> {
     let mut changes = Changes(vec![Vec::new(); CHANGE_ORDER.len()]);
     let features: Vec<(FeatureId, FeatureId)> =
         (0..after.features.len()).filter_map(|fa| Some((before.feature_id(after.feature_name(fa))?, fa))).collect();
-    delegation_changes(before, after, &mut changes);
+    delegation_changes(before, after, &mut changes)?;
     roles_and_features(before, after, &features, &mut changes);
     settings(before, after, &mut changes);
     let mut out = Vec::new();
@@ -238,7 +248,7 @@ pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Diff {
             out.push(UserChange { id: user.id.clone(), code, feature, from, to });
         }
     }
-    Diff { changes: changes.0.into_iter().flatten().collect(), users: out }
+    Ok(Diff { changes: changes.0.into_iter().flatten().collect(), users: out })
 }
 
 /// Each common feature whose access moved from `was` (levels of `before`) to `now` (of `after`): up or not, the
@@ -270,8 +280,8 @@ fn direction(before: &Feature, after: &Feature, from: Level, to: Level) -> std::
 }
 
 /// Delegation edges and escalation paths added or removed, by role names.
-fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) {
-    let (old, new) = (before.pairs(), after.pairs());
+fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) -> Result<()> {
+    let (old, new) = (before.pairs()?, after.pairs()?);
     for (policy, pairs, other, other_pairs, added) in [(after, &new, before, &old, true), (before, &old, after, &new, false)] {
         for (gid, row) in pairs.iter().enumerate() {
             for (rid, pair) in row.iter().enumerate() {
@@ -300,6 +310,7 @@ fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) {
             }
         }
     }
+    Ok(())
 }
 
 /// Changes bucketed by [`CHANGE_ORDER`], so the diff lists them in that order without a sort.

@@ -185,7 +185,7 @@ impl JsPolicy {
     /// For every role, the roles an actor holding only it may grant, and the escalation paths among them.
     #[wasm_bindgen(unchecked_return_type = "Delegation")]
     pub fn delegation(&self) -> JsResult<JsValue> {
-        to_js(&self.inner.delegation())
+        to_js(&self.inner.delegation().map_err(throw)?)
     }
 
     /// The impact of replacing `before` with `after`: changes with stable codes, and the access each of `users`
@@ -207,7 +207,7 @@ impl JsPolicy {
                 .collect::<crate::Result<_>>()
                 .map_err(throw)?,
         };
-        to_js(&crate::analysis::diff(&before.inner, &after.inner, &users))
+        to_js(&crate::analysis::diff(&before.inner, &after.inner, &users).map_err(throw)?)
     }
 
     /// Issues of a valid policy worth a look (same shape as errors).

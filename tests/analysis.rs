@@ -26,7 +26,7 @@ fn row(role: &str, level: &str, via: &[&str]) -> (String, String, Vec<String>) {
 
 /// `granter -> [roles]` of the delegation graph.
 fn graph(p: &Policy) -> Vec<(String, Vec<String>)> {
-    p.delegation().grants.into_iter().map(|g| (g.granter, g.roles)).collect()
+    p.delegation().unwrap().grants.into_iter().map(|g| (g.granter, g.roles)).collect()
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -110,7 +110,7 @@ fn delegation_on_product_a_is_what_each_role_holds_and_nothing_escalates() {
         ],
         "without users 'manage' a role grants nothing; held mode grants what the role carries"
     );
-    assert!(p.delegation().escalations.is_empty());
+    assert!(p.delegation().unwrap().escalations.is_empty());
 }
 
 #[test]
@@ -124,7 +124,7 @@ fn delegation_on_product_b_is_same_rank_or_lower() {
             ("Administrator".to_string(), strings(&["Agent", "Supervisor", "Administrator"])),
         ]
     );
-    assert!(p.delegation().escalations.is_empty(), "no role below a granter gives more than it holds");
+    assert!(p.delegation().unwrap().escalations.is_empty(), "no role below a granter gives more than it holds");
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn held_and_covered_modes_have_no_escalation_paths_by_construction() {
         "grantRule": "rank",
         "userAdmin": { "feature": "users", "level": "manage" }
     });
-    let escalations = |doc: &Value| compile(doc).delegation().escalations;
+    let escalations = |doc: &Value| compile(doc).delegation().unwrap().escalations;
     let e = escalations(&doc);
     assert_eq!(e.len(), 1);
     assert_eq!((e[0].granter.as_str(), e[0].role.as_str(), e[0].feature.as_str(), e[0].needed.as_str(), e[0].held.as_str()), ("Lead", "Analyst", "reports", "all", "own"));
@@ -158,7 +158,7 @@ fn held_and_covered_modes_have_no_escalation_paths_by_construction() {
 #[test]
 fn a_policy_diffed_with_itself_has_no_changes() {
     for p in [product_a(), product_b()] {
-        let d = analysis::diff(&p, &p, &acme_users());
+        let d = analysis::diff(&p, &p, &acme_users()).unwrap();
         assert_eq!((d.changes.len(), d.users.len()), (0, 0), "{d:?}");
     }
 }
@@ -178,7 +178,7 @@ fn a_diff_that_adds_an_escalation_path_lists_it_first() {
     let mut after = before.clone();
     after["roles"]["Analyst"]["grants"]["reports"] = "all".into();
     let users = [member("ann", &["Analyst"]), member("leo", &["Lead"])];
-    let d = analysis::diff(&compile(&before), &compile(&after), &users);
+    let d = analysis::diff(&compile(&before), &compile(&after), &users).unwrap();
     assert_eq!(
         changes(&d),
         [("escalation_added", Some("Analyst"), Some("reports"), None, None), ("access_raised", Some("Analyst"), Some("reports"), Some("own"), Some("all"))]
@@ -187,7 +187,7 @@ fn a_diff_that_adds_an_escalation_path_lists_it_first() {
     assert_eq!((e.granter.as_deref(), e.needed.as_deref(), e.held.as_deref()), (Some("Lead"), Some("all"), Some("own")));
     assert_eq!(user_changes(&d), [("ann", "user_gains", "reports", "own", "all")], "the lead's own access is unchanged");
     // And back: the escalation goes away, the access is lowered.
-    let back = analysis::diff(&compile(&after), &compile(&before), &users);
+    let back = analysis::diff(&compile(&after), &compile(&before), &users).unwrap();
     let codes: Vec<_> = back.changes.iter().map(|c| c.code).collect();
     assert_eq!(codes, ["escalation_removed", "access_lowered"]);
     assert_eq!(user_changes(&back), [("ann", "user_loses", "reports", "all", "own")]);
@@ -198,7 +198,7 @@ fn a_diff_that_only_lowers_access_names_the_users_who_lose_it() {
     let before = example_a();
     let mut after = before.clone();
     after["roles"]["ReportViewer"]["grants"]["reports"] = "own".into();
-    let d = analysis::diff(&compile(&before), &compile(&after), &acme_users());
+    let d = analysis::diff(&compile(&before), &compile(&after), &acme_users()).unwrap();
     assert_eq!(changes(&d), [("access_lowered", Some("ReportViewer"), Some("reports"), Some("all"), Some("own"))], "the admin keeps all through \"*\"");
     assert_eq!(user_changes(&d), [("rita", "user_loses", "reports", "all", "own"), ("eve", "user_loses", "reports", "all", "own")]);
 }
@@ -208,7 +208,7 @@ fn a_diff_through_includes_adds_a_delegation_edge_and_raises_access_without_esca
     let before = example_a();
     let mut after = before.clone();
     after["roles"]["UserManager"]["includes"] = json!(["ReportViewer"]);
-    let d = analysis::diff(&compile(&before), &compile(&after), &acme_users());
+    let d = analysis::diff(&compile(&before), &compile(&after), &acme_users()).unwrap();
     assert_eq!(
         changes(&d),
         [("delegation_added", Some("ReportViewer"), None, None, None), ("access_raised", Some("UserManager"), Some("reports"), Some("none"), Some("all"))]
@@ -229,7 +229,7 @@ fn roles_features_levels_ranks_and_settings_have_their_own_codes() {
     doc["roles"]["Agent"]["rank"] = 0.into();
     doc["rankOrder"] = "strictly-lower".into();
     doc["invitationTtl"] = "7d".into();
-    let d = analysis::diff(&before, &compile(&doc), &[member("sue", &["Supervisor"]), member("x", &["Ghost"])]);
+    let d = analysis::diff(&before, &compile(&doc), &[member("sue", &["Supervisor"]), member("x", &["Ghost"])]).unwrap();
     let codes: Vec<_> = d.changes.iter().map(|c| (c.code, c.role.as_deref().or(c.feature.as_deref()).or(c.setting))).collect();
     assert!(codes.contains(&("role_added", Some("Auditor"))), "{codes:?}");
     assert!(codes.contains(&("feature_added", Some("billing"))), "{codes:?}");
@@ -244,4 +244,15 @@ fn roles_features_levels_ranks_and_settings_have_their_own_codes() {
     let order: Vec<usize> = d.changes.iter().map(|c| analysis::CHANGE_ORDER.iter().position(|&k| k == c.code).unwrap()).collect();
     assert!(order.windows(2).all(|w| w[0] <= w[1]), "listed in the documented order: {codes:?}");
     assert_eq!(user_changes(&d), [("sue", "user_loses", "reports", "team", "own")], "an unknown role is ignored");
+}
+
+#[test]
+fn a_policy_beyond_the_analysis_limit_is_refused_with_a_code_not_a_trap() {
+    let roles: serde_json::Map<String, Value> =
+        (0..=analysis::MAX_ANALYSIS_ROLES).map(|i| (format!("R{i}"), json!({ "grants": { "users": "manage" } }))).collect();
+    let p = compile(&json!({ "version": 1, "features": { "users": { "levels": ["none", "manage"] } }, "roles": roles,
+        "userAdmin": { "feature": "users", "level": "manage" } }));
+    assert_eq!(p.delegation().unwrap_err().code, "too_large");
+    assert_eq!(analysis::diff(&p, &product_a(), &[]).unwrap_err().code, "too_large");
+    assert_eq!(p.who_can("users", "manage").unwrap().len(), analysis::MAX_ANALYSIS_ROLES + 1, "who can stays linear");
 }

@@ -241,8 +241,8 @@ function diff([beforeFile, afterFile], flags, out) {
   try {
     result = Policy.diff(before, after, users);
   } catch (e) {
-    if (e.code !== "invalid_request") throw e;
-    throw new BadInput(`${flags.users}: ${e.message}`);
+    if (!e.code) throw e;
+    throw new BadInput(e.code === "invalid_request" ? `${flags.users}: ${e.message}` : `diff: ${e.message}`);
   }
   if (flags.json) {
     out(`${JSON.stringify(result, null, 2)}\n`);

@@ -4,7 +4,14 @@ import { h, fill } from "./dom.js";
 
 /** @param {HTMLElement} root @param {{ policy: any }} view */
 export function renderDelegation(root, { policy }) {
-  const { grants, escalations } = policy.delegation();
+  let graph;
+  try {
+    graph = policy.delegation();
+  } catch (err) {
+    if (err.code !== "too_large") throw err;
+    return fill(root, h("p", { class: "note" }, err.message));
+  }
+  const { grants, escalations } = graph;
   const roles = grants.map((g) => g.granter);
   const escalation = (granter, role) => escalations.find((e) => e.granter === granter && e.role === role);
   fill(root, h("h3", { id: "delegation-title" }, "Who may grant what"),

@@ -69,7 +69,14 @@ const item = ({ path, code, message, line, column }) =>
 
 /** What saving the draft would change, against the live policy and the tenant's users. */
 function renderImpact(root, Policy, { policy: deployed, users }, draft) {
-  const { changes, users: affected } = Policy.diff(deployed, draft, users);
+  let diff;
+  try {
+    diff = Policy.diff(deployed, draft, users);
+  } catch (err) {
+    if (!err.code) throw err;
+    return fill(root, h("p", { class: "note" }, `No impact shown: ${err.message}`));
+  }
+  const { changes, users: affected } = diff;
   const of = (...codes) => changes.filter((c) => codes.includes(c.code));
   const gains = of("access_raised", "role_added");
   const escalations = of("escalation_added");

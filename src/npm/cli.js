@@ -75,8 +75,10 @@ gives it.
   },
 };
 
-/** Runs one command line; returns the exit status. Output goes through `out` and `err` (lines of text). */
-function main(argv, out = (s) => process.stdout.write(s), err = (s) => process.stderr.write(s)) {
+const out = (text) => process.stdout.write(text);
+
+/** Runs one command line; returns the exit status. */
+function main(argv) {
   try {
     const [name, ...rest] = argv;
     if (name === undefined) throw new BadInput("no command given (rolegate --help lists them)");
@@ -94,10 +96,10 @@ function main(argv, out = (s) => process.stdout.write(s), err = (s) => process.s
     if (positionals.length !== command.args.length) {
       throw new BadInput(`${name} takes ${command.args.map((a) => `<${a}>`).join(" ")}, got ${positionals.length} argument${positionals.length === 1 ? "" : "s"} (see rolegate ${name} --help)`);
     }
-    return command.run(positionals, values, out);
+    return command.run(positionals, values);
   } catch (e) {
     const message = e instanceof BadInput ? e.message : `internal error: ${e?.message ?? e}`;
-    err(`rolegate: ${message.split("\n")[0]}\n`);
+    process.stderr.write(`rolegate: ${message.split("\n")[0]}\n`);
     return 2;
   }
 }
@@ -157,7 +159,7 @@ function usable(file) {
   throw new BadInput(`${where}: invalid policy (${errors.length} error${errors.length === 1 ? "" : "s"}), first: ${first.path ? `${first.path}: ` : ""}${first.message} (see rolegate check ${file})`);
 }
 
-function check([file], flags, out) {
+function check([file], flags) {
   const { text, policy, errors = [] } = compile(file);
   const warnings = policy ? policy.warnings() : [];
   if (flags.json) {
@@ -190,7 +192,7 @@ function snippet(kind, { path, code, message, line, column }, file, lines) {
   return `${text}\n`;
 }
 
-function test([policyFile, casesFile], flags, out) {
+function test([policyFile, casesFile], flags) {
   const policy = usable(policyFile);
   const results = runCases(policy, readJson(casesFile), casesFile);
   const failed = results.filter((r) => !r.pass).length;
@@ -228,7 +230,7 @@ function describe(c) {
   }
 }
 
-function diff([beforeFile, afterFile], flags, out) {
+function diff([beforeFile, afterFile], flags) {
   const before = usable(beforeFile);
   const after = usable(afterFile);
   let users = [];
@@ -265,7 +267,7 @@ function diff([beforeFile, afterFile], flags, out) {
   return flags["fail-on-escalation"] && result.changes.some((c) => c.code === "escalation_added") ? 1 : 0;
 }
 
-function whoCan([file, feature, level], flags, out) {
+function whoCan([file, feature, level], flags) {
   const policy = usable(file);
   let reach;
   try {

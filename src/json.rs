@@ -91,7 +91,7 @@ pub fn place(text: &str, issues: &mut [Issue]) {
     }
     let cx = Context { spots: Some(RefCell::default()), base: text.as_ptr() as usize, ..Context::default() };
     let syntax = match read(text, &cx) {
-        Err(ParseError::Syntax(e)) if e.line() > 0 => Some((number(e.line()), number(e.column()))),
+        Err(ParseError::Syntax(e)) if e.line() > 0 => Some(syntax_place(text, e.line(), e.column())),
         _ => None,
     };
     let spots = cx.spots.map(RefCell::into_inner).unwrap_or_default();
@@ -107,6 +107,13 @@ pub fn place(text: &str, issues: &mut [Issue]) {
         let at = syntax.unwrap_or_else(|| line_column(text, best.map_or(start, |b| b.1)));
         *issue = issue.clone().at(at);
     }
+}
+
+/// serde_json's place of a syntax error (its column counts bytes, 0 at a line's very start) in characters, 1-based.
+fn syntax_place(text: &str, line: usize, byte_column: usize) -> (u32, u32) {
+    let source = text.split('\n').nth(line.saturating_sub(1)).unwrap_or_default();
+    let before = source.char_indices().take_while(|&(i, _)| i + 1 < byte_column).count();
+    (number(line), number(before + 1))
 }
 
 fn number(n: usize) -> u32 {

@@ -245,6 +245,8 @@ fn errors_of_a_document_read_from_text_carry_line_and_column() {
     assert_eq!(placed("[1]"), [(String::new(), "invalid_type", Some(1), Some(1))]);
     // Not JSON: serde_json's own position of the syntax error.
     assert_eq!(placed("{\n  \"version\": nope\n}"), [(String::new(), "invalid_json", Some(2), Some(15))]);
+    assert_eq!(placed("{\"é\": nope}"), [(String::new(), "invalid_json", Some(1), Some(8))], "in characters, not bytes");
+    assert_eq!(placed(""), [(String::new(), "invalid_json", Some(1), Some(1))]);
     // A member named twice: the second one, the one that makes the document ambiguous.
     let text = "{\"version\":1,\n \"version\":1}";
     assert_eq!(placed(text), [("version".to_string(), "duplicate_member", Some(2), Some(2))]);
@@ -272,4 +274,37 @@ fn warnings_of_a_document_read_from_text_carry_line_and_column_and_values_carry_
     assert_eq!((e.errors[0].line, e.errors[0].column), (None, None));
     let shape = serde_json::to_value(&e.errors[0]).unwrap();
     assert_eq!(shape.as_object().unwrap().keys().collect::<Vec<_>>(), ["path", "code", "message"], "the existing shape when there is no position");
+}
+
+/// Every issue's line and column (when set) is a place in `text`: a line that exists, a column at most one past its end.
+fn assert_in_text(text: &str, issues: &[rolegate::Issue]) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    for i in issues {
+        let (Some(line), Some(column)) = (i.line, i.column) else { continue };
+        let source = lines.get(line as usize - 1).unwrap_or_else(|| panic!("line {line} of {} in {text:?}: {i:?}", lines.len()));
+        assert!(column >= 1 && column as usize <= source.chars().count() + 1, "column {column} of {source:?}: {i:?}");
+    }
+}
+
+#[test]
+fn positions_of_every_fuzz_corpus_document_are_places_in_its_text() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/policy_compile");
+    let mut read = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+        read += 1;
+        match Policy::from_json(text) {
+            Err(e) => {
+                assert!(e.errors.iter().all(|i| i.line.is_some()), "every error of a text is placed: {:?}", e.errors);
+                assert_in_text(text, &e.errors);
+            }
+            Ok(p) => assert_in_text(text, p.warnings()),
+        }
+    }
+    assert!(read > 100, "the corpus is there ({read} documents)");
+    for text in ["", " ", "\n\n", "{", "[", "\"", "{\"a\":", "\u{feff}{}"] {
+        let e = Policy::from_json(text).unwrap_err();
+        assert_in_text(text, &e.errors);
+    }
 }

@@ -15,7 +15,7 @@ all: pkg
 ## --- installs (each skipped when already present) -------------------------------------------
 tools: rust-tools chromium node-tools
 
-rust-tools: Cargo.lock
+rust-tools: | Cargo.lock
 	@rustup target list --installed | grep -qx $(WASM_TARGET) || rustup target add $(WASM_TARGET)
 	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 minutes)"; \
@@ -35,7 +35,7 @@ $(TOOLS)/wasm-opt: .ci/tools/package-lock.json
 
 ## --- the package ------------------------------------------------------------------------------
 # Two wasm builds by runtime need, each with the package's JS layer (src/npm/index.js) beside its binding:
-# browser/ without token code (the console), full/ with it (node, workerd). Entries and types: src/npm/.
+# browser/ without token code (the console), full/ with it (node, workerd). Entries, types and the CLI: src/npm/.
 pkg: pkg/package.json
 PKG_SOURCES := Cargo.toml Cargo.lock pkg.json $(shell find src -type f)
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
@@ -53,7 +53,7 @@ pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 	rm -rf pkg.tmp && mkdir pkg.tmp
 	$(call wasm_build,browser,--no-default-features)
 	$(call wasm_build,full,)
-	cp src/npm/node.js src/npm/workerd.js src/npm/index.d.ts pkg.tmp/
+	cp src/npm/node.js src/npm/workerd.js src/npm/index.d.ts src/npm/cli*.js pkg.tmp/
 	cp pkg.json pkg.tmp/package.json && cp README.md pkg.tmp/README.md
 	rm -rf pkg && mv pkg.tmp pkg
 

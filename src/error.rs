@@ -2,7 +2,8 @@
 
 use serde::Serialize;
 
-/// One problem found in a policy document (an error or a warning), located by a JSON path.
+/// One problem found in a policy document (an error or a warning), located by a JSON path and, when the
+/// document was read from its text, by line and column too (so an editor or a terminal can point at it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Issue {
@@ -11,11 +12,24 @@ pub struct Issue {
     /// Stable machine-readable code, such as `unknown_feature`.
     pub code: &'static str,
     pub message: String,
+    /// 1-based line of the value the path names (of its closest enclosing value when it is missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub line: Option<u32>,
+    /// 1-based column of the same place, in characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub column: Option<u32>,
 }
 
 impl Issue {
     pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        Issue { path: path.into(), code, message: message.into() }
+        Issue { path: path.into(), code, message: message.into(), line: None, column: None }
+    }
+
+    /// The same issue at a 1-based `(line, column)` of the document's text.
+    pub fn at(self, (line, column): (u32, u32)) -> Self {
+        Issue { line: Some(line), column: Some(column), ..self }
     }
 }
 

@@ -188,13 +188,55 @@ impl JsPolicy {
     /// Compiles a policy document (JSON text or an object); a bad one throws `invalid_policy` with `.errors`.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(#[wasm_bindgen(unchecked_param_type = "string | object")] doc: JsValue) -> JsResult<JsPolicy> {
-        let text = match doc.as_string() {
-            Some(text) => text,
-            None => JSON::stringify(&doc).ok().and_then(|s| s.as_string()).ok_or_else(|| {
-                throw(Error::invalid_policy(vec![Issue::new("", "invalid_type", "the policy must be JSON text or a JSON-compatible object")]))
-            })?,
+        // Text is the author's document (issues get line and column); an object's JSON is not.
+        let compiled = match doc.as_string() {
+            Some(text) => policy::Policy::from_json(&text),
+            None => JSON::stringify(&doc).ok().and_then(|s| s.as_string()).map_or_else(
+                || Err(Error::invalid_policy(vec![Issue::new("", "invalid_type", "the policy must be JSON text or a JSON-compatible object")])),
+                |text| policy::Policy::from_serialized(&text),
+            ),
         };
-        policy::Policy::from_json(&text).map(|p| JsPolicy { inner: Rc::new(p) }).map_err(throw)
+        compiled.map(|p| JsPolicy { inner: Rc::new(p) }).map_err(throw)
+    }
+
+    /// The roles whose effective access (with `includes`) reaches `level` of `feature`, each with the chain of
+    /// includes that gives it.
+    #[wasm_bindgen(js_name = whoCan, unchecked_return_type = "Reach[]")]
+    pub fn who_can(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] level: JsValue,
+    ) -> JsResult<JsValue> {
+        let (feature, level) = (string(feature, "feature")?, string(level, "level")?);
+        to_js(&self.inner.who_can(&feature, &level).map_err(throw)?)
+    }
+
+    /// For every role, the roles an actor holding only it may grant, and the escalation paths among them.
+    #[wasm_bindgen(unchecked_return_type = "Delegation")]
+    pub fn delegation(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.delegation().map_err(throw)?)
+    }
+
+    /// The impact of replacing `before` with `after`: changes with stable codes, and the access each of `users`
+    /// gains or loses.
+    #[wasm_bindgen(unchecked_return_type = "Diff")]
+    pub fn diff(
+        before: &JsPolicy,
+        after: &JsPolicy,
+        #[wasm_bindgen(unchecked_optional_param_type = "Member[]")] users: JsValue,
+    ) -> JsResult<JsValue> {
+        let users = Js(users);
+        let users = match users.items() {
+            None if users.is_null() => Vec::new(),
+            None => return Err(throw(Error::invalid_request("users", "expected an array of { id, roles }"))),
+            Some(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, user)| Member::from_json(user, &json::index("users", i)))
+                .collect::<crate::Result<_>>()
+                .map_err(throw)?,
+        };
+        to_js(&crate::analysis::diff(&before.inner, &after.inner, &users).map_err(throw)?)
     }
 
     /// Issues of a valid policy worth a look (same shape as errors).

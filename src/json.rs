@@ -1,7 +1,7 @@
 //! Typed reads from JSON-shaped input, each failure located by its path: the one way input enters the core
 //! (policy documents, requests, token headers and claims).
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use rustc_hash::FxHashSet;
 
@@ -175,14 +175,64 @@ impl Input for &Value {
 /// edge, an origin, a JWT library) may keep the other one, so a duplicate is ambiguous, never "last wins".
 /// Every JSON document the core reads (policies, token headers and claims, keys) comes through here.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    let duplicate = Cell::new(None);
+    read(text, &Context::default())
+}
+
+fn read(text: &str, cx: &Context) -> Result<Value, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = Strict { at: At::Root, duplicate: &duplicate }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    match (parsed, duplicate.take()) {
+    let parsed = Strict { at: At::Root, cx }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
+    match (parsed, cx.duplicate.take()) {
         (_, Some(path)) => Err(ParseError::Duplicate(path)),
         (Ok(value), None) => Ok(value),
         (Err(e), None) => Err(ParseError::Syntax(e)),
     }
+}
+
+/// Gives each issue without a position the 1-based line and column in `text` of the member its path names (of
+/// the string value, for an array item; of the closest enclosing member when the path names a missing one; of
+/// the syntax error, when `text` is not JSON). Positions come from the parser itself: `text` is read again by
+/// the same strict reader, which notes where each member name and string it borrows from `text` starts.
+pub fn place(text: &str, issues: &mut [Issue]) {
+    // Nothing to place (a valid policy without warnings): the text is not read a second time.
+    if issues.iter().all(|i| i.line.is_some()) {
+        return;
+    }
+    let cx = Context { spots: Some(RefCell::default()), base: text.as_ptr() as usize, ..Context::default() };
+    let syntax = match read(text, &cx) {
+        Err(ParseError::Syntax(e)) if e.line() > 0 => Some(syntax_place(text, e.line(), e.column())),
+        _ => None,
+    };
+    let spots = cx.spots.map(RefCell::into_inner).unwrap_or_default();
+    // The whole document: where its first value starts.
+    let start = text.len() - text.trim_start().len();
+    for issue in issues.iter_mut().filter(|i| i.line.is_none()) {
+        let within = |p: &str| p.is_empty() || (issue.path.starts_with(p) && matches!(issue.path.as_bytes().get(p.len()), None | Some(b'.' | b'[')));
+        // The deepest place at or above the path; of a member named twice, the second.
+        let best = spots.iter().filter(|(p, _)| within(p)).fold(None, |best: Option<&(String, usize)>, spot| match best {
+            Some(b) if b.0.len() > spot.0.len() => Some(b),
+            _ => Some(spot),
+        });
+        let at = syntax.unwrap_or_else(|| line_column(text, best.map_or(start, |b| b.1)));
+        *issue = issue.clone().at(at);
+    }
+}
+
+/// serde_json's place of a syntax error (its column counts bytes, 0 at a line's very start) in characters, 1-based.
+fn syntax_place(text: &str, line: usize, byte_column: usize) -> (u32, u32) {
+    let source = text.split('\n').nth(line.saturating_sub(1)).unwrap_or_default();
+    let before = source.char_indices().take_while(|&(i, _)| i + 1 < byte_column).count();
+    (number(line), number(before + 1))
+}
+
+fn number(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, offset: usize) -> (u32, u32) {
+    let before = text.get(..offset).unwrap_or(text);
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    (number(before.matches('\n').count() + 1), number(column))
 }
 
 /// Why [`parse`] refused a text.
@@ -221,11 +271,31 @@ impl At<'_> {
     }
 }
 
-/// Builds a [`Value`] (serde_json still bounds the nesting depth); the first duplicate's path goes to
-/// `duplicate`, and a text with one is refused whatever follows.
+/// What one read of a text shares: a duplicate's path, and (for [`place`] only) where members and strings start.
+#[derive(Default)]
+struct Context {
+    duplicate: Cell<Option<String>>,
+    /// Path and byte offset of each member name and string item borrowed from the text (at its opening quote).
+    spots: Option<RefCell<Vec<(String, usize)>>>,
+    /// Address of the text's first byte.
+    base: usize,
+}
+
+impl Context {
+    /// Notes where the string `borrowed` (a slice of the text) starts, at its opening quote.
+    fn note(&self, at: &At<'_>, borrowed: &str) {
+        if let Some(spots) = &self.spots {
+            let offset = (borrowed.as_ptr() as usize).saturating_sub(self.base + 1);
+            spots.borrow_mut().push((at.path(), offset));
+        }
+    }
+}
+
+/// Builds a [`Value`] (serde_json still bounds the nesting depth); the first duplicate's path goes to the
+/// context, and a text with one is refused whatever follows.
 struct Strict<'a> {
     at: At<'a>,
-    duplicate: &'a Cell<Option<String>>,
+    cx: &'a Context,
 }
 
 impl<'de> DeserializeSeed<'de> for Strict<'_> {
@@ -254,6 +324,12 @@ impl<'de> Visitor<'de> for Strict<'_> {
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
         Ok(Value::Number(v))
     }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value, E> {
+        if matches!(self.at, At::Item(..)) {
+            self.cx.note(&self.at, v);
+        }
+        Ok(Value::String(v.to_string()))
+    }
     fn visit_str<E>(self, v: &str) -> Result<Value, E> {
         Ok(Value::String(v.to_string()))
     }
@@ -265,7 +341,7 @@ impl<'de> Visitor<'de> for Strict<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::new();
-        while let Some(item) = seq.next_element_seed(Strict { at: At::Item(&self.at, items.len()), duplicate: self.duplicate })? {
+        while let Some(item) = seq.next_element_seed(Strict { at: At::Item(&self.at, items.len()), cx: self.cx })? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -274,21 +350,49 @@ impl<'de> Visitor<'de> for Strict<'_> {
         let mut members: Vec<(String, Value)> = Vec::new();
         // The names so far, hashed: a scan of `members` would make a large object (an untrusted body) quadratic.
         let mut names = FxHashSet::default();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(Key(key, borrowed)) = map.next_key()? {
             let at = At::Member(&self.at, &key);
+            if let Some(name) = borrowed {
+                self.cx.note(&at, name);
+            }
             let repeated = !names.insert(key.clone());
             if repeated {
                 // Only the first repeat is reported; reading goes on without a serde error, whose construction
                 // (serde_json re-parses its message, which pulls in panicking string slicing) costs the wasm 11 KB.
-                let first = self.duplicate.take();
-                self.duplicate.set(first.or_else(|| Some(at.path())));
+                let first = self.cx.duplicate.take();
+                self.cx.duplicate.set(first.or_else(|| Some(at.path())));
             }
-            let value = map.next_value_seed(Strict { at, duplicate: self.duplicate })?;
+            let value = map.next_value_seed(Strict { at, cx: self.cx })?;
             if !repeated {
                 members.push((key, value));
             }
         }
         Ok(Value::Object(Map(members)))
+    }
+}
+
+/// A member name, and the text it was borrowed from when it had no escapes (so its place is known).
+struct Key<'de>(String, Option<&'de str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a member name")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(v.to_string(), Some(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(v.to_string(), None))
     }
 }
 

@@ -31,6 +31,13 @@ pub enum RankOrder {
 }
 
 impl RankOrder {
+    pub fn name(self) -> &'static str {
+        match self {
+            RankOrder::SameOrLower => "same-or-lower",
+            RankOrder::StrictlyLower => "strictly-lower",
+        }
+    }
+
     /// Whether an actor of rank `actor` may grant (or manage a user of) rank `other`.
     pub fn permits(self, actor: u32, other: u32) -> bool {
         match self {
@@ -103,6 +110,8 @@ pub struct Role {
     pub(crate) grants: Vec<(FeatureId, Level)>,
     /// This role and every role it includes, transitively; sorted.
     pub(crate) closure: Vec<RoleId>,
+    /// The role's own grants, before `includes` (what names the role that gives a level).
+    pub(crate) own: Vec<(FeatureId, Level)>,
 }
 
 /// A role as a UI lists it.
@@ -134,8 +143,24 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// Parses and compiles a policy document; a bad one is refused whole with every error listed.
+    /// Parses and compiles a policy document; a bad one is refused whole with every error listed, each error
+    /// and warning located by path, line and column.
     pub fn from_json(text: &str) -> Result<Policy> {
+        match Policy::from_serialized(text) {
+            Ok(mut policy) => {
+                json::place(text, &mut policy.warnings);
+                Ok(policy)
+            }
+            Err(mut e) => {
+                json::place(text, &mut e.errors);
+                Err(e)
+            }
+        }
+    }
+
+    /// Like [`Policy::from_json`] for text that is not the author's (a serialized object): issues carry paths
+    /// only, since lines and columns of that text would point nowhere the author can see.
+    pub fn from_serialized(text: &str) -> Result<Policy> {
         let value = json::parse(text).map_err(|e| {
             let issue = match e {
                 json::ParseError::Duplicate(path) => Issue::new(path, "duplicate_member", "appears more than once in its object"),
@@ -562,8 +587,9 @@ impl Compiler {
                         *slot = (*slot).max(l);
                     }
                 }
-                let grants = levels.iter().enumerate().filter(|&(_, &l)| l > 0).map(|(f, &l)| (f, l)).collect();
-                Role { name: role.name.clone(), rank: role.rank, includes: role.includes.clone(), levels, grants, closure }
+                let grants = sparse(&levels);
+                let own = sparse(&role.levels);
+                Role { name: role.name.clone(), rank: role.rank, includes: role.includes.clone(), levels, grants, closure, own }
             })
             .collect()
     }
@@ -655,6 +681,11 @@ impl Compiler {
             }
         }
     }
+}
+
+/// The features above no access, with their level.
+fn sparse(levels: &[Level]) -> Vec<(FeatureId, Level)> {
+    levels.iter().enumerate().filter(|&(_, &l)| l > 0).map(|(f, &l)| (f, l)).collect()
 }
 
 #[derive(Default)]

@@ -221,3 +221,94 @@ fn unknown_names_in_questions_are_errors_with_codes() {
     assert_eq!(p.allows(&["User"], "reprots", "own").unwrap_err().code, "unknown_feature");
     assert_eq!(p.allows(&["User"], "reports", "most").unwrap_err().code, "unknown_level");
 }
+
+/// `(path, code, line, column)` of each error of a document given as text.
+fn placed(text: &str) -> Vec<(String, &'static str, Option<u32>, Option<u32>)> {
+    let e = Policy::from_json(text).expect_err("should be refused");
+    e.errors.iter().map(|i| (i.path.clone(), i.code, i.line, i.column)).collect()
+}
+
+/// 1-based line and column of the first occurrence of `needle` in `text` (the test's own reckoning).
+fn find(text: &str, needle: &str) -> (Option<u32>, Option<u32>) {
+    let at = text.find(needle).expect("in the text");
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at].rsplit('\n').next().unwrap().chars().count() + 1;
+    (Some(line as u32), Some(column as u32))
+}
+
+#[test]
+fn errors_of_a_document_read_from_text_carry_line_and_column() {
+    let text = include_str!("../examples/product-a.json").replace(r#"{ "users": "manage""#, r#"{ "reprots": "manage""#);
+    let (line, column) = find(&text, r#""reprots""#);
+    assert_eq!(placed(&text), [("roles.UserManager.grants.reprots".to_string(), "unknown_feature", line, column)], "at the member");
+    // A missing member points at the member that lacks it; the whole document at its first value.
+    let text = "\n  {\n    \"version\": 1,\n    \"userAdmin\": { \"feature\": \"users\" }\n  }";
+    let got = placed(text);
+    assert!(got.contains(&("features".to_string(), "missing_field", Some(2), Some(3))), "{got:?}");
+    assert!(got.contains(&("userAdmin.level".to_string(), "missing_field", Some(4), Some(5))), "{got:?}");
+    assert_eq!(placed("[1]"), [(String::new(), "invalid_type", Some(1), Some(1))]);
+    // Not JSON: serde_json's own position of the syntax error.
+    assert_eq!(placed("{\n  \"version\": nope\n}"), [(String::new(), "invalid_json", Some(2), Some(15))]);
+    assert_eq!(placed("{\"é\": nope}"), [(String::new(), "invalid_json", Some(1), Some(8))], "in characters, not bytes");
+    assert_eq!(placed(""), [(String::new(), "invalid_json", Some(1), Some(1))]);
+    // A member named twice: the second one, the one that makes the document ambiguous.
+    let text = "{\"version\":1,\n \"version\":1}";
+    assert_eq!(placed(text), [("version".to_string(), "duplicate_member", Some(2), Some(2))]);
+    // Odd names and non-ASCII text: columns count characters.
+    let text = include_str!("../examples/product-a.json").replace(r#""reports": "own" }"#, r#""é.b": "own" }"#);
+    let (line, column) = find(&text, r#""é.b""#);
+    assert_eq!(placed(&text), [(r#"roles.User.grants["é.b"]"#.to_string(), "unknown_feature", line, column)]);
+}
+
+#[test]
+fn warnings_of_a_document_read_from_text_carry_line_and_column_and_values_carry_none() {
+    let text = "{\"version\":1,\"features\":{\"f\":{\"levels\":[\"none\",\"x\"]}},\n\"roles\":{\"A\":{\"grants\":{\"f\":\"x\"}},\n\"Empty\":{}},\"userAdmin\":{\"feature\":\"f\",\"level\":\"x\"}}";
+    let w = Policy::from_json(text).unwrap().warnings().to_vec();
+    assert_eq!((w[0].path.as_str(), w[0].code, w[0].line, w[0].column), ("roles.Empty", "empty_role", Some(3), Some(1)));
+    // An array item is placed at its string.
+    let twice = text.replace(r#""levels":["none","x"]"#, r#""levels":["none","x","x"]"#);
+    let e = Policy::from_json(&twice).unwrap_err();
+    assert_eq!((e.errors[0].path.as_str(), e.errors[0].line, e.errors[0].column), ("features.f.levels[2]", Some(1), Some(52)));
+    let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+    assert_eq!(Policy::from_value(&doc).unwrap().warnings()[0].line, None, "no text, no position");
+    assert_eq!(Policy::from_serialized(text).unwrap().warnings()[0].line, None);
+    let mut bad = base();
+    bad["version"] = json!(2);
+    let e = Policy::from_value(&bad).unwrap_err();
+    assert_eq!((e.errors[0].line, e.errors[0].column), (None, None));
+    let shape = serde_json::to_value(&e.errors[0]).unwrap();
+    assert_eq!(shape.as_object().unwrap().keys().collect::<Vec<_>>(), ["path", "code", "message"], "the existing shape when there is no position");
+}
+
+/// Every issue's line and column (when set) is a place in `text`: a line that exists, a column at most one past its end.
+fn assert_in_text(text: &str, issues: &[rolegate::Issue]) {
+    let lines: Vec<&str> = text.split('\n').collect();
+    for i in issues {
+        let (Some(line), Some(column)) = (i.line, i.column) else { continue };
+        let source = lines.get(line as usize - 1).unwrap_or_else(|| panic!("line {line} of {} in {text:?}: {i:?}", lines.len()));
+        assert!(column >= 1 && column as usize <= source.chars().count() + 1, "column {column} of {source:?}: {i:?}");
+    }
+}
+
+#[test]
+fn positions_of_every_fuzz_corpus_document_are_places_in_its_text() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/corpus/policy_compile");
+    let mut read = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+        read += 1;
+        match Policy::from_json(text) {
+            Err(e) => {
+                assert!(e.errors.iter().all(|i| i.line.is_some()), "every error of a text is placed: {:?}", e.errors);
+                assert_in_text(text, &e.errors);
+            }
+            Ok(p) => assert_in_text(text, p.warnings()),
+        }
+    }
+    assert!(read > 100, "the corpus is there ({read} documents)");
+    for text in ["", " ", "\n\n", "{", "[", "\"", "{\"a\":", "\u{feff}{}"] {
+        let e = Policy::from_json(text).unwrap_err();
+        assert_in_text(text, &e.errors);
+    }
+}

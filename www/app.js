@@ -6,6 +6,7 @@ import { ApiError, fetchDecisions, fetchDemoToken, fetchPolicies, fetchUsers, sa
 import { renderUsers, tickCountdowns } from "./ui/users-table.js";
 import { renderRoleEditor, sameRoles } from "./ui/role-editor.js";
 import { renderPermissions } from "./ui/permissions.js";
+import { renderDelegation } from "./ui/delegation.js";
 import { mountPolicyPanel } from "./ui/policy-panel.js";
 import { renderDecisions } from "./ui/decisions-panel.js";
 
@@ -43,8 +44,8 @@ async function main() {
     state.users.set(tenant, await fetchUsers(tenant));
   }
   panel = mountPolicyPanel(
-    { textarea: $("policy-json"), result: $("policy-result"), useDraft: $("use-draft"), reset: $("reset-policy") },
-    { Policy, onUseDraft: useDraft });
+    { textarea: $("policy-json"), result: $("policy-result"), impact: $("policy-impact"), useDraft: $("use-draft"), reset: $("reset-policy") },
+    { Policy, onUseDraft: useDraft, live: () => ({ policy: state.tenants.get(state.tenant).deployed, users: users() }) });
   $("drop-draft").addEventListener("click", () => useDraft(null));
   $("actor").addEventListener("change", (e) => actAs(...e.target.value.split("/")));
   tickCountdowns(document.body);
@@ -202,6 +203,7 @@ function render() {
     renderPermissions($("permissions"), { policy: p, roles: [...state.draftRoles],
       caption: `Effective permissions of ${user.name}${unsaved ? " with the ticked roles (unsaved)" : ""}` });
   }
+  renderDelegation($("delegation"), { policy: p });
   if (focused && document.activeElement?.id !== focused) document.getElementById(focused)?.focus();
 }
 

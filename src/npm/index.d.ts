@@ -1,6 +1,6 @@
 // The package's types: the binding's declarations (full build: the browser entry has no Keyring), with
 // `Policy` being the JS layer's: the same methods, plus the options of its compiled role-set cache.
-import type { Policy as CorePolicy } from "./full/rolegate.js";
+import type { Diff, Member, Policy as CorePolicy } from "./full/rolegate.js";
 
 export * from "./full/rolegate.js";
 export { default } from "./full/rolegate.js";
@@ -16,6 +16,11 @@ export declare class Policy {
   constructor(doc: string | object, options?: PolicyOptions);
   /** Compiles a policy document (JSON text or an object); a bad one throws `invalid_policy` with `.errors`. */
   static fromJson(doc: string | object, options?: PolicyOptions): Policy;
+  /**
+   * The impact of replacing `before` with `after`: changes with stable codes, and the access each of `users`
+   * gains or loses.
+   */
+  static diff(before: Policy, after: Policy, users?: Member[]): Diff;
   /**
    * Feature -> winning level, every feature present, policy order: a read-only view that reads a level when
    * asked; `{ ...view }` is a plain copy.

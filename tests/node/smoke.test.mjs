@@ -45,6 +45,18 @@ test("tokens round-trip and refuse tampering", () => {
   assert.throws(() => ring.verifyActor(t.slice(0, -2) + "AA", 1.9e12), (e) => e.code === "invalid_token" && e.reason === "bad_signature");
 });
 
+test("analysis: who can, the delegation graph, and the impact of a change with its users", () => {
+  assert.deepEqual(A.whoCan("users", "manage").map((r) => r.role), ["UserManager", "CustomerAdmin"]);
+  assert.deepEqual(A.delegation().grants.find((g) => g.granter === "UserManager").roles, ["UserManager"]);
+  const draft = JSON.parse(doc("product-a"));
+  draft.roles.UserManager.includes = ["ReportViewer"];
+  const d = Policy.diff(A, Policy.fromJson(draft), [{ id: "uma", roles: ["UserManager", "User"] }]);
+  assert.deepEqual(d.changes.map((c) => c.code), ["delegation_added", "access_raised"]);
+  assert.deepEqual(d.users, [{ id: "uma", code: "user_gains", feature: "reports", from: "own", to: "all" }]);
+  assert.throws(() => Policy.fromJson(doc("product-a").replace('"users": "manage"', '"users": "root"')),
+    (e) => e.errors[0].path === "roles.UserManager.grants.users" && e.errors[0].line === 15 && e.errors[0].column === 36);
+});
+
 test("the exports map names every runtime's entry", () => {
   const pkg = JSON.parse(readFileSync(new URL("./node_modules/rolegate/package.json", import.meta.url), "utf8"));
   assert.deepEqual(Object.keys(pkg.exports["."]), ["types", "workerd", "browser", "node", "import", "default"]);

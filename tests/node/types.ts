@@ -1,5 +1,6 @@
 // Compiled with `tsc --strict`: every public call has a real type (a wrong use below would fail the build).
-import init, { Policy, Keyring, type Decision, type AccountStatus, type Issue, type RoleSet, type RolegateError } from "rolegate";
+import init, { Policy, Keyring, type Decision, type AccountStatus, type Issue, type RoleSet, type RolegateError,
+  type Reach, type Delegation, type Diff, type Change, type UserChange } from "rolegate";
 
 await init();
 const policy: Policy = Policy.fromJson({ version: 1 });
@@ -29,4 +30,14 @@ try {
   const err = e as RolegateError;
   located = `${err.code} ${err.path ?? ""} ${err.reason ?? ""} ${(err.errors ?? []).map((i: Issue) => i.path).join()}`;
 }
-void [allowed, codes, levels, s, expires, warnings, fast, roles, rule, located];
+const placed: number | undefined = warnings[0]?.line ?? warnings[0]?.column;
+const reach: Reach[] = policy.whoCan("reports", "all");
+const via: string[] = reach[0].via;
+const graph: Delegation = policy.delegation();
+const grantable: string[] = graph.grants[0].roles;
+const escalations: string[] = graph.escalations.map((e) => `${e.granter} ${e.role} ${e.feature} ${e.needed} ${e.held}`);
+const impact: Diff = Policy.diff(policy, policy, [{ id: "u", roles: ["User"] }]);
+const alone: Diff = Policy.diff(policy, policy);
+const changed: string[] = impact.changes.map((c: Change) => c.code + (c.granter ?? "") + (c.role ?? "") + (c.setting ?? "") + (c.from ?? ""));
+const gains: UserChange[] = alone.users.filter((u) => u.code === "user_gains" && u.to !== u.from);
+void [allowed, codes, levels, s, expires, warnings, fast, roles, rule, located, placed, via, grantable, escalations, changed, gains];

@@ -10,6 +10,7 @@ mod arb;
 mod model;
 
 mod account;
+mod analysis;
 mod grant;
 mod sequence;
 #[cfg(feature = "token")]

@@ -48,7 +48,10 @@ fn a_bad_policy_throws_every_error_with_its_path() {
     let err = JsPolicy::from_json(doc.as_str().into()).err().unwrap();
     let errors = get(&err, "errors");
     assert_eq!(code(err).0, "invalid_policy");
-    assert_eq!(text(&errors), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature"}]"#);
+    assert_eq!(text(&errors), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature","line":15,"column":36}]"#);
+    // An object has no text of the author's to point into: the path alone, as before.
+    let object = JsPolicy::from_json(js(&doc)).err().unwrap();
+    assert_eq!(text(&get(&object, "errors")), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature"}]"#);
     for bad in [JsValue::UNDEFINED, js("[1]"), "{".into()] {
         assert_eq!(code(JsPolicy::from_json(bad).err().unwrap()).0, "invalid_policy");
     }
@@ -305,4 +308,32 @@ fn keyrings_sign_verify_and_refuse_with_reasons() {
     assert_eq!(code(err).0, "invalid_token");
     assert_eq!(code(JsKeyring::new(js(r#"{"k":"short"}"#), None).err().unwrap()).0, "invalid_key");
     assert_eq!(code(ring.verify_actor(JsValue::UNDEFINED, 0.into()).err().unwrap()).0, "invalid_request");
+}
+
+#[wasm_bindgen_test]
+fn analysis_answers_as_plain_objects() {
+    let a = policy(A);
+    assert_eq!(
+        text(&a.who_can("reports".into(), "all".into()).unwrap()),
+        r#"[{"role":"ReportViewer","level":"all","via":["ReportViewer"]},{"role":"CustomerAdmin","level":"all","via":["CustomerAdmin"]}]"#
+    );
+    assert_eq!(code(a.who_can("reports".into(), 3.into()).err().unwrap()), ("invalid_request".into(), Some("level".into())));
+    assert_eq!(code(a.who_can("reprots".into(), "all".into()).err().unwrap()).0, "unknown_feature");
+    assert_eq!(
+        text(&policy(B).delegation().unwrap()),
+        r#"{"grants":[{"granter":"Agent","roles":[]},{"granter":"Supervisor","roles":["Agent","Supervisor"]},{"granter":"Administrator","roles":["Agent","Supervisor","Administrator"]}],"escalations":[]}"#
+    );
+    let after = policy(&A.replace(r#"{ "grants": { "users": "manage""#, r#"{ "includes": ["ReportViewer"], "grants": { "users": "manage""#));
+    let users = js(r#"[{"id":"uma","roles":["UserManager","User"],"name":"Uma"},{"id":"rita","roles":["ReportViewer"]}]"#);
+    let d = JsPolicy::diff(&a, &after, users).unwrap();
+    assert_eq!(
+        text(&d),
+        r#"{"changes":[{"code":"delegation_added","granter":"UserManager","role":"ReportViewer"},"#.to_string()
+            + r#"{"code":"access_raised","role":"UserManager","feature":"reports","from":"none","to":"all"}],"#
+            + r#""users":[{"id":"uma","code":"user_gains","feature":"reports","from":"own","to":"all"}]}"#
+    );
+    assert_eq!(text(&get(&JsPolicy::diff(&a, &a, JsValue::UNDEFINED).unwrap(), "changes")), "[]", "users are optional");
+    for (users, path) in [(js(r#"[{"id":"u","roles":[1]}]"#), "users[0].roles[0]"), (js("{}"), "users"), (js("[null]"), "users[0]")] {
+        assert_eq!(code(JsPolicy::diff(&a, &after, users).err().unwrap()), ("invalid_request".into(), Some(path.into())));
+    }
 }

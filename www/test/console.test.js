@@ -218,6 +218,52 @@ test("the decisions panel shows what the edge just decided, allowed and refused"
   assert.deepEqual(unexpected(errors, 403), []);
 });
 
+test("an edited policy shows its impact before it is saved: who gains access, new delegation, escalations", async (t) => {
+  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
+  const live = (tenant) => {
+    const doc = stack.tenants.find((x) => x.tenant === tenant).policy;
+    return typeof doc === "string" ? JSON.parse(doc) : structuredClone(doc);
+  };
+  const impact = page.locator("#policy-impact");
+  const draft = live("acme");
+  draft.roles.UserManager.includes = ["ReportViewer"];
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  await impact.getByRole("heading", { name: "Users whose access changes" }).waitFor();
+  // Every acme user holding UserManager without all reports (Uma, and Ann if an earlier test made her one).
+  const expected = JSON.parse(readFileSync(stack.origin.storeFile, "utf8")).tenants.acme.users
+    .filter((u) => u.roles.includes("UserManager") && !productA.allows(u.roles, "reports", "all"))
+    .map((u) => `${u.name} reports: ${productA.effective(u.roles).reports} → all`);
+  assert.ok(expected.includes("Uma Manager reports: own → all"));
+  assert.deepEqual(await impact.locator("li[data-user]").allTextContents(), expected);
+  assert.match(await impact.textContent(), /UserManager reports: none → all/);
+  assert.match(await impact.textContent(), /UserManager may now grant ReportViewer/);
+  assert.equal(await impact.locator("li.escalation").count(), 0, "held mode: no escalation");
+  assert.equal(storedUser("acme", "uma").roles.join(), "UserManager,User", "nothing saved");
+  // Back to the live text: no impact shown.
+  await page.getByRole("button", { name: "Reset to deployed" }).click();
+  assert.equal(await impact.textContent(), "");
+
+  // Product B (ranks): agents given settings "manage" are an escalation for supervisors, who may grant Agent.
+  await page.locator("#actor").selectOption("globex/alice");
+  await page.locator("#actor-roles").getByText("Administrator", { exact: true }).waitFor();
+  const matrix = page.locator("#delegation table");
+  assert.equal(await matrix.locator('td[data-granter="Supervisor"][data-role="Agent"]').count(), 1, "a supervisor may grant Agent");
+  assert.equal(await matrix.locator('td[data-granter="Supervisor"][data-role="Administrator"]').count(), 0);
+  const b = live("globex");
+  b.roles.Agent.grants.settings = "manage";
+  await page.locator("#policy-json").fill(JSON.stringify(b, null, 2));
+  const escalation = impact.locator("li.escalation");
+  await escalation.waitFor();
+  assert.equal(await escalation.textContent(), "Escalation: Supervisor may grant Agent, which gives settings “manage” above the “view” Supervisor holds");
+  const agents = await impact.locator("li[data-user]").allTextContents();
+  assert.ok(agents.includes("Arjun Agent settings: none → manage"), agents.join(" | "));
+  assert.ok(!agents.some((a) => a.startsWith("Sue Supervisor")), "the supervisor herself gains nothing");
+  // Used as the console's draft, the matrix marks the escalation too.
+  await page.getByRole("button", { name: "Use this draft in the console" }).click();
+  await matrix.locator('td.escalation[data-granter="Supervisor"][data-role="Agent"]').waitFor();
+  assert.deepEqual(unexpected(errors), []);
+});
+
 test("readable at 390 px wide", async (t) => {
   const { page, errors } = await openPage(t, browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
   await page.getByRole("button", { name: "Roles and permissions of Arjun Agent" }).click();

@@ -34,8 +34,9 @@ $(TOOLS)/wasm-opt: .ci/tools/package-lock.json
 	touch $@
 
 ## --- the package ------------------------------------------------------------------------------
-# Two wasm builds by runtime need, each with the package's JS layer (src/npm/index.js) beside its binding:
-# browser/ without token code (the console), full/ with it (node, workerd). Entries, types and the CLI: src/npm/.
+# Three wasm builds by runtime need, each with the package's JS layer (src/npm/index.js) beside its binding:
+# browser/ without token code (the console), edge/ without policy analysis (workerd), full/ with both (node,
+# the CLI). Entries, types and the CLI: src/npm/.
 pkg: pkg/package.json
 PKG_SOURCES := Cargo.toml Cargo.lock pkg.json $(shell find src -type f)
 WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
@@ -51,7 +52,8 @@ endef
 
 pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 	rm -rf pkg.tmp && mkdir pkg.tmp
-	$(call wasm_build,browser,--no-default-features)
+	$(call wasm_build,browser,--no-default-features --features analysis)
+	$(call wasm_build,edge,--no-default-features --features token)
 	$(call wasm_build,full,)
 	cp src/npm/node.js src/npm/workerd.js src/npm/index.d.ts src/npm/cli*.js pkg.tmp/
 	cp pkg.json pkg.tmp/package.json && cp README.md pkg.tmp/README.md
@@ -68,7 +70,7 @@ test: test-core
 test-core: clippy test-native test-wasm test-smoke
 
 # Native, then the wasm32 build (the binding module and its tests exist only there); each with and without
-# the `token` feature (the browser build leaves it out).
+# the optional features (`token`, `analysis`: the browser build leaves out the first, the edge build the second).
 clippy: rust-tools
 	cargo clippy -q --all-targets -- -D warnings
 	cargo clippy -q --all-targets --no-default-features -- -D warnings

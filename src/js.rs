@@ -199,46 +199,6 @@ impl JsPolicy {
         compiled.map(|p| JsPolicy { inner: Rc::new(p) }).map_err(throw)
     }
 
-    /// The roles whose effective access (with `includes`) reaches `level` of `feature`, each with the chain of
-    /// includes that gives it.
-    #[wasm_bindgen(js_name = whoCan, unchecked_return_type = "Reach[]")]
-    pub fn who_can(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "string")] level: JsValue,
-    ) -> JsResult<JsValue> {
-        let (feature, level) = (string(feature, "feature")?, string(level, "level")?);
-        to_js(&self.inner.who_can(&feature, &level).map_err(throw)?)
-    }
-
-    /// For every role, the roles an actor holding only it may grant, and the escalation paths among them.
-    #[wasm_bindgen(unchecked_return_type = "Delegation")]
-    pub fn delegation(&self) -> JsResult<JsValue> {
-        to_js(&self.inner.delegation().map_err(throw)?)
-    }
-
-    /// The impact of replacing `before` with `after`: changes with stable codes, and the access each of `users`
-    /// gains or loses.
-    #[wasm_bindgen(unchecked_return_type = "Diff")]
-    pub fn diff(
-        before: &JsPolicy,
-        after: &JsPolicy,
-        #[wasm_bindgen(unchecked_optional_param_type = "Member[]")] users: JsValue,
-    ) -> JsResult<JsValue> {
-        let users = Js(users);
-        let users = match users.items() {
-            None if users.is_null() => Vec::new(),
-            None => return Err(throw(Error::invalid_request("users", "expected an array of { id, roles }"))),
-            Some(items) => items
-                .into_iter()
-                .enumerate()
-                .map(|(i, user)| Member::from_json(user, &json::index("users", i)))
-                .collect::<crate::Result<_>>()
-                .map_err(throw)?,
-        };
-        to_js(&crate::analysis::diff(&before.inner, &after.inner, &users).map_err(throw)?)
-    }
-
     /// Issues of a valid policy worth a look (same shape as errors).
     #[wasm_bindgen(unchecked_return_type = "Issue[]")]
     pub fn warnings(&self) -> JsResult<JsValue> {
@@ -499,6 +459,51 @@ impl JsPolicy {
             schedule(at - now, slot.clone(), fire);
         }
         Ok(InvitationWatch { slot })
+    }
+}
+
+/// Policy analysis (feature `analysis`: the console and the CLI use it; the edge build leaves it out).
+#[cfg(feature = "analysis")]
+#[wasm_bindgen(js_class = Policy)]
+impl JsPolicy {
+    /// The roles whose effective access (with `includes`) reaches `level` of `feature`, each with the chain of
+    /// includes that gives it.
+    #[wasm_bindgen(js_name = whoCan, unchecked_return_type = "Reach[]")]
+    pub fn who_can(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] feature: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] level: JsValue,
+    ) -> JsResult<JsValue> {
+        let (feature, level) = (string(feature, "feature")?, string(level, "level")?);
+        to_js(&self.inner.who_can(&feature, &level).map_err(throw)?)
+    }
+
+    /// For every role, the roles an actor holding only it may grant, and the escalation paths among them.
+    #[wasm_bindgen(unchecked_return_type = "Delegation")]
+    pub fn delegation(&self) -> JsResult<JsValue> {
+        to_js(&self.inner.delegation().map_err(throw)?)
+    }
+
+    /// The impact of replacing `before` with `after`: changes with stable codes, and the access each of `users`
+    /// gains or loses.
+    #[wasm_bindgen(unchecked_return_type = "Diff")]
+    pub fn diff(
+        before: &JsPolicy,
+        after: &JsPolicy,
+        #[wasm_bindgen(unchecked_optional_param_type = "Member[]")] users: JsValue,
+    ) -> JsResult<JsValue> {
+        let users = Js(users);
+        let users = match users.items() {
+            None if users.is_null() => Vec::new(),
+            None => return Err(throw(Error::invalid_request("users", "expected an array of { id, roles }"))),
+            Some(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, user)| Member::from_json(user, &json::index("users", i)))
+                .collect::<crate::Result<_>>()
+                .map_err(throw)?,
+        };
+        to_js(&crate::analysis::diff(&before.inner, &after.inner, &users).map_err(throw)?)
     }
 }
 

@@ -4,13 +4,15 @@
 //! - [`permissions`]: role union (the highest level wins, feature by feature).
 //! - [`grant`]: grant, remove and invite decisions with stable reason codes.
 //! - [`account`]: account status and transitions as pure functions of (record, now).
-//! - [`analysis`]: who can reach a level, the delegation graph, and the impact of a policy change.
+//! - [`analysis`]: who can reach a level, the delegation graph, and the impact of a policy change (feature
+//!   `analysis`, on by default; the edge build leaves it out).
 //! - [`token`]: HS256 actor tokens and invitation links (feature `token`, on by default; the browser build
 //!   leaves it out).
 //!
 //! The core takes and returns plain Rust data; `js` (wasm32 only) translates to and from JavaScript.
 
 pub mod account;
+#[cfg(feature = "analysis")]
 pub mod analysis;
 pub mod error;
 pub mod grant;
@@ -28,6 +30,7 @@ pub mod js;
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 pub use account::{AccountRecord, AccountStatus, Millis, Status, TenantStatus};
+#[cfg(feature = "analysis")]
 pub use analysis::{Change, Delegation, Diff, Escalation, Grants, Reach, UserChange, diff};
 pub use error::{Error, Issue, Result};
 pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};

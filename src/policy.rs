@@ -111,6 +111,7 @@ pub struct Role {
     /// This role and every role it includes, transitively; sorted.
     pub(crate) closure: Vec<RoleId>,
     /// The role's own grants, before `includes` (what names the role that gives a level).
+    #[cfg(feature = "analysis")]
     pub(crate) own: Vec<(FeatureId, Level)>,
 }
 
@@ -588,8 +589,16 @@ impl Compiler {
                     }
                 }
                 let grants = sparse(&levels);
-                let own = sparse(&role.levels);
-                Role { name: role.name.clone(), rank: role.rank, includes: role.includes.clone(), levels, grants, closure, own }
+                Role {
+                    name: role.name.clone(),
+                    rank: role.rank,
+                    includes: role.includes.clone(),
+                    levels,
+                    grants,
+                    closure,
+                    #[cfg(feature = "analysis")]
+                    own: sparse(&role.levels),
+                }
             })
             .collect()
     }

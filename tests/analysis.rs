@@ -1,5 +1,6 @@
 //! Policy analysis with known answers: who can reach a level (and through which includes), the delegation
 //! graph and its escalation paths, and the impact of a change, on both example policies and hand-made ones.
+#![cfg(feature = "analysis")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may panic
 
 mod common;

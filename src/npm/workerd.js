@@ -1,8 +1,8 @@
 // workerd: the wasm arrives as a compiled module import; no fetch, no compile from bytes.
-import module from "./full/rolegate_bg.wasm";
-import { initSync } from "./full/rolegate.js";
+import module from "./edge/rolegate_bg.wasm";
+import { initSync } from "./edge/rolegate.js";
 
 initSync({ module });
 
-export * from "./full/index.js";
-export { default } from "./full/index.js";
+export * from "./edge/index.js";
+export { default } from "./edge/index.js";

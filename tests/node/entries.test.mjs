@@ -48,3 +48,11 @@ test("the browser build has no token code: no token exports, imports or names in
   }
   assert.match(`${file("full/rolegate.js")}`, /verifyActor/);
 });
+
+test("the edge build (workerd) has token code and no policy analysis", () => {
+  const glue = `${file("edge/rolegate.js")}`;
+  assert.match(glue, /verifyActor/);
+  assert.doesNotMatch(glue, /whoCan|delegation|diff\(/);
+  assert.match(`${file("workerd.js")}`, /from "\.\/edge\/rolegate_bg\.wasm"/);
+  assert.match(`${file("full/rolegate.js")}`, /whoCan/);
+});

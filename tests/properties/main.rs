@@ -10,6 +10,7 @@ mod arb;
 mod model;
 
 mod account;
+#[cfg(feature = "analysis")]
 mod analysis;
 mod grant;
 mod sequence;

@@ -310,6 +310,7 @@ fn keyrings_sign_verify_and_refuse_with_reasons() {
     assert_eq!(code(ring.verify_actor(JsValue::UNDEFINED, 0.into()).err().unwrap()).0, "invalid_request");
 }
 
+#[cfg(feature = "analysis")]
 #[wasm_bindgen_test]
 fn analysis_answers_as_plain_objects() {
     let a = policy(A);

@@ -40,7 +40,7 @@ test("the worker bundle (JS + .wasm) stays under 1 MB gzipped", async (t) => {
 });
 
 test("rolegate_bg.wasm within the core budget (60 KB gzipped)", (t) => {
-  const file = createRequire(import.meta.url).resolve("rolegate/full/rolegate_bg.wasm");
+  const file = createRequire(import.meta.url).resolve("rolegate/edge/rolegate_bg.wasm");
   const size = gzipped(readFileSync(file));
   t.diagnostic(`rolegate_bg.wasm: ${kb(readFileSync(file).length)} raw, ${kb(size)} gzipped (budget ${kb(WASM_BUDGET)})`);
   if (size > WASM_BUDGET) {

@@ -462,7 +462,8 @@ impl Compiler {
             .iter()
             .map(|(name, def)| self.role(name, def, features, feature_ids, rule))
             .collect();
-        let ids: FxHashMap<&str, RoleId> = map.keys().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+        // Owned names: the same map type as the policy's own index, so the wasm carries one instance of it.
+        let ids: FxHashMap<String, RoleId> = map.keys().enumerate().map(|(i, n)| (n.clone(), i)).collect();
         for role in &mut roles {
             let path = child(&child("roles", &role.name), "includes");
             let mut resolved = Vec::with_capacity(role.include_names.len());

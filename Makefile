@@ -39,7 +39,7 @@ $(TOOLS)/wasm-opt: .ci/tools/package-lock.json
 # the CLI). Entries, types and the CLI: src/npm/.
 pkg: pkg/package.json
 PKG_SOURCES := Cargo.toml Cargo.lock pkg.json $(shell find src -type f)
-WASM_OPT_FLAGS := -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
+WASM_OPT_FLAGS := -Oz --converge --strip-producers --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 
 # $(call wasm_build,NAME,CARGO_FEATURE_FLAGS): pkg.tmp/NAME/ from its own target dir (no rebuild when the other changes).
 define wasm_build

@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { measure } from "./measure.js";
-import { SWEEP, workload } from "./workload.js";
+import { EFFECTIVE_BUDGET_KEY, SWEEP, workload } from "./workload.js";
 
 const [id, suite, referencePath] = process.argv.slice(2);
 const { default: engine } = await import(`./engines/${id}.js`);
@@ -65,8 +65,11 @@ function budgets(w, inst, grantAnswers) {
   const roleLists = [w.users.map((u) => u.roles)];
   const effective = op((roles) => inst.policy.effective(roles) !== null, roleLists);
   if (w.spec.kind !== "product-a") {
-    // The synthetic policies' first feature is `users`: one feature read through the view.
-    return { effective, effectiveOne: op((roles) => inst.policy.effective(roles).users !== undefined, roleLists) };
+    // The synthetic policies' first feature is `users`: one feature read through the view. The 1,000 users'
+    // lists fit the default cache; at issue 10's point the same read is also timed missing it every time.
+    const one = (policy) => op((roles) => policy.effective(roles).users !== undefined, roleLists);
+    const miss = specKey(w.spec) === EFFECTIVE_BUDGET_KEY ? { effectiveOneMiss: one(inst.policyWith({ cacheSize: 3 })) } : {};
+    return { effective, effectiveOne: one(inst.policy), ...miss };
   }
   const grantsWhere = (answer) => inst.grants(w.grants.filter((_, i) => grantAnswers[i] === answer), w.users);
   return { effective, checkGrant3: op(inst.grant, inst.grants(w.grants.filter((r) => threeRoles(r.actor)), w.users)),

@@ -11,6 +11,7 @@ import { decisionChart } from "../src/chart.js";
 import { ENGINE_IDS } from "../src/engines/index.js";
 import { measure } from "../src/measure.js";
 import { rolegatePackage } from "../src/bundle.js";
+import { pairedCost } from "../src/edge.js";
 import { COLD_START_BEFORE_ISSUE_10_MS, growth, target, targets } from "../src/report.js";
 
 const run = promisify(execFile);
@@ -109,6 +110,14 @@ test("the package's browser entry bundles the browser build and the workerd entr
     assert.equal(e.total.gzip, e.js.gzip + e.wasm.gzip);
     assert.ok(e.wasm.raw > 10000 && e.js.raw > 1000);
   }
+});
+
+test("the edge's cost is taken round by round: load that shifts a whole round does not move it", () => {
+  const passthrough = { latencyRounds: [0.5, 0.9, 0.5, 0.6, 1.5], rpsRounds: [3000, 1500, 3000, 2800, 1000] };
+  const enforce = { latencyRounds: [0.7, 1.1, 0.7, 0.8, 1.7], rpsRounds: [2700, 1350, 2700, 2520, 900] };
+  const { addedMs, throughputRatio } = pairedCost(enforce, passthrough);
+  assert.ok(Math.abs(addedMs - 0.2) < 1e-9, String(addedMs));
+  assert.ok(Math.abs(throughputRatio - 0.9) < 1e-9, String(throughputRatio));
 });
 
 test("growth: proportional and flat series are linear, a step change or quadratic growth is not", () => {

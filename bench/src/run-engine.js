@@ -10,7 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import { measure } from "./measure.js";
-import { SWEEP, workload } from "./workload.js";
+import { EFFECTIVE_BUDGET_KEY, SWEEP, workload } from "./workload.js";
 
 const [id, suite, referencePath] = process.argv.slice(2);
 const { default: engine } = await import(`./engines/${id}.js`);
@@ -52,16 +52,45 @@ function crossCheck(key, kind, got, reqs) {
   process.exit(3);
 }
 
-/** Issue 2's budgets, timed in the rolegate processes on subsets of the same workload. */
-function budgets(w, inst) {
+/**
+ * Issue 2's and 10's budgets, timed in the rolegate processes on subsets of the same workload. `grantAnswers`:
+ * the reference answers to the grant requests ("1" allowed), which split them into the allowed and refused paths.
+ */
+function budgets(w, inst, grantAnswers) {
   const threeRoles = (u) => w.users[u].roles.length === 3;
   if (id === "rolegate-compiled" && w.spec.kind === "product-a") {
     return { allows3: op(inst.decide, inst.decisions(w.decisions.filter((r) => threeRoles(r.user)), w.users)) };
   }
   if (id !== "rolegate-names") return {};
-  const effective = op((roles) => inst.policy.effective(roles) !== null, [w.users.map((u) => u.roles)]);
-  if (w.spec.kind !== "product-a") return { effective };
-  return { effective, checkGrant3: op(inst.grant, inst.grants(w.grants.filter((r) => threeRoles(r.actor)), w.users)) };
+  const roleLists = [w.users.map((u) => u.roles)];
+  const effective = op((roles) => inst.policy.effective(roles) !== null, roleLists);
+  if (w.spec.kind !== "product-a") {
+    // The synthetic policies' first feature is `users`: one feature read through the view. The 1,000 users'
+    // lists fit the default cache; at issue 10's point the same read is also timed missing it every time.
+    const one = (policy) => op((roles) => policy.effective(roles).users !== undefined, roleLists);
+    const miss = specKey(w.spec) === EFFECTIVE_BUDGET_KEY ? { effectiveOneMiss: one(inst.policyWith({ cacheSize: 3 })) } : {};
+    return { effective, effectiveOne: one(inst.policy), ...miss };
+  }
+  const grantsWhere = (answer) => inst.grants(w.grants.filter((_, i) => grantAnswers[i] === answer), w.users);
+  return { effective, checkGrant3: op(inst.grant, inst.grants(w.grants.filter((r) => threeRoles(r.actor)), w.users)),
+    grantAllowed: op(inst.grant, grantsWhere("1")), grantRefused: op(inst.grant, grantsWhere("0")) };
+}
+
+/**
+ * The split of the grant requests must hold: every allowed-path request allowed, every refused-path one refused
+ * (else exit 3). Returns each subset's answers.
+ */
+function checkSplit(key, ops) {
+  const split = {};
+  for (const [kind, want] of [["grantAllowed", "1"], ["grantRefused", "0"]]) {
+    if (!ops[kind]) continue;
+    split[kind] = ops[kind].answers();
+    const bad = [...split[kind]].findIndex((g) => g !== want);
+    if (bad < 0) continue;
+    console.error(`${engine.label}: ${kind} on ${key}: request #${bad} of the subset answered ${want === "1" ? "refused" : "allowed"}`);
+    process.exit(3);
+  }
+  return split;
 }
 
 const results = [];
@@ -73,13 +102,19 @@ for (const spec of specs) {
   if (w.grants.length) ops.grant = op(inst.grant, inst.grants(w.grants, w.users));
   const answers = Object.fromEntries(Object.entries(ops).map(([kind, o]) => [`${kind}s`, o.answers(sweep && reference ? SWEEP_CHECK_MS : Infinity)]));
   for (const [kind, got] of Object.entries(answers)) crossCheck(key, kind, got, kind === "decisions" ? w.decisions : w.grants);
-  const checked = Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, { of: ops[k.slice(0, -1)].n, n: a.length, allowed: a.split("1").length - 1 }]));
+  const extra = budgets(w, inst, reference?.[key]?.grants ?? answers.grants);
+  const split = checkSplit(key, extra);
+  const count = (o, a) => ({ of: o.n, n: a.length, allowed: a.split("1").length - 1 });
+  const checked = {
+    ...Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, count(ops[k.slice(0, -1)], a)])),
+    ...Object.fromEntries(Object.entries(split).map(([k, a]) => [k, count(extra[k], a)])),
+  };
   const keep = reference ? {} : { answers };
   if (process.env.BENCH_CHECK_ONLY === "1") {
     results.push({ key, spec, checked, ...keep });
     continue;
   }
-  const timed = Object.fromEntries(Object.entries({ ...ops, ...budgets(w, inst) }).map(([k, o]) => [k, measure(o.pass, o.n, timing)]));
+  const timed = Object.fromEntries(Object.entries({ ...ops, ...extra }).map(([k, o]) => [k, measure(o.pass, o.n, timing)]));
   results.push({ key, spec, ...timed, checked, ...keep });
   console.error(`${id} ${key}: ${Object.entries(timed).map(([k, s]) => `${k} ${s.median.toFixed(1)} ns`).join(", ")}`);
 }

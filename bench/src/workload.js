@@ -133,6 +133,9 @@ export function workload(spec) {
   return { spec, text: JSON.stringify(doc), users, decisions: makeDecisions(r, t, users, 2000, true), grants: [] };
 }
 
+/** The sweep point of the `effective` budgets (issues 2 and 10), keyed as run-engine.js keys it. */
+export const EFFECTIVE_BUDGET_KEY = "r1000-f500-u50";
+
 /** The scale sweep: each axis varied alone around a base point; the last point is issue 2's `effective` budget. */
 export const SWEEP = [
   ...[4, 32, 250, 1000].map((roles) => ({ axis: "roles", roles, features: 64, rolesPerUser: 3 })),

@@ -10,7 +10,9 @@ import { promisify } from "node:util";
 import { decisionChart } from "../src/chart.js";
 import { ENGINE_IDS } from "../src/engines/index.js";
 import { measure } from "../src/measure.js";
-import { growth, target } from "../src/report.js";
+import { rolegatePackage } from "../src/bundle.js";
+import { pairedCost } from "../src/edge.js";
+import { COLD_START_BEFORE_ISSUE_10_MS, growth, target, targets } from "../src/report.js";
 
 const run = promisify(execFile);
 const RUNNER = new URL("../src/run-engine.js", import.meta.url).pathname;
@@ -35,6 +37,11 @@ test("every engine answers all of product A's decisions and grant requests exact
   assert.equal(answers.decisions.length, 10000);
   assert.equal(answers.grants.length, 2000);
   assert.ok(answers.grants.includes("0") && answers.grants.includes("1"), "grant requests mix allowed and refused");
+  // Issue 10's split of the grant requests by the reference answers: the allowed path, then the refused one.
+  const allowed = answers.grants.split("1").length - 1;
+  const { grantAllowed, grantRefused } = ref.results[0].checked;
+  assert.deepEqual(grantAllowed, { of: allowed, n: allowed, allowed });
+  assert.deepEqual(grantRefused, { of: 2000 - allowed, n: 2000 - allowed, allowed: 0 });
   const file = referenceFile(answers);
   await Promise.all(ENGINE_IDS.filter((id) => id !== "rolegate-names").map(async (id) => {
     const out = await crossCheck(id, file);
@@ -60,6 +67,57 @@ test("a missed target says by how much; an at-least target compares the other wa
   assert.equal(target(2, "x", 90, 100, String).verdict, "met");
   assert.equal(target(5, "x", 500, 1000, String, { atLeast: true }).verdict, "**missed** by 2.00× (500 vs 1000)");
   assert.equal(target(5, "x", 2000, 1000, String, { atLeast: true }).met, true);
+});
+
+test("issue 10's targets are computed from the run's own figures, the cold start against the previous run's", () => {
+  const stat = (median) => ({ median, min: median, max: median });
+  const run = (ops) => ({ results: [Object.fromEntries(Object.entries(ops).map(([k, v]) => [k, stat(v)]))] });
+  const entry = (gzip) => ({ js: { gzip: 5000 }, wasm: { gzip: gzip - 5000 }, total: { gzip } });
+  const cold = (totalMs) => [{ importMs: totalMs - 1, loadMs: 0.5, firstMs: 0.5, totalMs }];
+  const results = {
+    productA: {
+      "rolegate-names": run({ decision: 150, grant: 2000, checkGrant3: 1500, grantAllowed: 900, grantRefused: 6000 }),
+      "rolegate-compiled": run({ decision: 30, grant: 100, allows3: 30 }),
+      plain: run({ decision: 100, grant: 500 }),
+      casl: run({ decision: 120, grant: 800 }),
+      cedar: run({ decision: 80000, grant: 600000 }),
+    },
+    cold: { "rolegate-names": cold(8), casl: cold(10) },
+    rolegatePackage: { browser: entry(39 * 1024), workerd: entry(61 * 1024) },
+    edge: { skipped: "test" },
+  };
+  const of10 = Object.fromEntries(targets(results).filter((t) => t.issue.includes(10)).map((t) => [t.what, t]));
+  const find = (re) => Object.entries(of10).find(([what]) => re.test(what))?.[1];
+  assert.equal(find(/`allows` ≤ 1.0× CASL/).measured, "1.25×");
+  assert.equal(find(/`allows` ≤ 1.0× CASL/).met, false);
+  assert.equal(find(/`allows` ≤ 2× the plain-JS/).measured, "1.50×");
+  assert.equal(find(/allowed path/).verdict, "met");
+  assert.equal(find(/refusal with reasons/).verdict, "**missed** by 1.20× (6.00 µs vs 5.00 µs)");
+  assert.equal(find(/browser entry/).met, true);
+  assert.equal(find(/workerd entry/).met, false);
+  assert.equal(find(/≤ 0.5× the run before/).measured, `${(8 / COLD_START_BEFORE_ISSUE_10_MS).toFixed(2)}×`);
+  assert.equal(find(/below CASL/).measured, "0.80×");
+  assert.equal(find(/below CASL/).met, true);
+});
+
+test("the package's browser entry bundles the browser build and the workerd entry the full one, each with its wasm", async () => {
+  const { browser, workerd } = await rolegatePackage();
+  assert.ok(browser.inputs.some((f) => f.endsWith("pkg/browser/index.js")), browser.inputs.join());
+  assert.ok(!browser.inputs.some((f) => f.includes("pkg/full/")), browser.inputs.join());
+  assert.ok(workerd.inputs.some((f) => f.endsWith("pkg/workerd.js")) && workerd.inputs.some((f) => f.endsWith("pkg/full/index.js")), workerd.inputs.join());
+  assert.equal(workerd.wasmFile, "rolegate/full/rolegate_bg.wasm");
+  for (const e of [browser, workerd]) {
+    assert.equal(e.total.gzip, e.js.gzip + e.wasm.gzip);
+    assert.ok(e.wasm.raw > 10000 && e.js.raw > 1000);
+  }
+});
+
+test("the edge's cost is taken round by round: load that shifts a whole round does not move it", () => {
+  const passthrough = { latencyRounds: [0.5, 0.9, 0.5, 0.6, 1.5], rpsRounds: [3000, 1500, 3000, 2800, 1000] };
+  const enforce = { latencyRounds: [0.7, 1.1, 0.7, 0.8, 1.7], rpsRounds: [2700, 1350, 2700, 2520, 900] };
+  const { addedMs, throughputRatio } = pairedCost(enforce, passthrough);
+  assert.ok(Math.abs(addedMs - 0.2) < 1e-9, String(addedMs));
+  assert.ok(Math.abs(throughputRatio - 0.9) < 1e-9, String(throughputRatio));
 });
 
 test("growth: proportional and flat series are linear, a step change or quadratic growth is not", () => {

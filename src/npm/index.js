@@ -33,8 +33,8 @@ export class Policy {
   #held = [null, null];
   #nextHold = 0;
   #cacheSize;
-  /** The message of an allowed decision's one reason, by outcome number - 1. */
-  #allowed;
+  /** The message of an allowed decision's one reason, by outcome number - 1 (read on the first allowed check). */
+  #allowed = null;
   /** Read-only view handler shared by every `effective` result of this policy. */
   #view;
 
@@ -58,7 +58,6 @@ export class Policy {
       this.#levelNames.push(f.levels);
       this.#levelIds.push(new Map(f.levels.map((l, i) => [l, i])));
     });
-    this.#allowed = this.#core.allowedMessages();
     this.#view = viewHandler(this.#featureIds, this.#featureNames, this.#levelNames);
   }
 
@@ -160,6 +159,8 @@ export class Policy {
 
   /** The allowed decision for an outcome number, as the core writes it. */
   #allow(outcome) {
+    // Read on first use, not in the constructor: loading a policy (the cold start) skips this call into the core.
+    this.#allowed ??= this.#core.allowedMessages();
     return { allowed: true, reasons: [{ code: "allowed", message: this.#allowed[outcome - 1] }] };
   }
 

@@ -12,7 +12,7 @@ export default {
   pkg: "rolegate",
   flags: [],
   grantNote: "built in: `allowsGrant` on compiled sets",
-  browserWasm: "rolegate/rolegate_bg.wasm",
+  browserWasm: "rolegate/browser/rolegate_bg.wasm",
   async load(text) {
     await init();
     const policy = Policy.fromJson(text);

@@ -54,7 +54,7 @@ const WHOLE_PACKAGE = { contents: 'export * from "rolegate"; export { default } 
 /**
  * The rolegate package alone (all of one entry's JS plus its wasm): the browser entry (what `rolegate`
  * resolves to for the browser, with `rolegate/rolegate_bg.wasm`: issues 5 and 10) and the workerd entry
- * (conditions ["workerd"], with `rolegate/full/rolegate_bg.wasm`: issue 10).
+ * (conditions ["workerd"], with `rolegate/edge/rolegate_bg.wasm`: issue 10).
  */
 export async function rolegatePackage() {
   const entry = async (options, wasmSpecifier) => {
@@ -65,6 +65,6 @@ export async function rolegatePackage() {
   };
   return {
     browser: await entry({}, "rolegate/rolegate_bg.wasm"),
-    workerd: await entry({ conditions: ["workerd"] }, "rolegate/full/rolegate_bg.wasm"),
+    workerd: await entry({ conditions: ["workerd"] }, "rolegate/edge/rolegate_bg.wasm"),
   };
 }

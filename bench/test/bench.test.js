@@ -100,12 +100,12 @@ test("issue 10's targets are computed from the run's own figures, the cold start
   assert.equal(find(/below CASL/).met, true);
 });
 
-test("the package's browser entry bundles the browser build and the workerd entry the full one, each with its wasm", async () => {
+test("the package's browser entry bundles the browser build and the workerd entry the edge one, each with its wasm", async () => {
   const { browser, workerd } = await rolegatePackage();
   assert.ok(browser.inputs.some((f) => f.endsWith("pkg/browser/index.js")), browser.inputs.join());
-  assert.ok(!browser.inputs.some((f) => f.includes("pkg/full/")), browser.inputs.join());
-  assert.ok(workerd.inputs.some((f) => f.endsWith("pkg/workerd.js")) && workerd.inputs.some((f) => f.endsWith("pkg/full/index.js")), workerd.inputs.join());
-  assert.equal(workerd.wasmFile, "rolegate/full/rolegate_bg.wasm");
+  assert.ok(!browser.inputs.some((f) => f.includes("pkg/full/") || f.includes("pkg/edge/")), browser.inputs.join());
+  assert.ok(workerd.inputs.some((f) => f.endsWith("pkg/workerd.js")) && workerd.inputs.some((f) => f.endsWith("pkg/edge/index.js")), workerd.inputs.join());
+  assert.equal(workerd.wasmFile, "rolegate/edge/rolegate_bg.wasm");
   for (const e of [browser, workerd]) {
     assert.equal(e.total.gzip, e.js.gzip + e.wasm.gzip);
     assert.ok(e.wasm.raw > 10000 && e.js.raw > 1000);

@@ -110,9 +110,10 @@ export class Policy {
   checkGrant(request) {
     const r = members(request, GRANT_MEMBERS);
     const actor = r && member(r.actor);
-    const target = actor && (r.target === undefined || r.target === null ? NEW_USER : member(r.target));
+    const given = actor && r.target;
+    const target = actor && (given === undefined || given === null ? NEW_USER : member(given));
     const a = target && this.#entry(actor.roles);
-    const t = a && (target === NEW_USER ? this.#entry([]) : this.#entry(target.roles));
+    const t = a && this.#entry(target.roles);
     const want = t && this.#entry(r.roles);
     if (!want) return this.#core.checkGrant(request);
     const same = target !== NEW_USER && target.id === actor.id;
@@ -269,8 +270,8 @@ export class Policy {
   }
 }
 
-/** Marks a grant request's missing or null target: a new user. */
-const NEW_USER = { roles: [] };
+/** Marks a grant request's missing or null target: a new user, who holds no roles. */
+const NEW_USER = Object.freeze({ roles: Object.freeze([]) });
 
 /** The request when it is a plain object with no members but `allowed`, else null. */
 function members(request, allowed) {

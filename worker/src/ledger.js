@@ -60,19 +60,24 @@ export class InvitationLedger extends DurableObject {
 
   /** @returns {Promise<UserRecord>} */
   async #read() {
-    return (await this.ctx.storage.get("record")) ?? { iat: 0, used: [], held: {} };
+    return (await this.ctx.storage.get("record")) ?? newRecord();
   }
 
   /** Runs `change` on the record in one storage transaction (expired holds dropped) and stores it. */
   #update(now, change) {
     return this.ctx.storage.transaction(async (txn) => {
-      const record = (await txn.get("record")) ?? { iat: 0, used: [], held: {} };
+      const record = (await txn.get("record")) ?? newRecord();
       const result = change(record);
       for (const [inv, until] of Object.entries(record.held)) if (until <= now) delete record.held[inv];
       await txn.put("record", record);
       return result;
     });
   }
+}
+
+/** A user the ledger has not seen: no link issued or redeemed yet. @returns {UserRecord} */
+function newRecord() {
+  return { iat: 0, used: [], held: {} };
 }
 
 /** @returns {Verdict} */

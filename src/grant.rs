@@ -159,9 +159,10 @@ impl Allowed {
         }
     }
 
-    /// 1-based position in [`Allowed::ALL`], so that 0 can mean "refused" where only a number crosses.
+    /// 1-based position in [`Allowed::ALL`] (declaration order), so that 0 can mean "refused" where only a
+    /// number crosses.
     pub fn number(self) -> u32 {
-        Allowed::ALL.iter().position(|&a| a == self).map_or(0, |i| i as u32 + 1)
+        self as u32 + 1
     }
 }
 
@@ -256,8 +257,7 @@ impl Policy {
     }
 
     fn grant_allowed(&self, target: Option<&RoleSet>, requested: &RoleSet) -> Allowed {
-        let added = requested.roles.iter().any(|&r| !target.is_some_and(|t| t.holds(r)));
-        match (added, self.grant_rule) {
+        match (added(target, requested).next().is_some(), self.grant_rule) {
             (false, _) => Allowed::NothingAdded,
             (_, GrantRule::Held) => Allowed::HeldRoles,
             (_, GrantRule::Rank(_)) => Allowed::WithinRank,
@@ -301,7 +301,7 @@ impl Policy {
             self.protect_rule(actor, target, v)?;
         }
         // Only roles being added are checked; removing roles needs only the checks above.
-        for &role in requested.roles.iter().filter(|&&r| !target.is_some_and(|t| t.holds(r))) {
+        for role in added(target, requested) {
             self.grant_rule_for(actor, role, v)?;
         }
         ControlFlow::Continue(())
@@ -407,4 +407,9 @@ impl Policy {
             }
         }
     }
+}
+
+/// The requested roles the target does not hold yet (all of them for a new user): the ones a grant adds.
+fn added<'a>(target: Option<&'a RoleSet>, requested: &'a RoleSet) -> impl Iterator<Item = RoleId> + 'a {
+    requested.roles.iter().copied().filter(move |&r| !target.is_some_and(|t| t.holds(r)))
 }

@@ -313,7 +313,7 @@ impl JsPolicy {
         requested: &JsRoleSet,
         #[wasm_bindgen(unchecked_param_type = "boolean")] sameUser: f64,
     ) -> bool {
-        self.grantOutcome(actor, target, requested, sameUser) != 0
+        self.grant_outcome(actor, target, requested, sameUser) != 0
     }
 
     /// A compiled set from role ids (positions in `roles()`; others are ignored): the package's JS layer maps
@@ -324,7 +324,8 @@ impl JsPolicy {
     }
 
     /// `allowsGrant` saying why: the number of its reason in `allowedMessages()` (from 1), or 0 when refused.
-    pub fn grantOutcome(
+    #[wasm_bindgen(js_name = grantOutcome)]
+    pub fn grant_outcome(
         &self,
         actor: &JsRoleSet,
         target: &JsRoleSet,
@@ -336,7 +337,8 @@ impl JsPolicy {
     }
 
     /// The fast path of `checkRemove` on compiled sets, numbered as `grantOutcome`.
-    pub fn removeOutcome(
+    #[wasm_bindgen(js_name = removeOutcome)]
+    pub fn remove_outcome(
         &self,
         actor: &JsRoleSet,
         target: &JsRoleSet,
@@ -346,18 +348,20 @@ impl JsPolicy {
     }
 
     /// The fast path of `checkInvite` on compiled sets, numbered as `grantOutcome`.
-    pub fn inviteOutcome(&self, actor: &JsRoleSet, target: &JsRoleSet) -> u32 {
+    #[wasm_bindgen(js_name = inviteOutcome)]
+    pub fn invite_outcome(&self, actor: &JsRoleSet, target: &JsRoleSet) -> u32 {
         self.inner.invite_outcome(&actor.inner, &target.inner).map_or(0, Allowed::number)
     }
 
     /// The message of each allowed decision's one reason, by outcome number (the first is outcome 1).
-    pub fn allowedMessages(&self) -> Vec<String> {
+    #[wasm_bindgen(js_name = allowedMessages)]
+    pub fn allowed_messages(&self) -> Vec<String> {
         Allowed::ALL.iter().map(|a| a.message().to_string()).collect()
     }
 
     /// `checkGrant` on compiled sets, every reason listed; `unknown` are requested names not in the policy.
-    #[wasm_bindgen(unchecked_return_type = "Decision")]
-    pub fn explainGrantOf(
+    #[wasm_bindgen(js_name = explainGrantOf, unchecked_return_type = "Decision")]
+    pub fn explain_grant_of(
         &self,
         actor: &JsRoleSet,
         target: &JsRoleSet,
@@ -370,8 +374,8 @@ impl JsPolicy {
     }
 
     /// `checkRemove` on compiled sets.
-    #[wasm_bindgen(unchecked_return_type = "Decision")]
-    pub fn explainRemoveOf(
+    #[wasm_bindgen(js_name = explainRemoveOf, unchecked_return_type = "Decision")]
+    pub fn explain_remove_of(
         &self,
         actor: &JsRoleSet,
         target: &JsRoleSet,
@@ -381,20 +385,20 @@ impl JsPolicy {
     }
 
     /// `checkInvite` on compiled sets.
-    #[wasm_bindgen(unchecked_return_type = "Decision")]
-    pub fn explainInviteOf(&self, actor: &JsRoleSet, target: &JsRoleSet) -> JsResult<JsValue> {
+    #[wasm_bindgen(js_name = explainInviteOf, unchecked_return_type = "Decision")]
+    pub fn explain_invite_of(&self, actor: &JsRoleSet, target: &JsRoleSet) -> JsResult<JsValue> {
         to_js(&self.inner.explain_invite(&actor.inner, &target.inner))
     }
 
     /// `explain` for a compiled set.
-    #[wasm_bindgen(unchecked_return_type = "Record<string, Explanation>")]
-    pub fn explainOf(&self, set: &JsRoleSet) -> JsResult<JsValue> {
+    #[wasm_bindgen(js_name = explainOf, unchecked_return_type = "Record<string, Explanation>")]
+    pub fn explain_of(&self, set: &JsRoleSet) -> JsResult<JsValue> {
         to_js(&Entries(&self.inner.explain_set(&set.inner)))
     }
 
     /// `grantableRoles` for a compiled set.
-    #[wasm_bindgen(unchecked_return_type = "string[]")]
-    pub fn grantableOf(&self, actor: &JsRoleSet) -> JsResult<JsValue> {
+    #[wasm_bindgen(js_name = grantableOf, unchecked_return_type = "string[]")]
+    pub fn grantable_of(&self, actor: &JsRoleSet) -> JsResult<JsValue> {
         to_js(&self.inner.grantable(&actor.inner))
     }
 

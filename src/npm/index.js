@@ -189,20 +189,13 @@ export class Policy {
   #entry(roles) {
     // The same array as last time, with the same names (an array can change between calls): no key to build.
     let e = this.#byArray.get(roles);
-    if (e !== undefined && e.set !== null && sameNames(e.names, roles)) {
-      e.used = true;
-      return this.#hold(e);
-    }
+    if (e !== undefined && e.set !== null && sameNames(e.names, roles)) return this.#hit(e, roles);
     if (!Array.isArray(roles) || roles.length > MAX_ROLES) return null;
     for (let i = 0; i < roles.length; i++) if (typeof roles[i] !== "string") return null;
     const key = roles.join("\0");
     e = this.#cache.get(key);
     // A name holding NUL joins like two names: the key finds the entry, the names confirm it.
-    if (e !== undefined && sameNames(e.names, roles)) {
-      e.used = true;
-      this.#byArray.set(roles, e);
-      return this.#hold(e);
-    }
+    if (e !== undefined && sameNames(e.names, roles)) return this.#hit(e, roles);
     // Another list under the same key is kept (a call may be holding it); this one is answered uncached.
     const cached = e === undefined;
     if (cached && this.#cache.size >= this.#cacheSize) this.#evictOne();
@@ -218,6 +211,13 @@ export class Policy {
       this.#cache.set(key, e);
       this.#byArray.set(roles, e);
     }
+    return this.#hold(e);
+  }
+
+  /** A cached entry answers `roles`: marked used, remembered for this array, held. */
+  #hit(e, roles) {
+    e.used = true;
+    this.#byArray.set(roles, e);
     return this.#hold(e);
   }
 

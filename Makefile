@@ -21,7 +21,8 @@ rust-tools: | Cargo.lock
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 minutes)"; \
 	  cargo install -q wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); fi
 
-Cargo.lock: Cargo.toml
+# Only when missing: a committed lockfile is never re-resolved (cargo reads it as it is).
+Cargo.lock:
 	cargo generate-lockfile
 
 chromium:

@@ -47,6 +47,7 @@ define wasm_build
 	cargo build --release --target $(WASM_TARGET) -q --target-dir target/$(1) $(2)
 	wasm-bindgen --target web --out-dir pkg.tmp/$(1) --out-name rolegate target/$(1)/$(WASM_TARGET)/release/rolegate.wasm
 	$(TOOLS)/wasm-opt $(WASM_OPT_FLAGS) pkg.tmp/$(1)/rolegate_bg.wasm -o pkg.tmp/$(1)/rolegate_bg.wasm
+	awk -f src/npm/types.awk pkg.tmp/$(1)/rolegate.d.ts > pkg.tmp/$(1)/rolegate.d.ts.new && mv pkg.tmp/$(1)/rolegate.d.ts.new pkg.tmp/$(1)/rolegate.d.ts
 	cp src/npm/index.js pkg.tmp/$(1)/index.js
 	@echo "pkg/$(1): $$(wc -c < pkg.tmp/$(1)/rolegate_bg.wasm) bytes wasm, $$(gzip -9c pkg.tmp/$(1)/rolegate_bg.wasm | wc -c) gzipped"
 endef
@@ -56,7 +57,7 @@ pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 	$(call wasm_build,browser,--no-default-features --features analysis)
 	$(call wasm_build,edge,--no-default-features --features token)
 	$(call wasm_build,full,)
-	cp src/npm/node.js src/npm/workerd.js src/npm/index.d.ts src/npm/cli*.js pkg.tmp/
+	cp src/npm/browser.js src/npm/node.js src/npm/workerd.js src/npm/index.d.ts src/npm/react.js src/npm/react.d.ts src/npm/cli*.js pkg.tmp/
 	cp pkg.json pkg.tmp/package.json && cp README.md pkg.tmp/README.md
 	rm -rf pkg && mv pkg.tmp pkg
 

@@ -1,0 +1,1 @@
+../react/hooks.test.mjs

@@ -1,0 +1,1 @@
+../react/ssr.test.mjs

@@ -8,7 +8,7 @@ WASM_BINDGEN_VERSION = $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/version = 
 TOOLS := .ci/tools/node_modules/.bin
 export CHROMEDRIVER ?= /usr/bin/chromedriver
 
-.PHONY: all demo test pkg tools rust-tools chromium node-tools test-core test-native test-wasm test-smoke clippy worker bench fuzz soak clean
+.PHONY: all demo test pkg tools rust-tools chromium node-tools test-core test-native test-wasm test-smoke test-packaging clippy worker bench fuzz soak clean
 
 all: pkg
 
@@ -62,7 +62,7 @@ pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 	rm -rf pkg && mv pkg.tmp pkg
 
 ## --- tests ------------------------------------------------------------------------------------
-test: test-core
+test: test-core test-packaging
 	FUZZ_SECONDS=5 $(MAKE) -C fuzz smoke
 	$(MAKE) -C worker test
 	$(MAKE) -C worker soak SOAK_SECONDS=10
@@ -92,6 +92,11 @@ test-wasm: rust-tools chromium
 test-smoke: pkg
 	cd tests/node && npm ci --no-audit --no-fund --loglevel=error && npm test --silent
 
+# The packed package installed as users install it: Node, TypeScript, each bundler's page in Chromium, wrangler on
+# workerd, the React bindings on React 18 and 19, the React example (tests/packaging/Makefile).
+test-packaging: pkg chromium
+	$(MAKE) -C tests/packaging test
+
 ## --- running things ----------------------------------------------------------------------------
 demo: pkg
 	$(MAKE) -C www demo
@@ -111,4 +116,4 @@ fuzz:
 	$(MAKE) -C fuzz fuzz
 
 clean:
-	rm -rf target pkg pkg.tmp .ci/tools/node_modules tests/node/node_modules
+	rm -rf target pkg pkg.tmp .ci/tools/node_modules tests/node/node_modules tests/packaging/node_modules tests/packaging/react18/node_modules examples/react/node_modules

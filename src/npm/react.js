@@ -26,12 +26,12 @@ export function RolegateProvider({ policy, actor, children }) {
   const [, retry] = useReducer((n) => n + 1, 0);
   const entry = typeof policy === "string" ? compiled(policy) : null;
   useEffect(() => hold(entry, retry), [entry]);
-  let state;
-  if (entry !== null) state = entry;
-  else if (typeof policy?.checkGrant === "function") state = { policy, error: null };
-  else state = { policy: null, error: invalidRequest("policy", "expected a Policy or policy JSON text") };
-  const error = state.error ?? (isMember(actor) ? null : invalidRequest("actor", "expected { id, roles }"));
-  const value = useMemo(() => ({ policy: error ? null : state.policy, actor, error }), [state.policy, actor, error]);
+  const value = useMemo(() => {
+    const given = entry ?? (typeof policy?.checkGrant === "function" ? { policy, error: null }
+      : { policy: null, error: invalidRequest("policy", "expected a Policy or policy JSON text") });
+    const error = given.error ?? (isMember(actor) ? null : invalidRequest("actor", "expected { id, roles }"));
+    return { policy: error ? null : given.policy, actor, error };
+  }, [entry, policy, actor]);
   return createElement(Context.Provider, { value }, children);
 }
 

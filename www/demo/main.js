@@ -1,19 +1,60 @@
 // `make demo`: starts the demo stack in the foreground, prints the one URL to open, stops on Ctrl-C.
+// A port already in use is one line, not a stack trace: the URL when it is a running demo.
+import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { startStack } from "./stack.js";
+import { DEMO_TENANTS } from "./policies.js";
 
 const dataDir = process.env.DATA_DIR || fileURLToPath(new URL("../.data", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
+// INVITATION_TTL=2m: every tenant's invitation window, so a (re-)sent invitation can be watched expiring.
+const ttl = process.env.INVITATION_TTL;
+const overrides = ttl ? Object.fromEntries(DEMO_TENANTS.map((t) => [t.tenant, { invitationTtl: ttl }])) : {};
 
-const stack = await startStack({ dataDir, port });
+if (port !== 0 && await inUse(port)) {
+  const url = `http://127.0.0.1:${port}`;
+  if (await isDemo(url)) {
+    console.log(`rolegate demo: already running at ${url}/ (PORT=9000 make demo starts another)`);
+    process.exit(0);
+  }
+  console.error(`rolegate demo: port ${port} is in use by another program; PORT=9000 make demo picks another`);
+  process.exit(1);
+}
+
+const stack = await startStack({ dataDir, port, overrides });
 console.log(`\nrolegate demo (data in ${dataDir}; Ctrl-C stops it)\n\n  Open ${stack.url}/\n`);
 
+// Ctrl-C ends the demo cleanly (exit 0: make prints no error). The signal reaches the whole process group,
+// workerd included; miniflare's own handlers would exit 130 at once, so these are the only ones. After the
+// stack stops, the process ends by itself once miniflare has removed its temporary files (or after a
+// moment). A second Ctrl-C while stopping exits at once.
 let stopping = false;
 const stop = async () => {
-  if (stopping) return;
+  if (stopping) process.exit(0);
   stopping = true;
   await stack.stop();
-  process.exit(0);
+  setTimeout(() => process.exit(0), 2000).unref();
 };
-process.on("SIGINT", stop);
-process.on("SIGTERM", stop);
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.removeAllListeners(signal);
+  process.on(signal, stop);
+}
+
+/** True when something already listens on the loopback `port`. */
+function inUse(port) {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (err) => (err.code === "EADDRINUSE" ? resolve(true) : reject(err)));
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(false)));
+  });
+}
+
+/** True when `url` answers like a rolegate demo (its policies endpoint). */
+async function isDemo(url) {
+  try {
+    const res = await fetch(`${url}/demo/policies`, { signal: AbortSignal.timeout(2000) });
+    return res.ok && Array.isArray((await res.json()).tenants);
+  } catch {
+    return false;
+  }
+}

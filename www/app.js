@@ -183,6 +183,8 @@ async function reloadUsers() {
 const inRow = (user, what) => (err) => {
   state.rowProblem = { id: user.id, lead: `Could not ${what} ${user.name}:`, message: err.message, reasons: err.reasons };
 };
+/** A refused save or add, shown in the editor's form. */
+const inEditor = (err) => { state.editorError = { message: err.message, reasons: err.reasons }; };
 /** Where focus goes when the row's button is gone: its refusal, or the users' heading. */
 const rowFocus = (user) => () => document.querySelector(`[data-problem-for="${user.id}"] .problem`) ?? $("users-title");
 
@@ -223,7 +225,7 @@ const onSave = () => {
       state.draftRoles = new Set(saved.roles);
       return `Saved the roles of ${saved.name}.`;
     },
-    refused: (err) => { state.editorError = { message: err.message, reasons: err.reasons }; },
+    refused: inEditor,
   });
 };
 
@@ -237,7 +239,7 @@ const onAdd = () => {
       state.adding = null;
       return `Added ${user.name} (${user.email}) as a pending invite. Send the invitation from their row.`;
     },
-    refused: (err) => { state.editorError = { message: err.message, reasons: err.reasons }; },
+    refused: inEditor,
     focus: () => added && ($(`invite-${added.id}`) ?? $(`edit-${added.id}`)),
   });
 };

@@ -21,7 +21,14 @@ if (port !== 0 && await inUse(port)) {
   process.exit(1);
 }
 
-const stack = await startStack({ dataDir, port, overrides });
+let stack;
+try {
+  stack = await startStack({ dataDir, port, overrides });
+} catch (err) {
+  if (err.code !== "invalid_policy" || !ttl) throw err;
+  console.error(`rolegate demo: INVITATION_TTL=${ttl}: ${err.errors.map((e) => e.message).join("; ")}`);
+  process.exit(1);
+}
 console.log(`\nrolegate demo (data in ${dataDir}; Ctrl-C stops it)\n\n  Open ${stack.url}/\n`);
 
 // Ctrl-C ends the demo cleanly (exit 0: make prints no error). The signal reaches the whole process group,

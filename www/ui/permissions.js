@@ -36,7 +36,7 @@ export function renderPermissions(root, { policy, roles, caption }) {
  * level orders merged; where they do not decide, the order names first appear in). Should two features
  * order the same names both ways, the rest follow in first-appearance order.
  */
-export function levelColumns(features) {
+function levelColumns(features) {
   const after = new Map(); // level -> levels that some feature puts right after it
   const before = new Map(); // level -> how many distinct levels some feature puts right before it
   for (const { levels } of features) {

@@ -50,7 +50,8 @@ let origin, idp, workers;
 const url = {};
 before(async () => {
   [origin, idp] = await Promise.all([startRecordingOrigin({ users: {} }), startProvider()]);
-  const local = { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: DEFAULT_AUDIENCE };
+  // What the token says is this suite's subject: the actor's record at origin is freshness.test.js's.
+  const local = { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: DEFAULT_AUDIENCE, ACTOR_CHECK: "token" };
   const spec = (vars) => ({ origin: origin.url, policy: PRODUCT_A, vars: { ...local, ...vars } });
   const privateJwks = JSON.stringify({ keys: [await signingKey("ES256")] }).replaceAll('"d":"', `"d":"${SECRET_MARKER.replace("-", "")}`);
   BROKEN.privateKey[0].AUTH_JWKS = privateJwks;

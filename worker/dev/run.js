@@ -27,7 +27,7 @@ const keyring = new Keyring(authKeys, {});
 const exp = Math.floor(Date.now() / 1000) + 8 * 3600;
 const url = worker.url.replace(/\/$/, "");
 console.log(`rolegate edge worker: ${url}  (origin ${origin.url}; Ctrl-C stops both)\n`);
-// Tokens for the people whose account is enabled (the others could not sign in to the demo either).
+// Tokens for the people whose account is enabled.
 for (const { tenant, users } of TENANTS) {
   for (const u of users.filter((p) => p.account === "enabled")) {
     console.log(`export TOKEN_${u.id.toUpperCase()}=${keyring.signActor({ sub: u.id, tenant, roles: u.roles, exp }, "dev-1")}  # ${tenant}: ${u.roles.join(", ")}`);

@@ -2,7 +2,7 @@
 // target's current roles, ask the core for a decision, and forward only what the rules allow.
 import { authenticate } from "./auth.js";
 import { readJsonBody, shadowingQuery } from "./body.js";
-import { actorKeyring, policyFor, targetCacheMs } from "./config.js";
+import { policyFor, targetCacheMs } from "./config.js";
 import { recordIssued } from "./invitations.js";
 import { forgetTarget, forward, lookupTarget } from "./origin.js";
 import { problem } from "./problems.js";
@@ -18,14 +18,11 @@ const CHANGES_TARGET = new Set(["roles", "remove"]);
  * @param {{ env: object, base: string, now: number, audit: import("./decisions.js").Audit }} ctx
  */
 export async function handleAdmin(request, route, { env, base, now, audit }) {
-  const keyring = actorKeyring(env);
-  if (!keyring.ok) return problem(503, "keys_unavailable", "the edge has no valid token keys; nothing was forwarded");
   // Authenticated before the tenant's policy is looked up: an anonymous caller learns nothing of which
   // tenants are configured.
-  const auth = authenticate(request, keyring.value, now);
+  const auth = await authenticate(request, env, now, audit);
   if (auth.response) return auth.response;
   const { sub, tenant, roles } = auth.claims;
-  audit.actor = sub;
   if (tenant !== route.tenant) {
     return problem(403, "tenant_mismatch", `the token is for tenant '${tenant}', not '${route.tenant}'`);
   }

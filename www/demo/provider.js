@@ -6,6 +6,7 @@
 import { createServer } from "node:http";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import Provider, { errors } from "oidc-provider";
+import { createMemoryAdapter } from "oidc-provider/lib/adapters/memory_adapter.js";
 import { openStore } from "./store.js";
 import { interactionPage, logoutPage, problemPage } from "./provider-pages.js";
 
@@ -46,6 +47,8 @@ function handler(issuer, { dataDir, directory, consoleUrl, accessTokenTtlSec = A
   const keys = loadProviderKeys(dataDir);
   const consoleHome = `${consoleUrl}/`;
   const provider = new Provider(issuer, {
+    // Sessions, grants and codes in memory: a restart signs everyone out of the provider (tokens stay valid).
+    adapter: createMemoryAdapter(),
     clients: [{
       client_id: CONSOLE_CLIENT.clientId, client_name: "rolegate console", application_type: "web",
       token_endpoint_auth_method: "none", grant_types: ["authorization_code"], response_types: ["code"],

@@ -11,6 +11,7 @@ import { openDirectory } from "../demo/directory.js";
 import { startOrigin } from "../demo/origin.js";
 import { loadDemoPolicies } from "../demo/policies.js";
 import { ADMIN_AUDIENCE, CONSOLE_CLIENT, startDemoProvider } from "../demo/provider.js";
+import { startProvider } from "../../worker/test/provider.js";
 import { signInAs } from "./sign-in.js";
 
 const HOUR = 3_600_000;
@@ -152,6 +153,27 @@ test("the provider's tokens: ES256 JWT access tokens for the admin API with the 
   const again = await signInAs({ issuer: o.provider.issuer, consoleUrl }, "uma");
   assert.deepEqual(JSON.parse(Buffer.from(again.accessToken.split(".")[1], "base64url")).roles, ["User"]);
   await assert.rejects(signInAs({ issuer: o.provider.issuer, consoleUrl }, "dan"), /answered 400/, "Dan is disabled");
+});
+
+test("origin checks every part of a token: issuer, audience, type, expiry, a key of the provider's set", async (t) => {
+  const o = await origin(t);
+  await o.tokenOf("carla");
+  // Another oidc-provider (the worker tests' harness) holding the demo provider's own keys: it signs what
+  // the demo provider never would.
+  const keys = JSON.parse(readFileSync(join(o.dataDir, "provider-keys.json"), "utf8")).jwks;
+  const forger = await startProvider({ keys, audience: ADMIN_AUDIENCE,
+    accounts: { carla: { tenant: "acme", roles: ["CustomerAdmin"] } } });
+  t.after(() => forger.close());
+  const iss = o.provider.issuer;
+  const read = async (token) => (await o.call("/api/tenants/acme/users", { headers: { authorization: `Bearer ${token}` } })).status;
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss } })), 200, "the same claims and key as the demo's own");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss }, alg: "RS256" })), 200, "the RS256 key of the set verifies too");
+  assert.equal(await read(await forger.mint({ sub: "carla" })), 401, "another issuer");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss, aud: "urn:rolegate:edge" } })), 401, "another audience");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss }, header: { typ: "JWT" } })), 401, "not an access token");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss, exp: Math.floor(Date.now() / 1000) - 120 } })), 401, "expired");
+  await forger.rotate({ alg: "ES256" });
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss } })), 401, "a key the provider does not publish");
 });
 
 test("while the provider cannot be reached the admin API fails closed, and recovers", async (t) => {

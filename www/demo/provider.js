@@ -3,6 +3,9 @@
 // authorization code with PKCE. Access tokens are JWTs (RFC 9068, `typ: at+jwt`) for the admin API,
 // audience ADMIN_AUDIENCE, carrying the person's tenant and current roles, signed with ES256; the key
 // set also holds an RS256 key (published, for rotation). Keys live in `<dataDir>/provider-keys.json`.
+// Not built on the worker tests' harness (worker/test/provider.js, which the origin tests use): that one
+// fixes its clients and routes when it starts, while this one serves its own sign-in pages and learns its
+// client's redirect URI (the worker's URL) after its issuer is known (the worker needs the issuer).
 import { createServer } from "node:http";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import Provider, { errors } from "oidc-provider";
@@ -26,7 +29,7 @@ const MAX_FORM = 4096;
  * @param {{ port?: number, host?: string }} [options]
  * @returns {Promise<{ issuer: string, configure(options: ConfigureOptions): void, close(): Promise<void> }>}
  * @typedef {{ dataDir: string, directory: ReturnType<import("./directory.js").openDirectory>,
- *   consoleUrl: string, accessTokenTtlSec?: number }} ConfigureOptions
+ *   consoleUrl: string }} ConfigureOptions
  */
 export async function startDemoProvider({ port = 0, host = "127.0.0.1" } = {}) {
   let handle = (req, res) => res.writeHead(503).end();
@@ -43,7 +46,7 @@ export async function startDemoProvider({ port = 0, host = "127.0.0.1" } = {}) {
 }
 
 /** The provider's request handler: the sign-in pages here, everything else is oidc-provider's. */
-function handler(issuer, { dataDir, directory, consoleUrl, accessTokenTtlSec = ACCESS_TOKEN_TTL_SEC }) {
+function handler(issuer, { dataDir, directory, consoleUrl }) {
   const keys = loadProviderKeys(dataDir);
   const consoleHome = `${consoleUrl}/`;
   const provider = new Provider(issuer, {
@@ -55,7 +58,7 @@ function handler(issuer, { dataDir, directory, consoleUrl, accessTokenTtlSec = A
       redirect_uris: [consoleHome], post_logout_redirect_uris: [consoleHome],
     }],
     clientDefaults: { id_token_signed_response_alg: "ES256" },
-    ttl: { AccessToken: accessTokenTtlSec, IdToken: accessTokenTtlSec, AuthorizationCode: 60, Interaction: 600,
+    ttl: { AccessToken: ACCESS_TOKEN_TTL_SEC, IdToken: ACCESS_TOKEN_TTL_SEC, AuthorizationCode: 60, Interaction: 600,
       Session: SESSION_TTL_SEC, Grant: SESSION_TTL_SEC },
     jwks: { keys: keys.jwks },
     cookies: { keys: keys.cookies },
@@ -97,7 +100,7 @@ function handler(issuer, { dataDir, directory, consoleUrl, accessTokenTtlSec = A
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, indicator) => {
           if (indicator !== ADMIN_AUDIENCE) throw new errors.InvalidTarget();
-          return { scope: ADMIN_SCOPE, audience: ADMIN_AUDIENCE, accessTokenTTL: accessTokenTtlSec,
+          return { scope: ADMIN_SCOPE, audience: ADMIN_AUDIENCE, accessTokenTTL: ACCESS_TOKEN_TTL_SEC,
             accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
         },
       },

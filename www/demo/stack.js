@@ -12,15 +12,14 @@ import { loadDemoPolicies } from "./policies.js";
 import { ADMIN_AUDIENCE, CONSOLE_CLIENT, startDemoProvider } from "./provider.js";
 
 /**
- * @param {{ dataDir: string, port?: number, providerPort?: number, overrides?: Record<string, object>,
- *   accessTokenTtlSec?: number }} options
+ * @param {{ dataDir: string, port?: number, providerPort?: number, overrides?: Record<string, object> }} options
  *   `port`: the worker's (the URL to open; 0 picks one); `providerPort`: the identity provider's (its
- *   issuer URL; 0 picks one); `overrides`: policy fields by tenant; `accessTokenTtlSec`: token lifetime
+ *   issuer URL; 0 picks one); `overrides`: policy fields by tenant
  * @returns {Promise<{ url: string, issuer: string, tenants: object[], origin: object, decisions: object,
  *   restartWorker(): Promise<void>, stop(): Promise<void> }>} `restartWorker` stops workerd and starts
  *   it again on the same port and data (as after a crash or a deployment)
  */
-export async function startStack({ dataDir, port = 0, providerPort = 0, overrides = {}, accessTokenTtlSec }) {
+export async function startStack({ dataDir, port = 0, providerPort = 0, overrides = {} }) {
   const tenants = loadDemoPolicies(overrides);
   const decisions = openDecisionLog(dataDir);
   const directory = openDirectory({ dataDir, tenants });
@@ -46,7 +45,7 @@ export async function startStack({ dataDir, port = 0, providerPort = 0, override
     stops.push(() => worker.stop());
     const url = worker.url.replace(/\/$/, "");
     spec.port = Number(new URL(url).port);
-    provider.configure({ dataDir, directory, consoleUrl: url, accessTokenTtlSec });
+    provider.configure({ dataDir, directory, consoleUrl: url });
     return {
       url,
       issuer: provider.issuer,

@@ -5,7 +5,7 @@ import { escapeHtml } from "./http.js";
 const STYLE = `
   :root { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2330; background: #f5f6f8; }
   body { margin: 0; }
-  main { max-width: min(34rem, calc(100% - 2rem)); margin: 2rem auto; padding: 1.25rem; background: #fff; border: 1px solid #dde1e8; border-radius: 8px; }
+  main { box-sizing: border-box; max-width: min(34rem, calc(100% - 2rem)); margin: 2rem auto; padding: 1.25rem; background: #fff; border: 1px solid #dde1e8; border-radius: 8px; }
   h1 { font-size: 1.3rem; margin: 0 0 .5rem; }
   h2 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
   p { margin: .4rem 0; }

@@ -4,9 +4,11 @@ import { startStack } from "./stack.js";
 
 const dataDir = process.env.DATA_DIR || fileURLToPath(new URL("../.data", import.meta.url));
 const port = Number(process.env.PORT ?? 8787);
+// The provider's port is part of its issuer URL: fixed (next to the console's), so that a restart keeps it.
+const providerPort = Number(process.env.OIDC_PORT ?? (port === 0 ? 0 : port + 1));
 
-const stack = await startStack({ dataDir, port });
-console.log(`\nrolegate demo (data in ${dataDir}; Ctrl-C stops it)\n\n  Open ${stack.url}/\n`);
+const stack = await startStack({ dataDir, port, providerPort });
+console.log(`\nrolegate demo (data in ${dataDir}; sign-in at ${stack.issuer}; Ctrl-C stops it)\n\n  Open ${stack.url}/\n`);
 
 let stopping = false;
 const stop = async () => {

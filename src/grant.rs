@@ -107,6 +107,10 @@ impl Reason {
 pub struct Decision {
     pub allowed: bool,
     pub reasons: Vec<Reason>,
+    /// The actor's role names the policy does not know, which granted nothing (left out when there are none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub ignored: Vec<String>,
 }
 
 /// Receives refusals: either collects them all or stops at the first.
@@ -171,10 +175,19 @@ fn decide(walk: impl FnOnce(&mut Collect) -> ControlFlow<()>, allowed: Allowed) 
     let mut collect = Collect(Vec::new());
     let _ = walk(&mut collect);
     match collect.0.is_empty() {
-        true => Decision { allowed: true, reasons: vec![Reason::new("allowed", allowed.message())] },
-        false => Decision { allowed: false, reasons: collect.0 },
+        true => Decision { allowed: true, reasons: vec![Reason::new("allowed", allowed.message())], ignored: Vec::new() },
+        false => Decision { allowed: false, reasons: collect.0, ignored: Vec::new() },
     }
 }
+
+/// A by-name decision naming the actor's role names that granted nothing.
+fn ignoring(decision: Decision, ignored: &[&str]) -> Decision {
+    Decision { ignored: ignored.iter().map(|n| n.to_string()).collect(), ..decision }
+}
+
+/// A target as the rules see it: its compiled (known) roles and the role names it holds that the policy does not
+/// know. Compiled sets hold known roles only, so on them the second is always empty.
+type Target<'a> = (&'a RoleSet, &'a [&'a str]);
 
 /// Runs a rule walk stopping at the first refusal: `allowed` when nothing refused.
 fn gate(walk: impl FnOnce(&mut Gate) -> ControlFlow<()>, allowed: Allowed) -> Option<Allowed> {
@@ -183,22 +196,26 @@ fn gate(walk: impl FnOnce(&mut Gate) -> ControlFlow<()>, allowed: Allowed) -> Op
 
 impl Policy {
     /// May `actor` give the target (or a new user, when `target` is none) exactly the requested roles?
+    /// The actor's role names the policy does not know grant nothing and are listed in `ignored`; a target
+    /// holding one is refused (`unknown_target_role`) unless the actor is a [full administrator](Policy::is_full_administrator).
     pub fn check_grant(&self, req: &GrantRequest) -> Decision {
-        let (actor, _) = self.resolve(&req.actor.roles);
-        let target = req.target.as_ref().map(|t| self.resolve(&t.roles).0);
+        let (actor, ignored) = self.resolve(&req.actor.roles);
+        let target = req.target.as_ref().map(|t| self.resolve(&t.roles));
         let (requested, unknown) = self.resolve(&req.roles);
         let same_user = req.target.as_ref().is_some_and(|t| t.id == req.actor.id);
-        self.explain_grant(&actor, target.as_ref(), &requested, &unknown, same_user)
+        let held = target.as_ref().map(|(set, foreign)| (set, foreign.as_slice()));
+        let allowed = self.grant_allowed(held.map(|t| t.0), &requested);
+        ignoring(decide(|v| self.grant_rules(&actor, held, &requested, &unknown, same_user, v), allowed), &ignored)
     }
 
     /// [`Policy::check_grant`] on compiled sets; `unknown` are requested names not in the policy.
     pub fn explain_grant(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, unknown: &[&str], same_user: bool) -> Decision {
-        decide(|v| self.grant_rules(actor, target, requested, unknown, same_user, v), self.grant_allowed(target, requested))
+        decide(|v| self.grant_rules(actor, target.map(known), requested, unknown, same_user, v), self.grant_allowed(target, requested))
     }
 
     /// The fast path of [`Policy::check_grant`] on compiled sets: why it is allowed, or none when refused.
     pub fn grant_outcome(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool) -> Option<Allowed> {
-        gate(|v| self.grant_rules(actor, target, requested, &[], same_user, v), self.grant_allowed(target, requested))
+        gate(|v| self.grant_rules(actor, target.map(known), requested, &[], same_user, v), self.grant_allowed(target, requested))
     }
 
     /// [`Policy::grant_outcome`] as a yes or no.
@@ -207,35 +224,50 @@ impl Policy {
     }
 
     /// May `actor` delete (or disable, or enable) `target`?
+    /// Unknown role names are treated as in [`Policy::check_grant`].
     pub fn check_remove(&self, req: &TargetRequest) -> Decision {
-        let (actor, target) = self.resolve_pair(req);
-        self.explain_remove(&actor, &target, req.actor.id == req.target.id)
+        let ((actor, ignored), (target, foreign)) = (self.resolve(&req.actor.roles), self.resolve(&req.target.roles));
+        let same_user = req.actor.id == req.target.id;
+        ignoring(decide(|v| self.remove_rules(&actor, (&target, &foreign), same_user, v), Allowed::AdministersTarget), &ignored)
     }
 
     /// [`Policy::check_remove`] on compiled sets.
     pub fn explain_remove(&self, actor: &RoleSet, target: &RoleSet, same_user: bool) -> Decision {
-        decide(|v| self.remove_rules(actor, target, same_user, v), Allowed::AdministersTarget)
+        decide(|v| self.remove_rules(actor, known(target), same_user, v), Allowed::AdministersTarget)
     }
 
     /// The fast path of [`Policy::check_remove`].
     pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: bool) -> Option<Allowed> {
-        gate(|v| self.remove_rules(actor, target, same_user, v), Allowed::AdministersTarget)
+        gate(|v| self.remove_rules(actor, known(target), same_user, v), Allowed::AdministersTarget)
     }
 
-    /// May `actor` send (or resend) an invitation to `target`?
+    /// May `actor` send (or resend) an invitation to `target`? Unknown role names are treated as in
+    /// [`Policy::check_grant`].
     pub fn check_invite(&self, req: &TargetRequest) -> Decision {
-        let (actor, target) = self.resolve_pair(req);
-        self.explain_invite(&actor, &target)
+        let ((actor, ignored), (target, foreign)) = (self.resolve(&req.actor.roles), self.resolve(&req.target.roles));
+        ignoring(decide(|v| self.invite_rules(&actor, (&target, &foreign), v), Allowed::AdministersTarget), &ignored)
     }
 
     /// [`Policy::check_invite`] on compiled sets.
     pub fn explain_invite(&self, actor: &RoleSet, target: &RoleSet) -> Decision {
-        decide(|v| self.invite_rules(actor, target, v), Allowed::AdministersTarget)
+        decide(|v| self.invite_rules(actor, known(target), v), Allowed::AdministersTarget)
     }
 
     /// The fast path of [`Policy::check_invite`].
     pub fn invite_outcome(&self, actor: &RoleSet, target: &RoleSet) -> Option<Allowed> {
-        gate(|v| self.invite_rules(actor, target, v), Allowed::AdministersTarget)
+        gate(|v| self.invite_rules(actor, known(target), v), Allowed::AdministersTarget)
+    }
+
+    /// A full administrator covers everything the policy can give: every feature at its top level and, under
+    /// `grantRule: "rank"`, the highest rank of any role. Only they may act on a user holding a role name the
+    /// policy does not know (whose access nobody can tell), so that such drift can be cleaned up.
+    pub fn is_full_administrator(&self, actor: &RoleSet) -> bool {
+        let top = self.features.iter().zip(&actor.levels).all(|(f, &l)| l == f.top());
+        let ranked = match self.grant_rule {
+            GrantRule::Rank(_) => self.roles.iter().all(|r| r.rank <= actor.rank),
+            _ => true,
+        };
+        top && ranked
     }
 
     /// Roles `actor` may give a new user, in policy order (what a role editor offers).
@@ -251,11 +283,6 @@ impl Policy {
             .collect()
     }
 
-    /// The actor's and the target's known roles (unknown names grant nothing).
-    fn resolve_pair(&self, req: &TargetRequest) -> (RoleSet, RoleSet) {
-        (self.resolve(&req.actor.roles).0, self.resolve(&req.target.roles).0)
-    }
-
     fn grant_allowed(&self, target: Option<&RoleSet>, requested: &RoleSet) -> Allowed {
         match (added(target, requested).next().is_some(), self.grant_rule) {
             (false, _) => Allowed::NothingAdded,
@@ -265,7 +292,7 @@ impl Policy {
         }
     }
 
-    fn remove_rules(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, v: &mut impl Verdict) -> ControlFlow<()> {
+    fn remove_rules(&self, actor: &RoleSet, target: Target, same_user: bool, v: &mut impl Verdict) -> ControlFlow<()> {
         self.admin_rule(actor, v)?;
         if same_user {
             v.refuse(|| Reason::new("self_remove", "nobody can remove, disable or enable themselves"))?;
@@ -273,7 +300,7 @@ impl Policy {
         self.protect_rule(actor, target, v)
     }
 
-    fn invite_rules(&self, actor: &RoleSet, target: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
+    fn invite_rules(&self, actor: &RoleSet, target: Target, v: &mut impl Verdict) -> ControlFlow<()> {
         self.admin_rule(actor, v)?;
         self.protect_rule(actor, target, v)
     }
@@ -281,7 +308,7 @@ impl Policy {
     fn grant_rules(
         &self,
         actor: &RoleSet,
-        target: Option<&RoleSet>,
+        target: Option<Target>,
         requested: &RoleSet,
         unknown: &[&str],
         same_user: bool,
@@ -301,7 +328,7 @@ impl Policy {
             self.protect_rule(actor, target, v)?;
         }
         // Only roles being added are checked; removing roles needs only the checks above.
-        for role in added(target, requested) {
+        for role in added(target.map(|t| t.0), requested) {
             self.grant_rule_for(actor, role, v)?;
         }
         ControlFlow::Continue(())
@@ -347,8 +374,21 @@ impl Policy {
         }
     }
 
-    /// Users above the actor are protected: their access must be covered (or outranked, in rank mode).
-    fn protect_rule(&self, actor: &RoleSet, target: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
+    /// Users above the actor are protected: their access must be covered (or outranked, in rank mode). A role
+    /// name the policy does not know could give anything, so its holder is refused to all but a full administrator
+    /// (whatever `protectHigherUsers` says: such drift is a mistake to clean up, not a user to act on).
+    fn protect_rule(&self, actor: &RoleSet, (target, foreign): Target, v: &mut impl Verdict) -> ControlFlow<()> {
+        if !foreign.is_empty() && !self.is_full_administrator(actor) {
+            for name in foreign {
+                v.refuse(|| Reason {
+                    role: Some(name.to_string()),
+                    ..Reason::new(
+                        "unknown_target_role",
+                        format!("this user holds '{name}', which is not a role of this policy: only a full administrator may act on them"),
+                    )
+                })?;
+            }
+        }
         if !self.protect_higher_users {
             return ControlFlow::Continue(());
         }
@@ -407,6 +447,11 @@ impl Policy {
             }
         }
     }
+}
+
+/// A compiled target: known roles only.
+fn known(target: &RoleSet) -> Target<'_> {
+    (target, &[])
 }
 
 /// The requested roles the target does not hold yet (all of them for a new user): the ones a grant adds.

@@ -266,3 +266,99 @@ fn covered_mode_refuses_each_missing_permission() {
     let p2 = rolegate::Policy::from_value(&doc2).unwrap();
     assert!(p2.check_grant(&grant(&member("b", &["Boss"]), None, &["Viewer"])).allowed);
 }
+
+// ---- Role names the policy does not know -----------------------------------------------------
+
+#[test]
+fn a_user_manager_may_not_touch_a_user_holding_a_role_the_policy_does_not_know() {
+    let p = product_a();
+    let um = member("um", &["UserManager", "User"]);
+    let drifted = member("x", &["User", "LegacySuper"]);
+    for d in [
+        p.check_grant(&grant(&um, Some(&drifted), &["User", "LegacySuper"])),
+        p.check_remove(&on(&um, &drifted)),
+        p.check_invite(&on(&um, &drifted)),
+    ] {
+        assert!(!d.allowed);
+        let r = d.reasons.iter().find(|r| r.code == "unknown_target_role").unwrap();
+        assert_eq!(r.role.as_deref(), Some("LegacySuper"));
+        assert!(r.message.contains("'LegacySuper'"), "{}", r.message);
+    }
+    // Without the unknown name the same user manager may remove that user.
+    assert!(p.check_remove(&on(&um, &member("x", &["User"]))).allowed);
+}
+
+#[test]
+fn a_customer_admin_may_clean_up_a_user_holding_a_role_the_policy_does_not_know() {
+    let p = product_a();
+    let admin = member("admin", &["CustomerAdmin"]);
+    let drifted = member("x", &["User", "LegacySuper", "Ghost"]);
+    assert!(p.check_grant(&grant(&admin, Some(&drifted), &["User"])).allowed, "edit, dropping the unknown names");
+    assert!(p.check_remove(&on(&admin, &drifted)).allowed, "remove");
+    assert!(p.check_invite(&on(&admin, &drifted)).allowed, "invite");
+    // Keeping an unknown name is still granting a role the policy does not know.
+    let keep = p.check_grant(&grant(&admin, Some(&drifted), &["User", "Ghost"]));
+    assert_eq!(codes(&keep), vec!["unknown_role"]);
+}
+
+#[test]
+fn b_only_an_administrator_acts_on_a_user_holding_a_role_the_policy_does_not_know() {
+    let p = product_b();
+    let sup = member("s", &["Supervisor"]);
+    let ada = member("ada", &["Administrator"]);
+    let drifted = member("x", &["Agent", "LegacySuper"]);
+    let d = p.check_remove(&on(&sup, &drifted));
+    assert_eq!(codes(&d), vec!["unknown_target_role"]);
+    assert_eq!(d.reasons[0].role.as_deref(), Some("LegacySuper"));
+    assert_eq!(codes(&p.check_grant(&grant(&sup, Some(&drifted), &["Agent"]))), vec!["unknown_target_role"]);
+    assert_eq!(codes(&p.check_invite(&on(&sup, &drifted))), vec!["unknown_target_role"]);
+    assert!(p.check_remove(&on(&ada, &drifted)).allowed);
+    assert!(p.check_grant(&grant(&ada, Some(&drifted), &["Agent"])).allowed);
+    assert!(p.check_invite(&on(&ada, &drifted)).allowed);
+}
+
+#[test]
+fn every_unknown_target_role_is_named_beside_the_other_reasons() {
+    let p = product_a();
+    let viewer = member("v", &["ReportViewer"]);
+    let d = p.check_remove(&on(&viewer, &member("x", &["Ghost", "CustomerAdmin", "LegacySuper", "Ghost"])));
+    assert_eq!(codes(&d), vec!["not_user_admin", "unknown_target_role", "unknown_target_role", "target_outranks_actor"]);
+    assert_eq!(d.reasons[1].role.as_deref(), Some("Ghost"));
+    assert_eq!(d.reasons[2].role.as_deref(), Some("LegacySuper"));
+}
+
+#[test]
+fn a_full_administrator_covers_every_feature_at_its_top_level_and_in_rank_mode_the_top_rank() {
+    let a = product_a();
+    let set = |p: &rolegate::Policy, roles: &[&str]| p.compile_roles(roles).unwrap();
+    assert!(a.is_full_administrator(&set(&a, &["CustomerAdmin"])));
+    assert!(!a.is_full_administrator(&set(&a, &["User", "ReportViewer", "UserManager"])), "orgSettings is missing");
+    let b = product_b();
+    assert!(b.is_full_administrator(&set(&b, &["Administrator"])));
+    assert!(!b.is_full_administrator(&set(&b, &["Supervisor", "Agent"])));
+    // Every feature at the top level but a lower rank than another role: not full.
+    let doc = serde_json::json!({"version":1,"features":{"users":{"levels":["none","manage"]}},
+        "roles":{"Manager":{"rank":1,"grants":{"*":"max"}},"Owner":{"rank":2,"grants":{"*":"max"}}},
+        "grantRule":"rank","userAdmin":{"feature":"users","level":"manage"}});
+    let p = rolegate::Policy::from_value(&doc).unwrap();
+    assert!(!p.is_full_administrator(&set(&p, &["Manager"])));
+    assert!(p.is_full_administrator(&set(&p, &["Owner"])));
+}
+
+#[test]
+fn an_actors_unknown_role_names_grant_nothing_and_are_listed_as_ignored() {
+    let p = product_a();
+    let ghost = member("g", &["Ghost", "UserManager", "User", "Ghost", "LegacySuper"]);
+    let d = p.check_grant(&grant(&ghost, None, &["User"]));
+    assert!(d.allowed);
+    assert_eq!(d.ignored, vec!["Ghost", "LegacySuper"]);
+    let d = p.check_remove(&on(&member("g", &["Ghost"]), &member("x", &[])));
+    assert_eq!(codes(&d), vec!["not_user_admin"]);
+    assert_eq!(d.ignored, vec!["Ghost"]);
+    assert_eq!(p.check_invite(&on(&member("g", &["Ghost"]), &member("x", &[]))).ignored, vec!["Ghost"]);
+    // Serialized only when there is something to say.
+    let json = serde_json::to_value(&d).unwrap();
+    assert_eq!(json["ignored"], serde_json::json!(["Ghost"]));
+    let plain = serde_json::to_value(p.check_remove(&on(&member("c", &["CustomerAdmin"]), &member("x", &[])))).unwrap();
+    assert!(plain.get("ignored").is_none(), "{plain}");
+}

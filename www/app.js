@@ -2,8 +2,9 @@
 // offers what is allowed; every change still goes through the worker, which enforces them again.
 import init, { Policy } from "rolegate";
 import { h, fill } from "./ui/dom.js";
-import { ApiError, addUser, deleteUser, fetchDecisions, fetchDemoToken, fetchPolicies, fetchUsers, saveRoles, sendInvitation,
+import { ApiError, addUser, deleteUser, fetchDecisions, fetchPolicies, fetchUsers, onSignInNeeded, saveRoles, sendInvitation,
   setTenantAccess } from "./ui/api.js";
+import { SignInError, completeSignIn, currentSession, signIn, signOut } from "./ui/session.js";
 import { renderUsers, tickCountdowns } from "./ui/users-table.js";
 import { renderAddUser, renderRoleEditor, sameRoles } from "./ui/role-editor.js";
 import { confirmDelete } from "./ui/confirm.js";
@@ -22,8 +23,10 @@ const state = {
   tenants: new Map(),
   /** @type {Map<string, any[]>} users by tenant */
   users: new Map(),
+  /** The signed-in person (`sub`), their tenant and access token, from the sign-in at the provider. */
   tenant: "",
   actorId: "",
+  name: "",
   token: "",
   selectedId: /** @type {string | null} */ (null),
   /** The add-user form's fields while it is open (then no user is selected). */
@@ -38,16 +41,42 @@ const state = {
 
 const policy = () => { const t = state.tenants.get(state.tenant); return t.draft ?? t.deployed; };
 const users = () => state.users.get(state.tenant) ?? [];
-const actor = () => { const u = users().find((x) => x.id === state.actorId); return { id: u.id, roles: u.roles }; };
+/** The signed-in person with the roles origin holds now (none once removed: origin refuses them anyway). */
+const actor = () => ({ id: state.actorId, roles: users().find((x) => x.id === state.actorId)?.roles ?? [] });
 const session = () => ({ tenant: state.tenant, token: state.token });
 
 let panel;
 
 async function main() {
   await init();
+  for (const [id, choose] of [["sign-in", true], ["switch-user", true], ["sign-in-again", false]]) {
+    $(id).addEventListener("click", () => signIn({ choose }));
+  }
+  $("sign-out").addEventListener("click", () => signOut());
+  let signedIn;
+  try {
+    signedIn = (await completeSignIn()) ?? currentSession();
+  } catch (err) {
+    if (!(err instanceof SignInError)) throw err;
+    notify(err.code === "access_denied" ? "Sign-in cancelled." : `Sign-in failed: ${err.message}`, true);
+  }
+  if (!signedIn) {
+    $("signed-out").hidden = false;
+    return;
+  }
+  Object.assign(state, { tenant: signedIn.tenant, actorId: signedIn.sub, name: signedIn.name, token: signedIn.accessToken });
+  onSignInNeeded(() => { $("expired").hidden = false; });
+  // Beyond setTimeout's range (~24.8 days) the token's expiry is left to the first 401.
+  const left = signedIn.expiresAt - Date.now();
+  if (left < 2 ** 31) setTimeout(() => { $("expired").hidden = false; }, left);
   for (const { tenant, label, policy: doc } of await fetchPolicies()) {
     state.tenants.set(tenant, { label, doc, deployed: Policy.fromJson(doc), draft: null });
-    state.users.set(tenant, await fetchUsers(tenant));
+  }
+  try {
+    state.users.set(state.tenant, await fetchUsers(session()));
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return notify(`Could not load the users of ${state.tenant}: ${err.message}`, true);
   }
   panel = mountPolicyPanel(
     { textarea: $("policy-json"), result: $("policy-result"), impact: $("policy-impact"), useDraft: $("use-draft"), reset: $("reset-policy") },
@@ -55,11 +84,13 @@ async function main() {
   $("drop-draft").addEventListener("click", () => useDraft(null));
   $("add-user").addEventListener("click", startAdding);
   $("dismiss-notice").addEventListener("click", () => notify(""));
-  $("actor").addEventListener("change", (e) => actAs(...e.target.value.split("/")));
   tickCountdowns(document.body);
-  fillActorPicker();
-  window.addEventListener("hashchange", actAsInHash);
-  await actAsInHash();
+  $("actor-name").textContent = state.name;
+  $("signed-in").hidden = false;
+  $("console").hidden = false;
+  panel.show(state.tenants.get(state.tenant).doc);
+  render();
+  refreshDecisions();
   setInterval(refreshDecisions, DECISIONS_REFRESH_MS);
 }
 
@@ -71,46 +102,6 @@ async function refreshDecisions() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
   }
-}
-
-/** `#acme/uma` picks the actor; an unknown one falls back to the first in the picker. */
-function actAsInHash() {
-  const options = [...$("actor").querySelectorAll("option")];
-  const wanted = decodeURIComponent(location.hash.slice(1));
-  const option = options.find((o) => o.value === wanted) ?? options[0];
-  if (option.value === `${state.tenant}/${state.actorId}`) return undefined;
-  return actAs(...option.value.split("/"));
-}
-
-/** The picker lists every user who can sign in to a tenant, grouped by tenant. */
-function fillActorPicker() {
-  const now = Date.now();
-  const groups = [...state.tenants].map(([tenant, t]) => h("optgroup", { label: `${tenant} · ${t.label}` },
-    state.users.get(tenant).filter((u) => t.deployed.accountStatus(u.account, now).canAccessTenant)
-      .map((u) => h("option", { value: `${tenant}/${u.id}` }, `${u.name} — ${u.roles.join(", ")}`))));
-  fill($("actor"), groups).disabled = false;
-}
-
-/** Signs in as a user (demo token) and shows their tenant; on failure the previous actor stays. */
-async function actAs(tenant, id) {
-  notify("");
-  let token, list;
-  try {
-    token = await fetchDemoToken(tenant, id);
-    list = await fetchUsers(tenant);
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    $("actor").value = `${state.tenant}/${state.actorId}`;
-    return notify(`Could not act as this user: ${err.message}`, true);
-  }
-  const tenantChanged = tenant !== state.tenant;
-  Object.assign(state, { tenant, actorId: id, token, selectedId: null, adding: null, editorError: null, rowProblem: null });
-  state.users.set(tenant, list);
-  $("actor").value = `${tenant}/${id}`;
-  history.replaceState(null, "", `#${tenant}/${id}`);
-  if (tenantChanged) panel.show(state.tenants.get(tenant).doc);
-  render();
-  refreshDecisions();
 }
 
 function select(id) {
@@ -134,12 +125,8 @@ function useDraft(draft) {
   render();
 }
 
-/** Replaces the tenant's users (the picker lists who can sign in). */
-function setUsers(list) {
-  state.users.set(state.tenant, list);
-  fillActorPicker();
-  $("actor").value = `${state.tenant}/${state.actorId}`;
-}
+/** Replaces the tenant's users. */
+const setUsers = (list) => state.users.set(state.tenant, list);
 
 /** Replaces a user with the origin's answer after a successful change (`null`: deletes `id`). */
 const updateUser = (user, id = user.id) => setUsers(users().flatMap((u) => (u.id !== id ? [u] : user ? [user] : [])));
@@ -173,7 +160,7 @@ async function act(work, { done, refused, focus = () => null }) {
 /** Reads the tenant's users again; a failure keeps the ones shown. */
 async function reloadUsers() {
   try {
-    setUsers(await fetchUsers(state.tenant));
+    setUsers(await fetchUsers(session()));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
   }

@@ -1,8 +1,9 @@
 /**
  * rolegate's JS layer over the wasm-bindgen binding (`./rolegate.js`): the by-name API answered through
  * compiled role sets that it caches, so a hot call crosses into the core with numbers only. It caches and
- * translates; every answer, reason and error is the core's. A name it does not know, an argument it cannot
- * vouch for or a refusal that needs its reasons goes to the core's own call, unchanged.
+ * translates; every answer, reason and error is the core's. A name it does not know (except an actor's, which
+ * grants nothing and is listed in `ignored`), an argument it cannot vouch for or a refusal that needs its reasons
+ * goes to the core's own call, unchanged.
  */
 import { Policy as Core } from "./rolegate.js";
 
@@ -114,11 +115,11 @@ export class Policy {
     const target = actor && (given === undefined || given === null ? NEW_USER : member(given));
     const a = target && this.#entry(actor.roles);
     const t = a && this.#entry(target.roles);
-    const want = t && this.#entry(r.roles);
+    const want = t && t.unknown.length === 0 && this.#entry(r.roles);
     if (!want) return this.#core.checkGrant(request);
     const same = target !== NEW_USER && target.id === actor.id;
     const outcome = want.unknown.length === 0 ? this.#core.grantOutcome(a.set, t.set, want.set, same) : 0;
-    return outcome > 0 ? this.#allow(outcome) : this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown);
+    return ignoring(a, outcome > 0 ? this.#allow(outcome) : this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown));
   }
 
   /** May the actor delete (or disable, or enable) the target? */
@@ -127,7 +128,7 @@ export class Policy {
     if (pair === null) return this.#core.checkRemove(request);
     const [a, t, same] = pair;
     const outcome = this.#core.removeOutcome(a.set, t.set, same);
-    return outcome > 0 ? this.#allow(outcome) : this.#core.explainRemoveOf(a.set, t.set, same);
+    return ignoring(a, outcome > 0 ? this.#allow(outcome) : this.#core.explainRemoveOf(a.set, t.set, same));
   }
 
   /** May the actor send (or resend) the target's invitation? */
@@ -136,7 +137,7 @@ export class Policy {
     if (pair === null) return this.#core.checkInvite(request);
     const [a, t] = pair;
     const outcome = this.#core.inviteOutcome(a.set, t.set);
-    return outcome > 0 ? this.#allow(outcome) : this.#core.explainInviteOf(a.set, t.set);
+    return ignoring(a, outcome > 0 ? this.#allow(outcome) : this.#core.explainInviteOf(a.set, t.set));
   }
 
   /** Roles the actor may give a new user, policy order. */
@@ -165,14 +166,17 @@ export class Policy {
     return { allowed: true, reasons: [{ code: "allowed", message: this.#allowed[outcome - 1] }] };
   }
 
-  /** The actor's and target's entries and whether they are the same user; null when the core must read it. */
+  /**
+   * The actor's and target's entries and whether they are the same user; null when the core must read it (a
+   * target holding a name the policy does not know included: compiled sets hold known roles only).
+   */
   #pair(request) {
     const r = members(request, TARGET_MEMBERS);
     const actor = r && member(r.actor);
     const target = actor && member(r.target);
     const a = target && this.#entry(actor.roles);
     const t = a && this.#entry(target.roles);
-    return t ? [a, t, target.id === actor.id] : null;
+    return t && t.unknown.length === 0 ? [a, t, target.id === actor.id] : null;
   }
 
   /** The entry for a role list naming only roles of the policy, or null (the core's call then answers). */
@@ -272,6 +276,11 @@ export class Policy {
 
 /** Marks a grant request's missing or null target: a new user, who holds no roles. */
 const NEW_USER = Object.freeze({ roles: Object.freeze([]) });
+
+/** A decision on compiled sets naming the actor's unknown role names, as the core's by-name decision does. */
+function ignoring(actor, decision) {
+  return actor.unknown.length === 0 ? decision : { ...decision, ignored: actor.unknown.slice() };
+}
 
 /** The request when it is a plain object with no members but `allowed`, else null. */
 function members(request, allowed) {

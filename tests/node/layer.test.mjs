@@ -109,6 +109,29 @@ test("malformed and unknown arguments get the core's own error, never a cached a
   }
 });
 
+test("role names the policy does not know: the layer never answers a drifted target from known roles alone", () => {
+  for (const [name, admin, manager, plain] of [["product-a", "CustomerAdmin", "UserManager", "User"], ["product-b", "Administrator", "Supervisor", "Agent"]]) {
+    const text = example(name);
+    const layer = Policy.fromJson(text, { cacheSize: 3 });
+    const core = Core.fromJson(text);
+    const drifted = { id: "x", roles: [plain, "LegacySuper"] };
+    for (const actor of [{ id: "m", roles: [manager] }, { id: "m", roles: ["Ghost", manager, "Ghost"] }, { id: "a", roles: [admin] },
+      { id: "a", roles: [admin, "Ghost"] }]) {
+      for (const target of [drifted, { id: "y", roles: [plain] }]) {
+        agree(layer, core, "checkRemove", { actor, target });
+        agree(layer, core, "checkInvite", { actor, target });
+        agree(layer, core, "checkGrant", { actor, target, roles: [plain] });
+        agree(layer, core, "checkGrant", { actor, target: null, roles: [plain, "Nope"] });
+      }
+    }
+    const refused = layer.checkRemove({ actor: { id: "m", roles: [manager, plain, "Ghost"] }, target: drifted });
+    assert.deepEqual([refused.allowed, refused.reasons.map((r) => `${r.code}:${r.role}`), refused.ignored],
+      [false, ["unknown_target_role:LegacySuper"], ["Ghost"]]);
+    assert.equal(layer.checkRemove({ actor: { id: "a", roles: [admin] }, target: drifted }).allowed, true, `${admin} cleans up`);
+    assert.equal("ignored" in layer.checkInvite({ actor: { id: "a", roles: [admin] }, target: drifted }), false);
+  }
+});
+
 test("an array changed in place between calls is answered for what it holds now", () => {
   const layer = Policy.fromJson(example("product-a"));
   const roles = ["User"];

@@ -7,6 +7,7 @@ const policy: Policy = Policy.fromJson({ version: 1 });
 const decision: Decision = policy.checkGrant({ actor: { id: "a", roles: ["User"] }, target: null, roles: ["User"] });
 const allowed: boolean = decision.allowed;
 const codes: string[] = decision.reasons.map((r) => r.code + (r.role ?? "") + (r.needed ?? ""));
+const ignored: string[] | undefined = decision.ignored;
 const levels: Record<string, string> = policy.effective(["User"]);
 const status: AccountStatus = policy.accountStatus(
   { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1, acceptedAt: null }, 2);
@@ -40,4 +41,4 @@ const impact: Diff = Policy.diff(policy, policy, [{ id: "u", roles: ["User"] }])
 const alone: Diff = Policy.diff(policy, policy);
 const changed: string[] = impact.changes.map((c: Change) => c.code + (c.granter ?? "") + (c.role ?? "") + (c.setting ?? "") + (c.from ?? ""));
 const gains: UserChange[] = alone.users.filter((u) => u.code === "user_gains" && u.to !== u.from);
-void [allowed, codes, levels, s, expires, warnings, fast, roles, rule, located, placed, via, grantable, escalations, changed, gains];
+void [allowed, codes, ignored, levels, s, expires, warnings, fast, roles, rule, located, placed, via, grantable, escalations, changed, gains];

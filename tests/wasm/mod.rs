@@ -75,6 +75,20 @@ fn decisions_are_plain_objects_with_every_reason() {
 }
 
 #[wasm_bindgen_test]
+fn unknown_role_names_are_named_in_the_decision() {
+    let p = policy(A);
+    let drift = r#"{"id":"x","roles":["User","LegacySuper"]}"#;
+    let refused = p.check_remove(js(&format!(r#"{{"actor":{{"id":"um","roles":["UserManager","User","Ghost"]}},"target":{drift}}}"#))).unwrap();
+    assert_eq!(
+        text(&refused),
+        r#"{"allowed":false,"reasons":[{"code":"unknown_target_role","message":"this user holds 'LegacySuper', which is not a role of this policy: only a full administrator may act on them","role":"LegacySuper"}],"ignored":["Ghost"]}"#
+    );
+    let cleaned = p.check_remove(js(&format!(r#"{{"actor":{{"id":"ca","roles":["CustomerAdmin"]}},"target":{drift}}}"#))).unwrap();
+    assert_eq!(get(&cleaned, "allowed"), JsValue::TRUE);
+    assert!(!Reflect::has(&cleaned, &"ignored".into()).unwrap(), "ignored is left out when empty");
+}
+
+#[wasm_bindgen_test]
 fn malformed_requests_throw_invalid_request_with_a_path() {
     let p = policy(A);
     let cases = [

@@ -3,10 +3,12 @@
 export const MAX_BODY = 64 * 1024;
 
 export class HttpProblem extends Error {
-  constructor(status, code, detail) {
+  /** `headers`: sent with the problem (e.g. `WWW-Authenticate` on a 401). */
+  constructor(status, code, detail, headers = {}) {
     super(detail);
     this.status = status;
     this.code = code;
+    this.headers = headers;
   }
 }
 
@@ -15,15 +17,16 @@ export function sendJson(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
-export function sendProblem(res, { status, code, message }) {
+export function sendProblem(res, { status, code, message, headers }) {
   const title = TITLES[status] ?? "Error";
   sendJson(res, status, { type: `urn:rolegate:problem:${code}`, title, status, detail: message, code }, {
-    "content-type": "application/problem+json",
+    ...headers, "content-type": "application/problem+json",
   });
 }
 
-const TITLES = { 400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-  409: "Conflict", 410: "Gone", 413: "Payload too large", 415: "Unsupported media type", 500: "Internal error" };
+const TITLES = { 400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+  409: "Conflict", 410: "Gone", 413: "Payload too large", 415: "Unsupported media type", 500: "Internal error",
+  503: "Service unavailable" };
 
 /** Reads a JSON object body (at most 64 KiB, `application/json`). */
 export async function readJson(req) {
@@ -54,7 +57,7 @@ export function wantsHtml(req) {
   return /\btext\/html\b/.test(req.headers.accept ?? "");
 }
 
-function escapeHtml(text) {
+export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

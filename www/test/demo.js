@@ -1,5 +1,5 @@
-// The demo stack (origin + edge worker on workerd + console, one URL) on a fresh data directory, with a
-// headless Chromium, for one test file; and what origin's store holds.
+// The demo stack (identity provider + origin + edge worker on workerd + console, one URL) on a fresh data
+// directory, with a headless Chromium, for one test file; and what origin's store holds.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -4,8 +4,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Policy } from "rolegate";
-import { openPage, unexpected } from "./browser.js";
+import { openPage, pickPerson, unexpected } from "./browser.js";
 import { startDemo } from "./demo.js";
+import { signInAs } from "./sign-in.js";
 
 const UMA = { id: "uma", roles: ["UserManager", "User"] };
 let demo, stack, browser, storedUser, productA;
@@ -21,7 +22,13 @@ after(() => demo?.stop());
 /** Whether an account transition of the package applies (it throws when it does not). */
 const applies = (transition) => { try { transition(); return true; } catch { return false; } };
 const shown = (page, id) => page.locator(`[id="${id}"]`).count().then((n) => n === 1);
-const usersAt = async (tenant) => (await (await fetch(`${stack.origin.url}/api/tenants/${tenant}/users`)).json()).users;
+/** Carla's access token (CustomerAdmin at acme), for reading and changing acme's users straight at origin. */
+let carlaToken;
+const atOrigin = async (path, init = {}) => {
+  carlaToken ??= (await signInAs({ issuer: stack.issuer, consoleUrl: stack.url }, "carla")).accessToken;
+  return fetch(`${stack.origin.url}${path}`, { ...init, headers: { ...init.headers, authorization: `Bearer ${carlaToken}` } });
+};
+const acmeUsers = async () => (await (await atOrigin("/api/tenants/acme/users")).json()).users;
 const sentToOrigin = (since, method, path) => stack.origin.received.slice(since).some((r) => r.method === method && r.path === path);
 
 /** Uses a draft policy in the console (the edge keeps enforcing the deployed one). */
@@ -35,9 +42,9 @@ async function useDraft(page, edit) {
 
 // First, while the seed is untouched.
 test("each row offers only the actions that apply to the user and that the package allows the actor", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   const now = Date.now();
-  for (const user of await usersAt("acme")) {
+  for (const user of await acmeUsers()) {
     const target = { id: user.id, roles: user.roles };
     const removable = productA.checkRemove({ actor: UMA, target }).allowed;
     assert.equal(await shown(page, `delete-${user.id}`), removable, `delete ${user.id}`);
@@ -55,7 +62,8 @@ test("each row offers only the actions that apply to the user and that the packa
   assert.equal(await page.locator("#access-ann").textContent(), "Disable");
 
   // Carla (CustomerAdmin) may act on everyone but herself: Tina, disabled on this tenant, can only be enabled.
-  await page.locator("#actor").selectOption("acme/carla");
+  await page.getByRole("button", { name: "Switch user" }).click();
+  await pickPerson(page, "carla");
   await page.locator("#actor-roles").getByText("CustomerAdmin", { exact: true }).waitFor();
   assert.equal(await page.locator("#access-tina").textContent(), "Enable");
   assert.equal(await page.locator("#access-sam").textContent(), "Disable");
@@ -65,7 +73,8 @@ test("each row offers only the actions that apply to the user and that the packa
   assert.equal(await page.locator("#add-user").isVisible(), true);
 
   // Rita administers nobody: no "Add user", every row only viewed.
-  await page.locator("#actor").selectOption("acme/rita");
+  await page.getByRole("button", { name: "Switch user" }).click();
+  await pickPerson(page, "rita");
   await page.locator("#actor-roles").getByText("ReportViewer", { exact: true }).waitFor();
   assert.equal(await page.locator("#add-user").isVisible(), false);
   assert.equal(await page.locator('#users button[id^="delete-"], #users button[id^="access-"], #users button[id^="invite-"]').count(), 0);
@@ -74,7 +83,7 @@ test("each row offers only the actions that apply to the user and that the packa
 });
 
 test("adding a user: only the roles he may grant can be ticked; the new user is a pending invite, then invited", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   await page.getByRole("button", { name: "Add user" }).click();
   assert.equal(await page.evaluate(() => document.activeElement.id), "editor-title");
   for (const role of ["ReportViewer", "CustomerAdmin"]) {
@@ -92,7 +101,7 @@ test("adding a user: only the roles he may grant can be ticked; the new user is 
   const since = stack.origin.received.length;
   await page.locator("#add-user-submit").click();
   await page.locator("#notice").filter({ hasText: "Added Nina New (nina@acme.example) as a pending invite" }).waitFor();
-  const stored = (await usersAt("acme")).find((u) => u.email === "nina@acme.example");
+  const stored = (await acmeUsers()).find((u) => u.email === "nina@acme.example");
   assert.deepEqual([stored.name, stored.roles], ["Nina New", ["User"]]);
   assert.equal(productA.accountStatus(stored.account, Date.now()).status, "pending-invite");
   assert.ok(sentToOrigin(since, "POST", "/api/tenants/acme/users"), "the add went through the worker to origin");
@@ -109,7 +118,7 @@ test("adding a user: only the roles he may grant can be ticked; the new user is 
 });
 
 test("a role the console offers from a draft policy but the edge refuses: the add is refused in the form, with the reason", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   await useDraft(page, (draft) => { draft.roles.UserManager.includes = ["ReportViewer"]; });
   await page.getByRole("button", { name: "Add user" }).click();
   await page.getByLabel("E-mail").fill("olga@acme.example");
@@ -120,14 +129,14 @@ test("a role the console offers from a draft policy but the edge refuses: the ad
   await problem.waitFor();
   const reason = productA.checkGrant({ actor: UMA, target: null, roles: ["ReportViewer"] }).reasons[0].message;
   assert.match(await problem.textContent(), new RegExp(`^Could not add the user: ${reason}$`));
-  assert.ok(!(await usersAt("acme")).some((u) => u.email === "olga@acme.example"), "nothing added");
+  assert.ok(!(await acmeUsers()).some((u) => u.email === "olga@acme.example"), "nothing added");
   assert.ok(!sentToOrigin(since, "POST", "/api/tenants/acme/users"), "refused at the edge");
   assert.equal(await page.getByLabel("E-mail").inputValue(), "olga@acme.example", "the form keeps what was typed");
   assert.deepEqual(unexpected(errors, 403), []);
 });
 
 test("deleting asks first, naming the user; Cancel keeps them, Delete removes them through the worker", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   const dialog = page.getByRole("dialog", { name: "Delete Pete New?" });
   await page.getByRole("button", { name: "Delete Pete New" }).click();
   await dialog.waitFor();
@@ -150,10 +159,10 @@ test("deleting asks first, naming the user; Cancel keeps them, Delete removes th
 });
 
 test("a delete refused at the edge, after the user changed elsewhere, shows the reasons in the row", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   assert.ok(await shown(page, "delete-ann"), "Ann is a plain User: his to delete");
   // Meanwhile another administrator makes Ann a ReportViewer (straight at origin).
-  const res = await fetch(`${stack.origin.url}/api/tenants/acme/users/ann/roles`, { method: "PUT",
+  const res = await atOrigin("/api/tenants/acme/users/ann/roles", { method: "PUT",
     headers: { "content-type": "application/json" }, body: JSON.stringify({ roles: ["User", "ReportViewer"] }) });
   assert.equal(res.status, 200);
   const since = stack.origin.received.length;
@@ -175,7 +184,7 @@ test("a delete refused at the edge, after the user changed elsewhere, shows the 
 });
 
 test("a row action the console's draft policy offers and the edge refuses is shown in the row, with the reasons", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   await useDraft(page, (draft) => { draft.protectHigherUsers = false; });
   const since = stack.origin.received.length;
   await page.getByRole("button", { name: "Disable Rita Reports on this tenant" }).click();
@@ -190,7 +199,7 @@ test("a row action the console's draft policy offers and the edge refuses is sho
 });
 
 test("after saving roles the result is announced in view, and focus stays on Save without a scroll jump", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`, { width: 1280, height: 800 });
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma", viewport: { width: 1280, height: 800 } });
   await page.getByRole("button", { name: "Edit roles of Ian Soon" }).click();
   await page.locator("#role-UserManager").check();
   await page.locator("#save-roles").focus();

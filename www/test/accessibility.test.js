@@ -130,8 +130,11 @@ test("every invitation page has a language and no critical or serious axe violat
     assert.equal(await visitor.locator("html").getAttribute("lang"), "en", `${name}: the page has a language`);
     found.push(...await audit(visitor, `invitation ${name}`));
   }
-  // Origin's pages are styled like the console: a card on the page's background.
-  await visitor.goto(stack.origin.url + newest);
-  assert.equal(await visitor.locator("main").evaluate((m) => getComputedStyle(m).borderTopLeftRadius), "8px");
+  // Origin's pages and the edge's are styled like the console: a card on the page's background.
+  for (const url of [stack.origin.url + newest, `${stack.url}/invitations/accept?token=nope`]) {
+    await visitor.goto(url);
+    assert.equal(await visitor.locator("main").evaluate((m) => getComputedStyle(m).borderTopLeftRadius), "8px", url);
+    assert.equal(await visitor.locator("html").evaluate((r) => getComputedStyle(r).backgroundColor), "rgb(245, 246, 248)", url);
+  }
   assert.deepEqual(found, []);
 });

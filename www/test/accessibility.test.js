@@ -1,6 +1,6 @@
-// axe-core inside headless Chromium on every console screen and every invitation page, at 1280 px and at
-// 390 px wide: no critical and no serious violation. Against the demo stack (identity provider + origin +
-// edge worker on workerd).
+// axe-core inside headless Chromium on every console screen, every invitation page and the identity
+// provider's sign-in pages, at 1280 px and at 390 px wide: no critical and no serious violation. Against
+// the demo stack (identity provider + origin + edge worker on workerd).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { Keyring } from "rolegate";
@@ -137,4 +137,49 @@ test("every invitation page has a language and no critical or serious axe violat
     assert.equal(await visitor.locator("html").evaluate((r) => getComputedStyle(r).backgroundColor), "rgb(245, 246, 248)", url);
   }
   assert.deepEqual(found, []);
+});
+
+test("the sign-in screens, the console's and the provider's, have a language and no critical or serious axe violation, at 1280 and 390 px", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { viewport: WIDE });
+  const found = [];
+  const screen = async (name, show) => {
+    await show();
+    assert.equal(await page.locator("html").getAttribute("lang"), "en", `${name}: the page has a language`);
+    found.push(...await audit(page, name));
+  };
+  const button = (name) => page.getByRole("button", { name, exact: true });
+  await screen("console, signed out", () => page.locator("#signed-out").waitFor());
+  await screen("provider, the people who may sign in", async () => {
+    await button("Sign in").click();
+    await page.getByRole("heading", { name: "Sign in to the rolegate console" }).waitFor();
+  });
+  await screen("provider, someone who cannot sign in", async () => {
+    // What a stale page of people posts for a person disabled since it was shown.
+    await page.locator('button[name=account][value="carla"]').evaluate((b) => { b.value = "dan"; });
+    await button("Carla Admin").click();
+    await page.getByRole("alert").filter({ hasText: "dan cannot sign in here." }).waitFor();
+  });
+  await pickPerson(page, "uma");
+  await screen("console, the sign-in expired", async () => {
+    await page.evaluate(() => {
+      const session = JSON.parse(sessionStorage.getItem("rolegate.session"));
+      sessionStorage.setItem("rolegate.session", JSON.stringify({ ...session, expiresAt: Date.now() }));
+    });
+    await page.reload();
+    await page.locator("#expired").getByText("Your sign-in has expired").waitFor();
+  });
+  await screen("provider, the sign-out confirmation", async () => {
+    await button("Sign out").click();
+    await page.getByRole("heading", { name: "Sign out of the demo provider?" }).waitFor();
+  });
+  await screen("provider, signed out (no way back given)", async () => {
+    await page.goto(`${stack.issuer}/session/end/success`);
+    await page.getByRole("heading", { name: "Signed out" }).waitFor();
+  });
+  await screen("provider, a sign-in it refuses", async () => {
+    await page.goto(`${stack.issuer}/auth?client_id=nobody&response_type=code&scope=openid`);
+    await page.getByRole("heading", { name: "Sign-in failed" }).waitFor();
+  });
+  assert.deepEqual(found, []);
+  assert.deepEqual(unexpected(errors, 400), []);
 });

@@ -9,6 +9,7 @@ import { send } from "./client.js";
 import { PRODUCT_A, baseSpec, rawJwt, tokenFor } from "./fixtures.js";
 import { decisionLines, startRecordingOrigin, startWorkers } from "./harness.js";
 import { DEFAULT_AUDIENCE, startProvider } from "./provider.js";
+import { DEFAULT_MAX_AGE_MS, MAX_MAX_AGE_MS, MIN_MAX_AGE_MS, maxAge } from "../src/jwks.js";
 
 const MONA = { tenant: "acme", roles: ["UserManager", "User"] };
 const T0 = Date.now();
@@ -181,6 +182,13 @@ describe("key confusion", () => {
 });
 
 describe("the key cache (per isolate, on the injected clock)", () => {
+  test("max-age is honoured within 30 s – 24 h; none is 10 min; no-cache and no-store the lower bound", () => {
+    assert.deepEqual([MIN_MAX_AGE_MS, DEFAULT_MAX_AGE_MS, MAX_MAX_AGE_MS], [30_000, 600_000, 86_400_000]);
+    const cases = [["public, max-age=300", 300_000], ["max-age=5", 30_000], ["max-age=31536000", 86_400_000], ["", 600_000],
+      ["no-store", 30_000], ["max-age=300, no-cache", 30_000], ["max-age=abc", 600_000], ['MAX-AGE="120"', 120_000]];
+    for (const [header, ms] of cases) assert.equal(maxAge(header), ms, header);
+  });
+
   test("rotation at the provider: the new key is fetched once; old tokens verify while the old key is published", async () => {
     const base = rotating.counts.jwks;
     const old = await rotating.mint({ sub: "mona", expiresIn: LONG });

@@ -15,10 +15,10 @@ const MONA = { tenant: "acme", roles: ["UserManager", "User"] };
 const T0 = Date.now();
 const LONG = 3 * 24 * 3600; // seconds: tokens that outlive the clock moves below
 
-let origin, workers, idp, rotating, down, maxAge, other;
+let origin, workers, idp, rotating, down, maxAgeIdp, other;
 const url = {};
 before(async () => {
-  [origin, idp, rotating, down, maxAge, other] = await Promise.all([
+  [origin, idp, rotating, down, maxAgeIdp, other] = await Promise.all([
     startRecordingOrigin({ users: { acme: [{ id: "alice", roles: ["User"] }] } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA } }),
@@ -39,7 +39,7 @@ before(async () => {
     rotation: oidc(rotating),
     warm: oidc(down),
     cold: oidc(down),
-    maxAge: oidc(maxAge),
+    maxAge: oidc(maxAgeIdp),
   };
   const names = Object.keys(specs);
   workers = await startWorkers(names.map((n) => specs[n]));
@@ -47,7 +47,7 @@ before(async () => {
 });
 after(async () => {
   await workers?.stop();
-  await Promise.all([origin, idp, rotating, down, maxAge, other].map((s) => s?.close()));
+  await Promise.all([origin, idp, rotating, down, maxAgeIdp, other].map((s) => s?.close()));
 });
 beforeEach(() => origin.clear());
 
@@ -226,13 +226,13 @@ describe("the key cache (per isolate, on the injected clock)", () => {
   });
 
   test("Cache-Control max-age is honoured: no fetch before it runs out, one after", async () => {
-    const base = maxAge.counts.jwks;
-    const token = await maxAge.mint({ sub: "mona", expiresIn: LONG });
+    const base = maxAgeIdp.counts.jwks;
+    const token = await maxAgeIdp.mint({ sub: "mona", expiresIn: LONG });
     assert.equal((await add("maxAge", token, 0)).status, 201);
     assert.equal((await add("maxAge", token, 119 * SECONDS)).status, 201);
-    assert.equal(maxAge.counts.jwks - base, 1);
+    assert.equal(maxAgeIdp.counts.jwks - base, 1);
     assert.equal((await add("maxAge", token, 121 * SECONDS)).status, 201);
-    assert.equal(maxAge.counts.jwks - base, 2);
+    assert.equal(maxAgeIdp.counts.jwks - base, 2);
   });
 
   test("provider down, warm isolate: cached keys keep serving; an unknown kid is 401; recovery needs no restart", async () => {

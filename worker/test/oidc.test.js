@@ -19,7 +19,7 @@ let origin, workers, idp, rotating, down, maxAgeIdp, other;
 const url = {};
 before(async () => {
   [origin, idp, rotating, down, maxAgeIdp, other] = await Promise.all([
-    startRecordingOrigin({ users: { acme: [{ id: "alice", roles: ["User"] }] } }),
+    startRecordingOrigin({ users: { acme: [{ id: "alice", roles: ["User"] }, { id: "mona", roles: MONA.roles }] } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA } }),

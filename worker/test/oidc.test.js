@@ -8,23 +8,24 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import { send } from "./client.js";
 import { PRODUCT_A, baseSpec, rawJwt, tokenFor } from "./fixtures.js";
 import { decisionLines, startRecordingOrigin, startWorkers } from "./harness.js";
-import { DEFAULT_AUDIENCE, startProvider } from "./provider.js";
+import { DEFAULT_AUDIENCE, signingKey, startProvider } from "./provider.js";
 import { DEFAULT_MAX_AGE_MS, MAX_MAX_AGE_MS, MIN_MAX_AGE_MS, maxAge } from "../src/jwks.js";
 
 const MONA = { tenant: "acme", roles: ["UserManager", "User"] };
 const T0 = Date.now();
 const LONG = 3 * 24 * 3600; // seconds: tokens that outlive the clock moves below
 
-let origin, workers, idp, rotating, down, maxAgeIdp, other;
+let origin, workers, idp, rotating, down, maxAgeIdp, other, algs;
 const url = {};
 before(async () => {
-  [origin, idp, rotating, down, maxAgeIdp, other] = await Promise.all([
+  [origin, idp, rotating, down, maxAgeIdp, other, algs] = await Promise.all([
     startRecordingOrigin({ users: { acme: [{ id: "alice", roles: ["User"] }, { id: "mona", roles: MONA.roles }] } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA }, jwksCacheControl: "public, max-age=120" }),
     startProvider({ accounts: { mona: MONA } }),
+    startProvider({ accounts: { mona: MONA }, keys: await Promise.all(["EdDSA", "PS256"].map((alg) => signingKey(alg))) }),
   ]);
   const oidc = (provider, vars = {}) => ({
     origin: origin.url, policy: PRODUCT_A, testClock: true, decisionLog: "off",
@@ -40,6 +41,7 @@ before(async () => {
     warm: oidc(down),
     cold: oidc(down),
     maxAge: oidc(maxAgeIdp),
+    algs: oidc(algs),
   };
   const names = Object.keys(specs);
   workers = await startWorkers(names.map((n) => specs[n]));
@@ -47,7 +49,7 @@ before(async () => {
 });
 after(async () => {
   await workers?.stop();
-  await Promise.all([origin, idp, rotating, down, maxAgeIdp, other].map((s) => s?.close()));
+  await Promise.all([origin, idp, rotating, down, maxAgeIdp, other, algs].map((s) => s?.close()));
 });
 beforeEach(() => origin.clear());
 
@@ -72,6 +74,12 @@ describe("discovery and verification", () => {
     assert.equal(idp.counts.discovery - before.discovery, 1);
     assert.equal(idp.counts.jwks - before.jwks, 1, "one fetch serves both keys");
     assert.equal(origin.mutations().length, 2);
+  });
+  test("EdDSA and PS256 access tokens verify too", async () => {
+    for (const alg of ["EdDSA", "PS256"]) {
+      const res = await add("algs", await algs.mint({ sub: "mona", alg }));
+      assert.equal(res.status, 201, `${alg}: ${res.text}`);
+    }
   });
   test("AUTH_JWKS_URL and inline AUTH_JWKS verify the same tokens; an inline set is never fetched", async () => {
     const token = await idp.mint({ sub: "mona" });

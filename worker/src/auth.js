@@ -128,8 +128,10 @@ async function verifyWithKeys(auth, token, alg, now) {
     keys = refetched;
     result = await verifyWith(token, keys.lookup, options).catch((again) => { throw refusal(again); });
   }
-  const typ = result.protectedHeader.typ?.toLowerCase().replace(/^application\//, "");
-  if (typ !== undefined && !ACTOR_TYPES.has(typ)) throw invalid("wrong_type");
+  const { typ } = result.protectedHeader;
+  if (typ !== undefined && !(typeof typ === "string" && ACTOR_TYPES.has(typ.toLowerCase().replace(/^application\//, "")))) {
+    throw invalid("wrong_type");
+  }
   // Claims read strictly, as the core reads an HS256 token's (jose's JSON.parse keeps the last of two).
   let payload;
   try {

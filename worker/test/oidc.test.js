@@ -93,7 +93,7 @@ describe("discovery and verification", () => {
     for (const typ of ["at+jwt", "application/at+jwt", "JWT", undefined]) {
       assert.equal((await add("discovery", await idp.mint({ sub: "mona", header: { typ } }))).status, 201, String(typ));
     }
-    for (const spec of [{ header: { typ: "invite+jwt" } }, { payload: { purpose: "invitation" } }]) {
+    for (const spec of [{ header: { typ: "invite+jwt" } }, { header: { typ: 5 } }, { payload: { purpose: "invitation" } }]) {
       const res = await add("discovery", await idp.mint({ sub: "mona", ...spec }));
       assert.equal(`${res.status} ${reason(res)}`, "401 this is not an actor token");
     }

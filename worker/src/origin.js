@@ -43,15 +43,15 @@ export function userUrl(base, target, values) {
 }
 
 /**
- * A user's current record from origin (`GET url`, sent with the actor's Authorization): `{ id, roles,
+ * A user's current record from origin (`GET url`, sent with the actor's credential: `[header, value]`): `{ id, roles,
  * account }` read at the target's pointers (`id` defaults to the one asked for; roles may be one name or an
  * array; `account` is undefined unless the target names where it is and origin's answer has it). Cached for
  * `cacheMs` (0 = always ask). Any answer but 200 is `{ status }`, for the caller to say what it means.
- * @param {{ url: string, target: import("./routes.js").Target, id: string, authorization: string | null,
+ * @param {{ url: string, target: import("./routes.js").Target, id: string, credential: [string, string],
  *   now: number, cacheMs: number }} lookup
  * @returns {Promise<{ member: { id: string, roles: string[], account?: unknown } } | { status: number } | { response: Response }>}
  */
-export async function lookupUser({ url, target, id, authorization, now, cacheMs }) {
+export async function lookupUser({ url, target, id, credential, now, cacheMs }) {
   const hit = users.get(url);
   if (hit && hit.expiresAt >= now) return { member: hit.member };
   users.delete(url);
@@ -59,7 +59,7 @@ export async function lookupUser({ url, target, id, authorization, now, cacheMs 
   let res;
   try {
     res = await fetch(url, {
-      headers: { authorization, accept: "application/json" },
+      headers: { [credential[0]]: credential[1], accept: "application/json" },
       redirect: "manual",
       signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
     });

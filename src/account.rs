@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::json::{self, Input};
+use crate::input::{self, Input};
 use crate::policy::Policy;
 
 /// Epoch milliseconds.
@@ -28,15 +28,15 @@ pub struct AccountRecord {
 impl AccountRecord {
     /// Reads the five fields (all required; the two times may be null). Other fields are ignored.
     pub fn from_json<I: Input>(value: I, path: &str) -> Result<AccountRecord> {
-        json::value(&value, path, json::object)?;
+        input::value(&value, path, input::object)?;
         let time = |key: &str| {
-            json::present(&value, path, key)?;
-            json::optional_field(&value, path, key, json::whole)
+            input::present(&value, path, key)?;
+            input::optional_field(&value, path, key, input::whole)
         };
         Ok(AccountRecord {
-            platform_disabled: json::field(&value, path, "platformDisabled", json::boolean)?,
-            tenant_enabled: json::field(&value, path, "tenantEnabled", json::boolean)?,
-            platform_auth: json::field(&value, path, "platformAuth", json::boolean)?,
+            platform_disabled: input::field(&value, path, "platformDisabled", input::boolean)?,
+            tenant_enabled: input::field(&value, path, "tenantEnabled", input::boolean)?,
+            platform_auth: input::field(&value, path, "platformAuth", input::boolean)?,
             invited_at: time("invitedAt")?,
             accepted_at: time("acceptedAt")?,
         })

@@ -6,10 +6,10 @@ use std::ops::ControlFlow;
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::json::{self, Input};
+use crate::input::{self, Fault, Input};
 
 use crate::permissions::RoleSet;
-use crate::policy::{FeatureId, GrantRule, Level, Policy, RoleId};
+use crate::policy::{FeatureId, GrantRule, Level, MAX_ROLES, Policy, RoleId};
 
 /// A user as the rules see them: an id and the role names they hold. Other fields are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -40,19 +40,19 @@ pub struct TargetRequest {
 impl Member {
     /// Reads `{ id, roles }` (other members, such as a user's name or account, are ignored).
     pub fn from_json<I: Input>(value: I, path: &str) -> Result<Member> {
-        json::value(&value, path, json::object)?;
-        Ok(Member { id: json::field(&value, path, "id", json::name)?, roles: json::field(&value, path, "roles", json::roles)? })
+        input::value(&value, path, input::object)?;
+        Ok(Member { id: input::field(&value, path, "id", input::name)?, roles: input::field(&value, path, "roles", role_names)? })
     }
 }
 
 impl GrantRequest {
     /// Reads `{ actor, target, roles }`; `target` absent or null means a new user. Unknown members are refused.
     pub fn from_json<I: Input>(value: I) -> Result<GrantRequest> {
-        json::only(&value, "", &["actor", "target", "roles"])?;
+        input::only(&value, "", &["actor", "target", "roles"])?;
         Ok(GrantRequest {
             actor: Member::from_json(member(&value, "actor")?, "actor")?,
-            target: json::optional(&value, "target").map(|t| Member::from_json(t, "target")).transpose()?,
-            roles: json::field(&value, "", "roles", json::roles)?,
+            target: input::optional(&value, "target").map(|t| Member::from_json(t, "target")).transpose()?,
+            roles: input::field(&value, "", "roles", role_names)?,
         })
     }
 }
@@ -60,12 +60,17 @@ impl GrantRequest {
 impl TargetRequest {
     /// Reads `{ actor, target }`. Unknown members are refused.
     pub fn from_json<I: Input>(value: I) -> Result<TargetRequest> {
-        json::only(&value, "", &["actor", "target"])?;
+        input::only(&value, "", &["actor", "target"])?;
         Ok(TargetRequest {
             actor: Member::from_json(member(&value, "actor")?, "actor")?,
             target: Member::from_json(member(&value, "target")?, "target")?,
         })
     }
+}
+
+/// Role names: an array of at most [`MAX_ROLES`] strings.
+pub(crate) fn role_names<I: Input>(value: &I) -> Result<Vec<String>, Fault> {
+    input::strings(value, MAX_ROLES)
 }
 
 /// A required member of a request, as it is (its reader places its own errors).

@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 use crate::account::{AccountRecord, Millis};
 use crate::error::{Error, Issue};
 use crate::grant::{Allowed, GrantRequest, Member, TargetRequest};
-use crate::json::{self, Input};
+use crate::input::{self, Input};
+use crate::json;
 use crate::policy;
 use crate::permissions::RoleSet;
 #[cfg(feature = "token")]
@@ -96,7 +97,7 @@ impl Input for Js {
     }
     fn whole(&self) -> Option<u64> {
         let n = self.0.as_f64()?;
-        (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= json::MAX_SAFE_INTEGER as f64).then_some(n as u64)
+        (n.is_finite() && n >= 0.0 && n.fract() == 0.0 && n <= input::MAX_SAFE_INTEGER as f64).then_some(n as u64)
     }
     fn is_null(&self) -> bool {
         self.0.is_null() || self.0.is_undefined()
@@ -124,17 +125,17 @@ fn name(key: &str) -> JsValue {
 
 /// An array of role names; anything else is `invalid_request` at `path`.
 fn names(value: JsValue, path: &str) -> JsResult<Vec<String>> {
-    json::value(&Js(value), path, json::roles).map_err(|i| throw(i.into()))
+    input::value(&Js(value), path, crate::grant::role_names).map_err(|i| throw(i.into()))
 }
 
 fn string(value: JsValue, path: &str) -> JsResult<String> {
-    json::value(&Js(value), path, json::string).map_err(|i| throw(i.into()))
+    input::value(&Js(value), path, input::string).map_err(|i| throw(i.into()))
 }
 
 /// Epoch milliseconds: a JS number that is a whole, non-negative, safe integer. Nothing is coerced: `null`,
 /// `"5"` or `false` are `invalid_request`, never time zero.
 fn millis(value: JsValue, path: &str) -> JsResult<Millis> {
-    json::value(&Js(value), path, json::whole).map_err(|i| throw(i.into()))
+    input::value(&Js(value), path, input::whole).map_err(|i| throw(i.into()))
 }
 
 /// An optional key id: absent (`undefined` or `null`) or a string.

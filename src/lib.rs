@@ -1,6 +1,7 @@
 //! rolegate: user-administration rules for multi-tenant SaaS, one Rust core for the browser and the edge.
 //!
 //! - [`policy`]: parse and compile a policy document once (dense indices, every error located).
+//! - [`json`] and [`input`]: the strict JSON reader and the typed, path-aware reads every input goes through.
 //! - [`permissions`]: role union (the highest level wins, feature by feature).
 //! - [`grant`]: grant, remove and invite decisions with stable reason codes.
 //! - [`account`]: account status and transitions as pure functions of (record, now).
@@ -16,6 +17,7 @@ pub mod account;
 pub mod analysis;
 pub mod error;
 pub mod grant;
+pub mod input;
 pub mod json;
 pub mod permissions;
 pub mod policy;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::policy::{FeatureId, Level, Policy, RoleId};
+use crate::policy::{FeatureId, Level, Policy, RoleId, distinct_ids};
 
 /// A compiled set of roles: resolved once, then every check is array indexing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,17 +145,6 @@ impl Policy {
         }
         Ok(winning >= l)
     }
-}
-
-/// The distinct ids below `n`, ascending. Ids are dense and bounded, so one pass over a bitmap replaces a sort.
-pub(crate) fn distinct_ids(ids: impl IntoIterator<Item = usize>, n: usize) -> Vec<usize> {
-    let mut seen = vec![false; n];
-    for id in ids {
-        if let Some(slot) = seen.get_mut(id) {
-            *slot = true;
-        }
-    }
-    seen.iter().enumerate().filter(|&(_, &s)| s).map(|(id, _)| id).collect()
 }
 
 fn unknown_role(name: &str) -> Error {

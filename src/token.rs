@@ -8,7 +8,9 @@ use sha2::Sha256;
 
 use crate::account::Millis;
 use crate::error::{Error, Issue, Result};
-use crate::json::{self, Input, Value, child};
+use crate::grant::role_names;
+use crate::input::{self, Input};
+use crate::json::{self, Value, child};
 
 /// Longest token accepted; anything longer is malformed before any decoding.
 pub const MAX_TOKEN_LEN: usize = 8192;
@@ -34,27 +36,27 @@ pub struct KeyringOptions {
 impl KeyringOptions {
     /// Reads `{ leewaySec?, issuer?, audience? }`; unknown fields are refused.
     pub fn from_json<I: Input>(value: I, path: &str) -> Result<KeyringOptions> {
-        json::only(&value, path, &["leewaySec", "issuer", "audience"])?;
-        let leeway_sec = match json::optional_field(&value, path, "leewaySec", json::whole)? {
+        input::only(&value, path, &["leewaySec", "issuer", "audience"])?;
+        let leeway_sec = match input::optional_field(&value, path, "leewaySec", input::whole)? {
             Some(n) if n > 3600 => return Err(Error::invalid_request(child(path, "leewaySec"), "at most 3600 seconds")),
             n => n.and_then(|n| u32::try_from(n).ok()),
         };
         Ok(KeyringOptions {
             leeway_sec,
-            issuer: json::optional_field(&value, path, "issuer", json::string)?,
-            audience: json::optional_field(&value, path, "audience", json::string)?,
+            issuer: input::optional_field(&value, path, "issuer", input::string)?,
+            audience: input::optional_field(&value, path, "audience", input::string)?,
         })
     }
 }
 
 /// Reads `{ kid: secret }` (document order).
 pub fn keys_from_json<I: Input>(value: I) -> Result<Vec<(String, String)>> {
-    json::value(&value, "keys", json::object)?;
+    input::value(&value, "keys", input::object)?;
     value
         .member_names()
         .into_iter()
         .map(|kid| {
-            let secret = json::field(&value, "keys", &kid, json::string)?;
+            let secret = input::field(&value, "keys", &kid, input::string)?;
             Ok((kid, secret))
         })
         .collect()
@@ -122,20 +124,20 @@ struct InvitationBody<'a> {
 impl ActorClaims {
     /// Reads actor claims (`sub`, `tenant`, `roles`, `exp` required; `nbf`, `iat`, `iss`, `aud` optional).
     pub fn from_json<I: Input>(value: I, path: &str) -> Result<ActorClaims, Issue> {
-        json::value(&value, path, json::object)?;
-        let aud = match json::optional(&value, "aud").map(|v| v.text()) {
+        input::value(&value, path, input::object)?;
+        let aud = match input::optional(&value, "aud").map(|v| v.text()) {
             None => None,
             Some(Some(one)) => Some(Audience::One(one)),
-            Some(None) => Some(Audience::Many(json::field(&value, path, "aud", json::roles)?)),
+            Some(None) => Some(Audience::Many(input::field(&value, path, "aud", role_names)?)),
         };
         Ok(ActorClaims {
-            sub: json::field(&value, path, "sub", json::name)?,
-            tenant: json::field(&value, path, "tenant", json::name)?,
-            roles: json::field(&value, path, "roles", json::roles)?,
-            exp: json::field(&value, path, "exp", json::whole)?,
-            nbf: json::optional_field(&value, path, "nbf", json::whole)?,
-            iat: json::optional_field(&value, path, "iat", json::whole)?,
-            iss: json::optional_field(&value, path, "iss", json::string)?,
+            sub: input::field(&value, path, "sub", input::name)?,
+            tenant: input::field(&value, path, "tenant", input::name)?,
+            roles: input::field(&value, path, "roles", role_names)?,
+            exp: input::field(&value, path, "exp", input::whole)?,
+            nbf: input::optional_field(&value, path, "nbf", input::whole)?,
+            iat: input::optional_field(&value, path, "iat", input::whole)?,
+            iss: input::optional_field(&value, path, "iss", input::string)?,
             aud,
         })
     }
@@ -144,14 +146,14 @@ impl ActorClaims {
 impl InvitationClaims {
     /// Reads invitation claims (`sub`, `tenant`, `email`, `inv` required, non-empty; `iat` optional here).
     pub fn from_json<I: Input>(value: I, path: &str) -> Result<InvitationClaims, Issue> {
-        json::value(&value, path, json::object)?;
-        let name = |key: &str| json::field(&value, path, key, json::name);
+        input::value(&value, path, input::object)?;
+        let name = |key: &str| input::field(&value, path, key, input::name);
         Ok(InvitationClaims {
             sub: name("sub")?,
             tenant: name("tenant")?,
             email: name("email")?,
             inv: name("inv")?,
-            iat: json::optional_field(&value, path, "iat", json::whole)?.unwrap_or(0),
+            iat: input::optional_field(&value, path, "iat", input::whole)?.unwrap_or(0),
         })
     }
 }

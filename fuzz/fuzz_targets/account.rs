@@ -80,7 +80,7 @@ fn check(p: &Policy, r: &AccountRecord, now: u64) {
     assert_eq!(p.next_status_change(r, now), next);
     // The record reads back from its JSON form when its times fit a JS number.
     let json = serde_json::to_value(r).unwrap();
-    let safe = [r.invited_at, r.accepted_at].iter().flatten().all(|&t| t <= rolegate::json::MAX_SAFE_INTEGER);
+    let safe = [r.invited_at, r.accepted_at].iter().flatten().all(|&t| t <= rolegate::input::MAX_SAFE_INTEGER);
     match AccountRecord::from_json(&rolegate::json::Value::from(&json), "record") {
         Ok(back) => assert!(safe && back == *r),
         Err(e) => assert!(!safe && e.code == "invalid_request"),

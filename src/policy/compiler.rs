@@ -1,147 +1,18 @@
-//! Policy documents (JSON, version 1): parsed once, validated with every error located by its JSON path,
-//! compiled to dense indices (features, levels and roles become small integers) for the decisions.
+//! Policy documents (JSON, version 1) compiled to a [`Policy`]: every error of a document collected and located
+//! by its JSON path (and, for text, its line and column), so a bad document is refused whole.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::error::{Error, Issue, Result};
+use crate::input;
 use crate::json::{self, Map, Value, child, index};
-use crate::permissions::distinct_ids;
 
-/// Index of a feature in policy order.
-pub type FeatureId = usize;
-/// Index of a role in policy order.
-pub type RoleId = usize;
-/// Index of a level within its feature; 0 is "no access", higher is more.
-pub type Level = u8;
+use super::lint::warnings;
+use super::model::{Feature, FeatureId, GrantRule, Level, MAX_FEATURES, MAX_LEVELS, MAX_NAME_LEN, MAX_RANK, MAX_ROLES, Policy, RankOrder, Role, RoleId, distinct_ids};
 
-pub const MAX_FEATURES: usize = 1024;
-pub const MAX_ROLES: usize = 4096;
-pub const MAX_LEVELS: usize = 64;
-pub const MAX_NAME_LEN: usize = 128;
-const MAX_RANK: u64 = 1_000_000;
 const DAY_MS: u64 = 86_400_000;
 const MAX_TTL_MS: u64 = 365 * DAY_MS;
 const DEFAULT_TTL_MS: u64 = DAY_MS;
-
-/// How rank-based grants compare the granted role's rank with the actor's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RankOrder {
-    SameOrLower,
-    StrictlyLower,
-}
-
-impl RankOrder {
-    pub fn name(self) -> &'static str {
-        match self {
-            RankOrder::SameOrLower => "same-or-lower",
-            RankOrder::StrictlyLower => "strictly-lower",
-        }
-    }
-
-    /// Whether an actor of rank `actor` may grant (or manage a user of) rank `other`.
-    pub fn permits(self, actor: u32, other: u32) -> bool {
-        match self {
-            RankOrder::SameOrLower => other <= actor,
-            RankOrder::StrictlyLower => other < actor,
-        }
-    }
-
-    /// [`RankOrder::permits`] for sets: nothing ranked is always permitted; an actor without a rank permits
-    /// nothing ranked.
-    pub fn permits_ranks(self, actor: Option<u32>, other: Option<u32>) -> bool {
-        match (actor, other) {
-            (_, None) => true,
-            (None, Some(_)) => false,
-            (Some(a), Some(o)) => self.permits(a, o),
-        }
-    }
-}
-
-/// Which roles an actor may hand out.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GrantRule {
-    /// Only roles the actor holds, directly or through `includes`.
-    Held,
-    /// Roles ranked at or below (or strictly below) the actor's highest rank.
-    Rank(RankOrder),
-    /// Roles whose permissions the actor's effective permissions cover, feature by feature.
-    Covered,
-}
-
-impl GrantRule {
-    pub fn name(self) -> &'static str {
-        match self {
-            GrantRule::Held => "held",
-            GrantRule::Rank(_) => "rank",
-            GrantRule::Covered => "covered",
-        }
-    }
-}
-
-/// A feature and its access levels, ordered low to high.
-#[derive(Debug, Clone, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
-pub struct Feature {
-    pub name: String,
-    pub label: String,
-    pub levels: Vec<String>,
-}
-
-impl Feature {
-    pub fn level_name(&self, level: Level) -> &str {
-        self.levels.get(usize::from(level)).map_or("", String::as_str)
-    }
-
-    pub fn top(&self) -> Level {
-        Level::try_from(self.levels.len().saturating_sub(1)).unwrap_or(Level::MAX)
-    }
-}
-
-/// A compiled role: its own level per feature (includes already folded in) and every role it carries.
-#[derive(Debug, Clone)]
-pub struct Role {
-    pub name: String,
-    pub rank: Option<u32>,
-    pub includes: Vec<RoleId>,
-    /// Level per feature, `includes` folded in.
-    pub(crate) levels: Vec<Level>,
-    /// The same, only the features above no access: a union walks these, so it costs what the held roles
-    /// grant, not roles x features.
-    pub(crate) grants: Vec<(FeatureId, Level)>,
-    /// This role and every role it includes, transitively; sorted.
-    pub(crate) closure: Vec<RoleId>,
-    /// The role's own grants, before `includes` (what names the role that gives a level).
-    #[cfg(feature = "analysis")]
-    pub(crate) own: Vec<(FeatureId, Level)>,
-}
-
-/// A role as a UI lists it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
-pub struct RoleInfo {
-    pub name: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
-    pub rank: Option<u32>,
-    /// Roles this one carries directly.
-    pub includes: Vec<String>,
-}
-
-/// A compiled policy. Build it once with [`Policy::from_json`]; every decision reads it without allocation
-/// beyond its result.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    pub(crate) features: Vec<Feature>,
-    pub(crate) roles: Vec<Role>,
-    /// Name lookups are on every by-name call: FxHash, not SipHash (names come from the policy author).
-    feature_ids: FxHashMap<String, FeatureId>,
-    role_ids: FxHashMap<String, RoleId>,
-    pub grant_rule: GrantRule,
-    /// The permission needed to add, edit, delete or invite users at all.
-    pub user_admin: (FeatureId, Level),
-    pub protect_higher_users: bool,
-    pub invitation_ttl_ms: u64,
-    warnings: Vec<Issue>,
-}
 
 impl Policy {
     /// Parses and compiles a policy document; a bad one is refused whole with every error listed, each error
@@ -177,68 +48,6 @@ impl Policy {
         Compiler::default().compile(&doc.into())
     }
 
-    pub fn features(&self) -> &[Feature] {
-        &self.features
-    }
-
-    pub fn roles(&self) -> &[Role] {
-        &self.roles
-    }
-
-    pub fn role_infos(&self) -> Vec<RoleInfo> {
-        self.roles
-            .iter()
-            .map(|r| RoleInfo {
-                name: r.name.clone(),
-                rank: r.rank,
-                includes: r.includes.iter().map(|&i| self.role_name(i).to_string()).collect(),
-            })
-            .collect()
-    }
-
-    pub fn warnings(&self) -> &[Issue] {
-        &self.warnings
-    }
-
-    pub fn feature_id(&self, name: &str) -> Option<FeatureId> {
-        self.feature_ids.get(name).copied()
-    }
-
-    pub fn role_id(&self, name: &str) -> Option<RoleId> {
-        self.role_ids.get(name).copied()
-    }
-
-    pub fn level_id(&self, feature: FeatureId, level: &str) -> Option<Level> {
-        let levels = &self.features.get(feature)?.levels;
-        levels.iter().position(|l| l == level).and_then(|i| Level::try_from(i).ok())
-    }
-
-    /// Feature id by name, or an `unknown_feature` error.
-    pub fn feature(&self, name: &str) -> Result<FeatureId> {
-        self.feature_id(name)
-            .ok_or_else(|| Error::new("unknown_feature", format!("'{name}' is not a feature of this policy")))
-    }
-
-    /// Level id by feature and level name, or an `unknown_feature` / `unknown_level` error.
-    pub fn level(&self, feature: &str, level: &str) -> Result<(FeatureId, Level)> {
-        let f = self.feature(feature)?;
-        let l = self.level_id(f, level).ok_or_else(|| {
-            Error::new("unknown_level", format!("'{level}' is not a level of feature '{feature}'"))
-        })?;
-        Ok((f, l))
-    }
-
-    pub(crate) fn feature_name(&self, f: FeatureId) -> &str {
-        self.features.get(f).map_or("", |x| x.name.as_str())
-    }
-
-    pub(crate) fn level_name(&self, f: FeatureId, level: Level) -> &str {
-        self.features.get(f).map_or("", |x| x.level_name(level))
-    }
-
-    pub(crate) fn role_name(&self, r: RoleId) -> &str {
-        self.roles.get(r).map_or("", |x| x.name.as_str())
-    }
 }
 
 /// Parses a duration such as `"24h"`, `"90m"`, `"7d"`, `"2s"` or `"500ms"` into milliseconds.
@@ -277,24 +86,24 @@ impl Compiler {
     }
 
     /// Keeps the value of a read, or records its issue.
-    fn read<T>(&mut self, read: json::Read<T>) -> Option<T> {
+    fn read<T>(&mut self, read: input::Read<T>) -> Option<T> {
         read.map_err(|issue| self.errors.push(issue)).ok()
     }
 
     fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map> {
-        self.read(json::map(value).map_err(|f| f.at(path)))
+        self.read(input::map(value).map_err(|f| f.at(path)))
     }
 
     fn string<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v str> {
         let text = value.as_str();
         if text.is_none() {
-            self.read(json::value(&value, path, json::string));
+            self.read(input::value(&value, path, input::string));
         }
         text
     }
 
     fn known_fields(&mut self, obj: &Map, path: &str, allowed: &[&str]) {
-        self.errors.extend(json::unknown_fields(obj.keys(), path, allowed));
+        self.errors.extend(input::unknown_fields(obj.keys(), path, allowed));
     }
 
     /// Names of features, levels and roles: non-empty, short, no surrounding space or control characters.
@@ -707,37 +516,3 @@ struct ParsedRole {
     includes: Vec<RoleId>,
 }
 
-/// Warnings for a valid policy: roles that grant nothing, and (rank mode) roles an actor could grant by rank
-/// although they give more than the actor's own role.
-fn warnings(policy: &Policy) -> Vec<Issue> {
-    let mut out = Vec::new();
-    for role in &policy.roles {
-        if role.levels.iter().all(|&l| l == 0) {
-            out.push(Issue::new(child("roles", &role.name), "empty_role", format!("role '{}' grants nothing", role.name)));
-        }
-    }
-    if let GrantRule::Rank(order) = policy.grant_rule {
-        for (fid, feature) in policy.features.iter().enumerate() {
-            // For each role, the lowest level of this feature among roles that could grant it by rank.
-            for low in &policy.roles {
-                let (Some(low_rank), Some(&low_level)) = (low.rank, low.levels.get(fid)) else { continue };
-                let weaker_granter = policy.roles.iter().filter(|high| high.name != low.name).find(|high| {
-                    high.rank.is_some_and(|hr| order.permits(hr, low_rank))
-                        && high.levels.get(fid).is_some_and(|&hl| hl < low_level)
-                });
-                if let Some(high) = weaker_granter {
-                    out.push(Issue::new(
-                        child(&child(&child("roles", &low.name), "grants"), &feature.name),
-                        "rank_grants_unheld",
-                        format!(
-                            "'{}' (rank {}) gives {} '{}' but '{}' (rank {}) only has '{}': rank-based grants would let a {} hand out access he does not hold",
-                            low.name, low_rank, feature.name, feature.level_name(low_level),
-                            high.name, high.rank.unwrap_or(0), feature.level_name(high.levels.get(fid).copied().unwrap_or(0)), high.name
-                        ),
-                    ));
-                }
-            }
-        }
-    }
-    out
-}

@@ -1,0 +1,9 @@
+//! Policies: the compiled model ([`model`]), the document compiler ([`compiler`]) and the warnings of a valid
+//! policy ([`lint`]).
+
+mod compiler;
+mod lint;
+mod model;
+
+pub use compiler::parse_duration;
+pub use model::*;

@@ -5,14 +5,12 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::grant::Member;
 use crate::permissions::RoleSet;
-use crate::policy::{Feature, FeatureId, GrantRule, Level, Policy, RoleId};
+use crate::policy::{Feature, FeatureId, GrantRule, Level, LookupError, Policy, RoleId};
 
 /// A role whose effective access reaches a level: the level it has and the chain through `includes` that gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Reach {
     pub role: String,
     /// The role's effective level of the feature (at or above the level asked for).
@@ -23,7 +21,6 @@ pub struct Reach {
 
 /// The roles an actor holding only `granter` may grant to a new user, policy order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Grants {
     pub granter: String,
     pub roles: Vec<String>,
@@ -32,7 +29,6 @@ pub struct Grants {
 /// An escalation path: an actor holding only `granter` may grant `role`, which gives `feature` at `needed`,
 /// above the `held` level the granter has (the first such feature, policy order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Escalation {
     pub granter: String,
     pub role: String,
@@ -43,7 +39,6 @@ pub struct Escalation {
 
 /// The delegation graph under the policy's grant rule: every role's grantable roles, and the escalation paths.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Delegation {
     /// One entry per role, policy order.
     pub grants: Vec<Grants>,
@@ -54,35 +49,26 @@ pub struct Delegation {
 /// One change between two policies: plain data, `code` stable (each listed in `docs/js-api.md` with the members
 /// it sets); no message text, so the wasm stays small and every caller words it its own way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Change {
     pub code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub granter: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub feature: Option<String>,
     /// A top-level member of the document: `grantRule`, `userAdmin`, `protectHigherUsers`, `invitationTtl`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub setting: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub to: Option<String>,
     /// Escalations: the level the granted role gives.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub needed: Option<String>,
     /// Escalations: the level the granter holds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub held: Option<String>,
 }
 
@@ -94,7 +80,6 @@ impl Change {
 
 /// A user's access to one feature, before and after: `user_gains` or `user_loses`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct UserChange {
     pub id: String,
     pub code: &'static str,
@@ -105,7 +90,6 @@ pub struct UserChange {
 
 /// The impact of replacing one policy with another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Diff {
     /// Ordered by [`CHANGE_ORDER`] (new escalation paths first), then policy order.
     pub changes: Vec<Change>,
@@ -134,13 +118,38 @@ pub const CHANGE_ORDER: &[&str] = &[
 /// this its answer would be too large to read (and to hold in a wasm heap) anyway.
 pub const MAX_ANALYSIS_ROLES: usize = 512;
 
+/// An analysis the policy is too large for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// `too_large`: more than [`MAX_ANALYSIS_ROLES`] roles; how many the policy has.
+    TooLarge { roles: usize },
+}
+
+impl AnalysisError {
+    pub fn code(self) -> &'static str {
+        match self {
+            AnalysisError::TooLarge { .. } => "too_large",
+        }
+    }
+
+    pub fn message(self) -> String {
+        match self {
+            AnalysisError::TooLarge { roles } => {
+                let (max, roles) = (crate::input::decimal(MAX_ANALYSIS_ROLES as u64), crate::input::decimal(roles as u64));
+                ["the delegation graph is computed for at most ", &max, " roles; this policy has ", &roles].concat()
+            }
+        }
+    }
+}
+
 /// One pair of the delegation graph: `None` when the granter may not grant the role; otherwise the first
 /// feature where the role exceeds the granter, `(feature, needed, held)`, if any.
 type Pair = Option<Option<(FeatureId, Level, Level)>>;
 
 impl Policy {
     /// The roles whose effective access (with `includes`) reaches `level` of `feature`, policy order.
-    pub fn who_can(&self, feature: &str, level: &str) -> Result<Vec<Reach>> {
+    pub fn who_can(&self, feature: &str, level: &str) -> Result<Vec<Reach>, LookupError> {
         let (f, wanted) = self.level(feature, level)?;
         Ok((0..self.roles.len())
             .filter_map(|r| {
@@ -181,7 +190,7 @@ impl Policy {
     /// The delegation graph: what an actor holding only one role may grant a new user, decided by the grant
     /// rules themselves, and which of those grants give more than the granter holds. A policy of more than
     /// [`MAX_ANALYSIS_ROLES`] roles is `too_large`.
-    pub fn delegation(&self) -> Result<Delegation> {
+    pub fn delegation(&self) -> Result<Delegation, AnalysisError> {
         let pairs = self.pairs()?;
         let mut escalations = Vec::new();
         let grants = pairs
@@ -199,10 +208,9 @@ impl Policy {
     }
 
     /// Every (granter, role) pair, dense: one set per role, then the grant decision's fast path.
-    fn pairs(&self) -> Result<Vec<Vec<Pair>>> {
+    fn pairs(&self) -> Result<Vec<Vec<Pair>>, AnalysisError> {
         if self.roles.len() > MAX_ANALYSIS_ROLES {
-            let message = format!("the delegation graph is computed for at most {MAX_ANALYSIS_ROLES} roles; this policy has {}", self.roles.len());
-            return Err(Error::new("too_large", message));
+            return Err(AnalysisError::TooLarge { roles: self.roles.len() });
         }
         let sets: Vec<RoleSet> = (0..self.roles.len()).map(|r| self.role_set([r])).collect();
         Ok(sets
@@ -233,7 +241,7 @@ impl Policy {
 /// The impact of replacing `before` with `after`: roles, features and levels compared by name; the delegation
 /// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (role
 /// names a policy does not know are ignored in it, as its decisions do). `too_large` as [`Policy::delegation`].
-pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff> {
+pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff, AnalysisError> {
     let mut changes = Changes(vec![Vec::new(); CHANGE_ORDER.len()]);
     let features: Vec<(FeatureId, FeatureId)> =
         (0..after.features.len()).filter_map(|fa| Some((before.feature_id(after.feature_name(fa))?, fa))).collect();
@@ -280,7 +288,7 @@ fn direction(before: &Feature, after: &Feature, from: Level, to: Level) -> std::
 }
 
 /// Delegation edges and escalation paths added or removed, by role names.
-fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) -> Result<()> {
+fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) -> Result<(), AnalysisError> {
     let (old, new) = (before.pairs()?, after.pairs()?);
     for (policy, pairs, other, other_pairs, added) in [(after, &new, before, &old, true), (before, &old, after, &new, false)] {
         for (gid, row) in pairs.iter().enumerate() {

@@ -5,15 +5,13 @@ use std::ops::ControlFlow;
 
 use serde::Serialize;
 
-use crate::error::Result;
-use crate::input::{self, Fault, Input};
+use crate::input::{self, Fault, Input, InputError, InputKind};
 
 use crate::permissions::RoleSet;
 use crate::policy::{FeatureId, GrantRule, Level, MAX_ROLES, Policy, RoleId};
 
 /// A user as the rules see them: an id and the role names they hold. Other fields are ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Member {
     pub id: String,
     pub roles: Vec<String>,
@@ -21,17 +19,14 @@ pub struct Member {
 
 /// `target` absent or null means a new user; `roles` is the requested final role set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct GrantRequest {
     pub actor: Member,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "Member | null"))]
     pub target: Option<Member>,
     pub roles: Vec<String>,
 }
 
 /// An action by `actor` on an existing `target` (remove, invite, disable, enable).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct TargetRequest {
     pub actor: Member,
     pub target: Member,
@@ -39,7 +34,7 @@ pub struct TargetRequest {
 
 impl Member {
     /// Reads `{ id, roles }` (other members, such as a user's name or account, are ignored).
-    pub fn from_json<I: Input>(value: I, path: &str) -> Result<Member> {
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<Member, InputError> {
         input::value(&value, path, input::object)?;
         Ok(Member { id: input::field(&value, path, "id", input::name)?, roles: input::field(&value, path, "roles", role_names)? })
     }
@@ -47,7 +42,7 @@ impl Member {
 
 impl GrantRequest {
     /// Reads `{ actor, target, roles }`; `target` absent or null means a new user. Unknown members are refused.
-    pub fn from_json<I: Input>(value: I) -> Result<GrantRequest> {
+    pub fn from_json<I: Input>(value: I) -> Result<GrantRequest, InputError> {
         input::only(&value, "", &["actor", "target", "roles"])?;
         Ok(GrantRequest {
             actor: Member::from_json(member(&value, "actor")?, "actor")?,
@@ -59,7 +54,7 @@ impl GrantRequest {
 
 impl TargetRequest {
     /// Reads `{ actor, target }`. Unknown members are refused.
-    pub fn from_json<I: Input>(value: I) -> Result<TargetRequest> {
+    pub fn from_json<I: Input>(value: I) -> Result<TargetRequest, InputError> {
         input::only(&value, "", &["actor", "target"])?;
         Ok(TargetRequest {
             actor: Member::from_json(member(&value, "actor")?, "actor")?,
@@ -74,29 +69,24 @@ pub(crate) fn role_names<I: Input>(value: &I) -> Result<Vec<String>, Fault> {
 }
 
 /// A required member of a request, as it is (its reader places its own errors).
-fn member<I: Input>(obj: &I, key: &str) -> Result<I> {
-    obj.member(key).ok_or_else(|| crate::Issue::new(key, "missing_field", format!("{key} is required")).into())
+fn member<I: Input>(obj: &I, key: &'static str) -> Result<I, InputError> {
+    obj.member(key).ok_or_else(|| InputError::new(key, InputKind::MissingField(key)))
 }
 
 /// Why a decision came out as it did; `code` is stable, `message` is for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Reason {
     pub code: &'static str,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub feature: Option<String>,
     /// Level (or rank) the rule needs.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub needed: Option<String>,
     /// Level (or rank) the actor holds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub held: Option<String>,
 }
 
@@ -108,7 +98,6 @@ impl Reason {
 
 /// A decision: allowed or not, and every reason why (an allowed decision carries one `allowed` reason).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Decision {
     pub allowed: bool,
     pub reasons: Vec<Reason>,

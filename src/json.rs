@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::error::Issue;
+use crate::policy::Issue;
 
 /// A JSON value as the core reads it. serde_json parses; objects keep their members in document order as a
 /// plain list (the reader refuses a name given twice, so it is a map), so no index map ships in the wasm.
@@ -189,11 +189,27 @@ pub enum ParseError {
     Duplicate(String),
 }
 
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ParseError {
+    /// `invalid_json` or `duplicate_member`.
+    pub fn code(&self) -> &'static str {
         match self {
-            ParseError::Syntax(e) => write!(f, "not valid JSON: {e}"),
-            ParseError::Duplicate(path) => write!(f, "{path}: appears more than once in its object"),
+            ParseError::Syntax(_) => "invalid_json",
+            ParseError::Duplicate(_) => "duplicate_member",
+        }
+    }
+
+    /// The member named twice, for `duplicate_member`.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            ParseError::Syntax(_) => None,
+            ParseError::Duplicate(path) => Some(path),
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ParseError::Syntax(e) => ["not valid JSON: ", &e.to_string()].concat(),
+            ParseError::Duplicate(path) => [path.as_str(), ": appears more than once in its object"].concat(),
         }
     }
 }

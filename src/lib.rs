@@ -31,12 +31,13 @@ pub mod js;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub use account::{AccountRecord, AccountStatus, Millis, Status, TenantStatus};
+pub use account::{AccountError, AccountRecord, AccountStatus, Millis, Status, TenantStatus};
 #[cfg(feature = "analysis")]
-pub use analysis::{Change, Delegation, Diff, Escalation, Grants, Reach, UserChange, diff};
-pub use error::{Error, Issue, Result};
+pub use analysis::{AnalysisError, Change, Delegation, Diff, Escalation, Grants, Reach, UserChange, diff};
+pub use error::{Error, Result};
+pub use policy::{Issue, LookupError, PolicyError};
 pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};
 pub use permissions::{Explanation, RoleSet};
 pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};
 #[cfg(feature = "token")]
-pub use token::{ActorClaims, Audience, InvitationClaims, Keyring, KeyringOptions};
+pub use token::{ActorClaims, Audience, InvitationClaims, Keyring, KeyringOptions, TokenError};

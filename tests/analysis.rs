@@ -60,8 +60,8 @@ fn who_can_on_product_a_names_each_role_and_its_own_grant() {
         [row("User", "own", &["User"]), row("ReportViewer", "all", &["ReportViewer"]), row("CustomerAdmin", "all", &["CustomerAdmin"])]
     );
     assert_eq!(reach(&p, "users", "manage"), [row("UserManager", "manage", &["UserManager"]), row("CustomerAdmin", "manage", &["CustomerAdmin"])]);
-    assert_eq!(p.who_can("reprots", "all").unwrap_err().code, "unknown_feature");
-    assert_eq!(p.who_can("reports", "most").unwrap_err().code, "unknown_level");
+    assert_eq!(p.who_can("reprots", "all").unwrap_err().code(), "unknown_feature");
+    assert_eq!(p.who_can("reports", "most").unwrap_err().code(), "unknown_level");
 }
 
 #[test]
@@ -253,7 +253,7 @@ fn a_policy_beyond_the_analysis_limit_is_refused_with_a_code_not_a_trap() {
         (0..=analysis::MAX_ANALYSIS_ROLES).map(|i| (format!("R{i}"), json!({ "grants": { "users": "manage" } }))).collect();
     let p = compile(&json!({ "version": 1, "features": { "users": { "levels": ["none", "manage"] } }, "roles": roles,
         "userAdmin": { "feature": "users", "level": "manage" } }));
-    assert_eq!(p.delegation().unwrap_err().code, "too_large");
-    assert_eq!(analysis::diff(&p, &product_a(), &[]).unwrap_err().code, "too_large");
+    assert_eq!(p.delegation().unwrap_err().code(), "too_large");
+    assert_eq!(analysis::diff(&p, &product_a(), &[]).unwrap_err().code(), "too_large");
     assert_eq!(p.who_can("users", "manage").unwrap().len(), analysis::MAX_ANALYSIS_ROLES + 1, "who can stays linear");
 }

@@ -13,8 +13,8 @@ fn errors_of(text: &str) -> Vec<(String, &'static str)> {
     located(Policy::from_json(text).expect_err("should be refused"))
 }
 
-fn located(e: rolegate::Error) -> Vec<(String, &'static str)> {
-    assert_eq!(e.code, "invalid_policy");
+fn located(e: rolegate::PolicyError) -> Vec<(String, &'static str)> {
+    assert_eq!(e.code(), "invalid_policy");
     e.errors.iter().map(|i| (i.path.clone(), i.code)).collect()
 }
 
@@ -145,7 +145,7 @@ fn a_member_named_twice_is_refused_not_last_wins() {
 #[test]
 fn not_json_and_not_an_object_are_refused() {
     let e = Policy::from_json("{ nope").unwrap_err();
-    assert_eq!((e.code, e.errors[0].code), ("invalid_policy", "invalid_json"));
+    assert_eq!((e.code(), e.errors[0].code), ("invalid_policy", "invalid_json"));
     let e = Policy::from_json("[1,2]").unwrap_err();
     assert_eq!((e.errors[0].path.as_str(), e.errors[0].code), ("", "invalid_type"));
     let e = Policy::from_json("{}").unwrap_err();
@@ -217,9 +217,9 @@ fn user_admin_at_no_access_is_refused() {
 #[test]
 fn unknown_names_in_questions_are_errors_with_codes() {
     let p = Policy::from_value(&base()).unwrap();
-    assert_eq!(p.effective(&["Ghost"]).unwrap_err().code, "unknown_role");
-    assert_eq!(p.allows(&["User"], "reprots", "own").unwrap_err().code, "unknown_feature");
-    assert_eq!(p.allows(&["User"], "reports", "most").unwrap_err().code, "unknown_level");
+    assert_eq!(p.effective(&["Ghost"]).unwrap_err().code(), "unknown_role");
+    assert_eq!(p.allows(&["User"], "reprots", "own").unwrap_err().code(), "unknown_feature");
+    assert_eq!(p.allows(&["User"], "reports", "most").unwrap_err().code(), "unknown_level");
 }
 
 /// `(path, code, line, column)` of each error of a document given as text.

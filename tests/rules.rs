@@ -115,7 +115,7 @@ fn b_expired_invitation_when_not_accepted_within_24_hours_and_a_new_one_must_be_
     let r = p.invite(&fresh(), T0).unwrap();
     assert_eq!(p.account_status(&r, T0 + 24 * HOUR).status, Status::Invited, "the last valid millisecond");
     assert_eq!(p.account_status(&r, T0 + 24 * HOUR + 1).status, Status::ExpiredInvitation);
-    assert_eq!(p.accept(&r, T0 + 24 * HOUR + 1).unwrap_err().code, "invitation_expired");
+    assert_eq!(p.accept(&r, T0 + 24 * HOUR + 1).unwrap_err().code(), "invitation_expired");
     let again = p.invite(&r, T0 + 30 * HOUR).unwrap();
     assert_eq!(p.account_status(&again, T0 + 30 * HOUR).status, Status::Invited);
     assert!(p.accept(&again, T0 + 31 * HOUR).is_ok());
@@ -139,7 +139,7 @@ fn b_disabled_on_the_platform_disables_every_tenant() {
         let s = p.account_status(&rolegate::AccountRecord { tenant_enabled, ..off }, T0 + 2 * HOUR);
         assert_eq!((s.status, s.can_access_tenant), (Status::Disabled, false));
     }
-    assert_eq!(p.accept(&off, T0).unwrap_err().code, "account_disabled");
+    assert_eq!(p.accept(&off, T0).unwrap_err().code(), "account_disabled");
     assert_eq!(p.account_status(&p.enable(&off, T0).unwrap(), T0).status, Status::Enabled);
 }
 
@@ -149,7 +149,7 @@ fn b_sso_only_when_platform_authentication_is_disabled_for_the_tenant() {
     let r = rolegate::AccountRecord { platform_auth: false, ..fresh() };
     let s = p.account_status(&r, T0);
     assert_eq!((s.status, s.can_access_tenant), (Status::SsoOnly, true));
-    assert_eq!(p.invite(&r, T0).unwrap_err().code, "sso_only");
+    assert_eq!(p.invite(&r, T0).unwrap_err().code(), "sso_only");
 }
 
 #[test]

@@ -3,10 +3,10 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::error::{Error, Issue, Result};
 use crate::input;
 use crate::json::{self, Map, Value, child, index};
 
+use super::error::{Issue, PolicyError};
 use super::lint::warnings;
 use super::model::{Feature, FeatureId, GrantRule, Level, MAX_FEATURES, MAX_LEVELS, MAX_NAME_LEN, MAX_RANK, MAX_ROLES, Policy, RankOrder, Role, RoleId, distinct_ids};
 
@@ -17,7 +17,7 @@ const DEFAULT_TTL_MS: u64 = DAY_MS;
 impl Policy {
     /// Parses and compiles a policy document; a bad one is refused whole with every error listed, each error
     /// and warning located by path, line and column.
-    pub fn from_json(text: &str) -> Result<Policy> {
+    pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
         match Policy::from_serialized(text) {
             Ok(mut policy) => {
                 json::place(text, &mut policy.warnings);
@@ -32,19 +32,19 @@ impl Policy {
 
     /// Like [`Policy::from_json`] for text that is not the author's (a serialized object): issues carry paths
     /// only, since lines and columns of that text would point nowhere the author can see.
-    pub fn from_serialized(text: &str) -> Result<Policy> {
+    pub fn from_serialized(text: &str) -> Result<Policy, PolicyError> {
         let value = json::parse(text).map_err(|e| {
             let issue = match e {
                 json::ParseError::Duplicate(path) => Issue::new(path, "duplicate_member", "appears more than once in its object"),
-                json::ParseError::Syntax(_) => Issue::new("", "invalid_json", e.to_string()),
+                json::ParseError::Syntax(_) => Issue::new("", "invalid_json", e.message()),
             };
-            Error::invalid_policy(vec![issue])
+            PolicyError { errors: vec![issue] }
         })?;
         Policy::from_value(value)
     }
 
     /// Compiles an already parsed document (this crate's [`Value`], or a `&serde_json::Value`).
-    pub fn from_value(doc: impl Into<Value>) -> Result<Policy> {
+    pub fn from_value(doc: impl Into<Value>) -> Result<Policy, PolicyError> {
         Compiler::default().compile(&doc.into())
     }
 
@@ -87,7 +87,7 @@ impl Compiler {
 
     /// Keeps the value of a read, or records its issue.
     fn read<T>(&mut self, read: input::Read<T>) -> Option<T> {
-        read.map_err(|issue| self.errors.push(issue)).ok()
+        read.map_err(|e| self.errors.push(e.into())).ok()
     }
 
     fn object<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v Map> {
@@ -102,8 +102,8 @@ impl Compiler {
         text
     }
 
-    fn known_fields(&mut self, obj: &Map, path: &str, allowed: &[&str]) {
-        self.errors.extend(input::unknown_fields(obj.keys(), path, allowed));
+    fn known_fields(&mut self, obj: &Map, path: &str, allowed: &'static [&'static str]) {
+        self.errors.extend(input::unknown_fields(obj.keys(), path, allowed).map(Issue::from));
     }
 
     /// Names of features, levels and roles: non-empty, short, no surrounding space or control characters.
@@ -119,9 +119,9 @@ impl Compiler {
         ok
     }
 
-    fn compile(mut self, doc: &Value) -> Result<Policy> {
+    fn compile(mut self, doc: &Value) -> Result<Policy, PolicyError> {
         let Some(top) = self.object(doc, "") else {
-            return Err(Error::invalid_policy(self.errors));
+            return Err(PolicyError { errors: self.errors });
         };
         self.known_fields(top, "", TOP_FIELDS);
         match top.get("version") {
@@ -146,7 +146,7 @@ impl Compiler {
         };
         let invitation_ttl_ms = self.ttl(top.get("invitationTtl"));
         if !self.errors.is_empty() {
-            return Err(Error::invalid_policy(self.errors));
+            return Err(PolicyError { errors: self.errors });
         }
         let mut policy = Policy {
             features,

@@ -1,8 +1,8 @@
 //! Warnings for a valid policy: things worth a look that are not errors.
 
-use crate::error::Issue;
 use crate::json::child;
 
+use super::error::Issue;
 use super::model::{GrantRule, Policy};
 
 /// Warnings for a valid policy: roles that grant nothing, and (rank mode) roles an actor could grant by rank

@@ -2,8 +2,10 @@
 //! policy ([`lint`]).
 
 mod compiler;
+mod error;
 mod lint;
 mod model;
 
 pub use compiler::parse_duration;
+pub use error::{Issue, LookupError, PolicyError};
 pub use model::*;

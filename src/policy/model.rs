@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::error::{Error, Issue, Result};
+use super::error::{Issue, LookupError};
 
 /// Index of a feature in policy order.
 pub type FeatureId = usize;
@@ -75,7 +75,6 @@ impl GrantRule {
 
 /// A feature and its access levels, ordered low to high.
 #[derive(Debug, Clone, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Feature {
     pub name: String,
     pub label: String,
@@ -112,10 +111,8 @@ pub struct Role {
 
 /// A role as a UI lists it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct RoleInfo {
     pub name: String,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub rank: Option<u32>,
     /// Roles this one carries directly.
     pub includes: Vec<String>,
@@ -176,17 +173,15 @@ impl Policy {
     }
 
     /// Feature id by name, or an `unknown_feature` error.
-    pub fn feature(&self, name: &str) -> Result<FeatureId> {
-        self.feature_id(name)
-            .ok_or_else(|| Error::new("unknown_feature", format!("'{name}' is not a feature of this policy")))
+    pub fn feature(&self, name: &str) -> Result<FeatureId, LookupError> {
+        self.feature_id(name).ok_or_else(|| LookupError::UnknownFeature(name.to_string()))
     }
 
     /// Level id by feature and level name, or an `unknown_feature` / `unknown_level` error.
-    pub fn level(&self, feature: &str, level: &str) -> Result<(FeatureId, Level)> {
+    pub fn level(&self, feature: &str, level: &str) -> Result<(FeatureId, Level), LookupError> {
         let f = self.feature(feature)?;
-        let l = self.level_id(f, level).ok_or_else(|| {
-            Error::new("unknown_level", format!("'{level}' is not a level of feature '{feature}'"))
-        })?;
+        let l = self.level_id(f, level)
+            .ok_or_else(|| LookupError::UnknownLevel { feature: feature.to_string(), level: level.to_string() })?;
         Ok((f, l))
     }
 

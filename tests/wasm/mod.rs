@@ -3,8 +3,8 @@
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
 #[cfg(feature = "token")]
-use rolegate::js::JsKeyring;
-use rolegate::js::JsPolicy;
+use rolegate::js::Keyring as JsKeyring;
+use rolegate::js::Engine as JsPolicy;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -28,7 +28,8 @@ fn text(v: &JsValue) -> String {
     JSON::stringify(v).unwrap().as_string().unwrap()
 }
 
-fn code(err: JsValue) -> (String, Option<String>) {
+fn code(err: impl Into<JsValue>) -> (String, Option<String>) {
+    let err: JsValue = err.into();
     assert!(err.is_instance_of::<js_sys::Error>(), "throws a real Error");
     (get(&err, "code").as_string().unwrap(), get(&err, "path").as_string())
 }
@@ -45,12 +46,12 @@ fn compiles_from_text_or_object() {
 #[wasm_bindgen_test]
 fn a_bad_policy_throws_every_error_with_its_path() {
     let doc = A.replace("\"users\": \"manage\", \"channels\"", "\"reprots\": \"manage\", \"channels\"");
-    let err = JsPolicy::from_json(doc.as_str().into()).err().unwrap();
+    let err: JsValue = JsPolicy::from_json(doc.as_str().into()).err().unwrap().into();
     let errors = get(&err, "errors");
     assert_eq!(code(err).0, "invalid_policy");
     assert_eq!(text(&errors), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature","line":15,"column":36}]"#);
     // An object has no text of the author's to point into: the path alone, as before.
-    let object = JsPolicy::from_json(js(&doc)).err().unwrap();
+    let object: JsValue = JsPolicy::from_json(js(&doc)).err().unwrap().into();
     assert_eq!(text(&get(&object, "errors")), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature"}]"#);
     for bad in [JsValue::UNDEFINED, js("[1]"), "{".into()] {
         assert_eq!(code(JsPolicy::from_json(bad).err().unwrap()).0, "invalid_policy");
@@ -134,7 +135,7 @@ fn the_fast_path_answers_with_numbers_only() {
     assert_eq!(code(p.feature_id("nope".into()).err().unwrap()).0, "unknown_feature");
 }
 
-type JsResult = Result<u32, JsValue>;
+type JsResult = Result<u32, rolegate::Error>;
 
 /// `obj[method](...args)` called from JS, as a JS caller calls it: the value, or what it threw.
 fn call(obj: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
@@ -303,7 +304,7 @@ fn keyrings_sign_verify_and_refuse_with_reasons() {
     let got = ring.verify_actor(token.clone().into(), 1_900_000_000_000.0.into()).unwrap();
     assert_eq!(get(&got, "sub"), "u1");
     let tampered = format!("{}x", token);
-    let err = ring.verify_actor(tampered.into(), 1_900_000_000_000.0.into()).err().unwrap();
+    let err: JsValue = ring.verify_actor(tampered.into(), 1_900_000_000_000.0.into()).err().unwrap().into();
     assert_eq!(get(&err, "reason"), "bad_signature");
     assert_eq!(code(err).0, "invalid_token");
     assert_eq!(code(JsKeyring::new(js(r#"{"k":"short"}"#), None).err().unwrap()).0, "invalid_key");

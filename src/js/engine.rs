@@ -1,0 +1,120 @@
+//! The numbers-only protocol the JS layer answers by-name calls with: role sets compiled from ids, decisions on
+//! them as outcome numbers, and the explained decision only for a refusal. Internal to the package.
+
+use wasm_bindgen::prelude::*;
+
+use crate::grant::Allowed;
+use crate::input::{InputError, InputKind};
+use crate::permissions;
+
+use super::error::throw;
+use super::input::{flag, to_js};
+use super::policy::{Engine, Entries};
+
+/// A role set compiled once; `allows` is then a bounds-checked array read with numbers only.
+#[wasm_bindgen]
+pub struct RoleSet {
+    pub(super) inner: permissions::RoleSet,
+}
+
+#[wasm_bindgen]
+impl RoleSet {
+    /// Ids from `policy.featureId` / `policy.levelId`, above the no-access level. Numbers only cross here, so
+    /// what is not an id is refused rather than read as 0: `undefined` or a level name becomes NaN, and
+    /// `null`, `false` or `""` become level 0, the no-access level every set holds (so asking for it is refused
+    /// too: it is always true).
+    pub fn allows(&self, feature: f64, level: f64) -> bool {
+        let Some(&held) = id(feature).and_then(|f| self.inner.levels().get(f)) else {
+            throw(InputError::new("feature", InputKind::NotFeatureId))
+        };
+        match id(level) {
+            Some(l) if l > 0 => usize::from(held) >= l,
+            _ => throw(InputError::new("level", InputKind::NotLevelId)),
+        }
+    }
+
+    /// Winning level id per feature, policy order.
+    pub fn levels(&self) -> Vec<u8> {
+        self.inner.levels().to_vec()
+    }
+}
+
+/// A dense id: a whole number from 0 (ids are small: features and levels are bounded by the policy limits).
+fn id(value: f64) -> Option<usize> {
+    (value >= 0.0 && value.fract() == 0.0 && value <= f64::from(u32::MAX)).then_some(value as usize)
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// A compiled set from role ids (positions in `roles()`; others are ignored): the JS layer maps names to
+    /// ids itself, so only numbers cross.
+    #[wasm_bindgen(js_name = roleSetOf)]
+    pub fn role_set_of(&self, ids: &[u32]) -> RoleSet {
+        RoleSet { inner: self.inner.role_set(ids.iter().map(|&id| id as usize)) }
+    }
+
+    /// The fast path of `checkGrant` on compiled sets (for a new user, `target` is the empty set). `same_user`
+    /// arrives as a number: `true`/`false` read as 1/0, anything else is refused.
+    #[wasm_bindgen(js_name = allowsGrant)]
+    pub fn allows_grant(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64) -> bool {
+        self.grant_outcome(actor, target, requested, same_user) != 0
+    }
+
+    /// `allowsGrant` saying why: the number of its reason in `allowedMessages()` (from 1), or 0 when refused.
+    #[wasm_bindgen(js_name = grantOutcome)]
+    pub fn grant_outcome(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64) -> u32 {
+        let same = flag(same_user, "sameUser");
+        self.inner.grant_outcome(&actor.inner, Some(&target.inner), &requested.inner, same).map_or(0, Allowed::number)
+    }
+
+    /// The fast path of `checkRemove` on compiled sets, numbered as `grantOutcome`.
+    #[wasm_bindgen(js_name = removeOutcome)]
+    pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: f64) -> u32 {
+        let same = flag(same_user, "sameUser");
+        self.inner.remove_outcome(&actor.inner, &target.inner, same).map_or(0, Allowed::number)
+    }
+
+    /// The fast path of `checkInvite` on compiled sets, numbered as `grantOutcome`.
+    #[wasm_bindgen(js_name = inviteOutcome)]
+    pub fn invite_outcome(&self, actor: &RoleSet, target: &RoleSet) -> u32 {
+        self.inner.invite_outcome(&actor.inner, &target.inner).map_or(0, Allowed::number)
+    }
+
+    /// The message of each allowed decision's one reason, by outcome number (the first is outcome 1).
+    #[wasm_bindgen(js_name = allowedMessages)]
+    pub fn allowed_messages(&self) -> Vec<String> {
+        Allowed::ALL.iter().map(|a| a.message().to_string()).collect()
+    }
+
+    /// `checkGrant` on compiled sets, every reason listed; `unknown` are requested names not in the policy.
+    #[wasm_bindgen(js_name = explainGrantOf)]
+    pub fn explain_grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: Vec<String>) -> JsValue {
+        let unknown: Vec<&str> = unknown.iter().map(String::as_str).collect();
+        let same = flag(same_user, "sameUser");
+        to_js(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, &unknown, same))
+    }
+
+    /// `checkRemove` on compiled sets.
+    #[wasm_bindgen(js_name = explainRemoveOf)]
+    pub fn explain_remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64) -> JsValue {
+        to_js(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser")))
+    }
+
+    /// `checkInvite` on compiled sets.
+    #[wasm_bindgen(js_name = explainInviteOf)]
+    pub fn explain_invite_of(&self, actor: &RoleSet, target: &RoleSet) -> JsValue {
+        to_js(&self.inner.explain_invite(&actor.inner, &target.inner))
+    }
+
+    /// `explain` for a compiled set.
+    #[wasm_bindgen(js_name = explainOf)]
+    pub fn explain_of(&self, set: &RoleSet) -> JsValue {
+        to_js(&Entries(&self.inner.explain_set(&set.inner)))
+    }
+
+    /// `grantableRoles` for a compiled set.
+    #[wasm_bindgen(js_name = grantableOf)]
+    pub fn grantable_of(&self, actor: &RoleSet) -> JsValue {
+        to_js(&self.inner.grantable(&actor.inner))
+    }
+}

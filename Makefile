@@ -43,12 +43,13 @@ PKG_SOURCES := Cargo.toml Cargo.lock pkg.json $(shell find src -type f)
 WASM_OPT_FLAGS := -Oz --converge --strip-producers --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 
 # $(call wasm_build,NAME,CARGO_FEATURE_FLAGS,ENTRY): pkg.tmp/NAME/ from its own target dir (no rebuild when the
-# other changes), with the JS layer (policy.js) and the build's entry (ENTRY, as index.js: the public API, listed).
+# other changes), with the JS layer (policy.js), its message catalogs (messages.*.js) and the build's entry
+# (ENTRY, as index.js: the public API, listed).
 define wasm_build
 	cargo build --release --target $(WASM_TARGET) -q --target-dir target/$(1) $(2)
 	wasm-bindgen --target web --out-dir pkg.tmp/$(1) --out-name rolegate target/$(1)/$(WASM_TARGET)/release/rolegate.wasm
 	$(TOOLS)/wasm-opt $(WASM_OPT_FLAGS) pkg.tmp/$(1)/rolegate_bg.wasm -o pkg.tmp/$(1)/rolegate_bg.wasm
-	cp src/npm/policy.js pkg.tmp/$(1)/policy.js && cp src/npm/$(3) pkg.tmp/$(1)/index.js
+	cp src/npm/policy.js src/npm/messages.*.js pkg.tmp/$(1)/ && cp src/npm/$(3) pkg.tmp/$(1)/index.js
 	@echo "pkg/$(1): $$(wc -c < pkg.tmp/$(1)/rolegate_bg.wasm) bytes wasm, $$(gzip -9c pkg.tmp/$(1)/rolegate_bg.wasm | wc -c) gzipped"
 endef
 

@@ -65,6 +65,29 @@ pub enum TenantStatus {
     Disabled,
 }
 
+impl Status {
+    /// As JS and JSON spell it: `pending-invite`, `invited`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::PendingInvite => "pending-invite",
+            Status::Invited => "invited",
+            Status::ExpiredInvitation => "expired-invitation",
+            Status::Enabled => "enabled",
+            Status::Disabled => "disabled",
+            Status::SsoOnly => "sso-only",
+        }
+    }
+}
+
+impl TenantStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            TenantStatus::Enabled => "enabled",
+            TenantStatus::Disabled => "disabled",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountStatus {

@@ -47,12 +47,13 @@ impl Error {
         }
     }
 
-    /// What went wrong, in words (English).
+    /// What went wrong, in words (English; native builds: the JS layer words policy errors itself).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn message(&self) -> String {
         match self {
             Error::Input(e) => e.message(),
             Error::Json(e) => e.message(),
-            Error::Policy(e) => e.message(),
+            Error::Policy(e) => e.to_string(),
             Error::Lookup(e) => e.message(),
             Error::Account(e) => e.message().to_string(),
             #[cfg(feature = "token")]

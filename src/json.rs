@@ -180,6 +180,16 @@ fn line_column(text: &str, offset: usize) -> (u32, u32) {
     (number(before.matches('\n').count() + 1), number(column))
 }
 
+/// What serde_json says is wrong with a text (`expected ident`), without its position: an issue carries that
+/// as its own line and column.
+pub fn syntax_detail(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ").and_then(|i| text.get(..i)) {
+        Some(detail) => detail.to_string(),
+        None => text,
+    }
+}
+
 /// Why [`parse`] refused a text.
 #[derive(Debug)]
 pub enum ParseError {

@@ -13,6 +13,8 @@
 //! The core takes and returns plain Rust data; `js` (wasm32 only) translates to and from JavaScript.
 
 pub mod account;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod catalogs;
 #[cfg(feature = "analysis")]
 pub mod analysis;
 pub mod error;
@@ -36,6 +38,8 @@ pub use account::{AccountError, AccountRecord, AccountStatus, Millis, Status, Te
 pub use analysis::{AnalysisError, Change, Delegation, Diff, Escalation, Grants, Reach, UserChange, diff};
 pub use error::{Error, Result};
 pub use policy::{Issue, LookupError, PolicyError};
+#[cfg(not(target_arch = "wasm32"))]
+pub use grant::Described;
 pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};
 pub use permissions::{Explanation, RoleSet};
 pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};

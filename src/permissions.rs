@@ -21,6 +21,11 @@ impl RoleSet {
         self.levels.get(feature).is_some_and(|&l| l >= level)
     }
 
+    /// The winning level of `feature` (no access for a feature the policy does not have).
+    pub fn level(&self, feature: FeatureId) -> Level {
+        self.levels.get(feature).copied().unwrap_or(0)
+    }
+
     pub fn levels(&self) -> &[Level] {
         &self.levels
     }
@@ -95,6 +100,11 @@ impl Policy {
             })
             .collect();
         (self.role_set(ids), unknown)
+    }
+
+    /// The distinct names not in the policy, first seen first (what `unknown_role` reasons point into).
+    pub fn unknown_roles<'n, S: AsRef<str>>(&self, names: &'n [S]) -> Vec<&'n str> {
+        self.resolve(names).1
     }
 
     /// Effective permissions: every feature with its winning level name, policy order.

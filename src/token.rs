@@ -464,7 +464,7 @@ impl Keyring {
             Some(kid) => self.key(kid),
             None => self.keys.first(),
         }
-        .ok_or_else(|| TokenError::UnknownSigningKey)?;
+        .ok_or(TokenError::UnknownSigningKey)?;
         let header = Header { alg: "HS256", typ, kid };
         let signed = format!("{}.{}", encode(&to_json(&header)), encode(&payload));
         let signature = mac(key).chain_update(signed.as_bytes()).finalize().into_bytes();

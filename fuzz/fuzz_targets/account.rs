@@ -57,7 +57,7 @@ fn expect(step: Step, r: &AccountRecord, now: u64, ttl: u64) -> Result<AccountRe
     }
 }
 
-fn run(p: &Policy, step: Step, r: &AccountRecord, now: u64) -> rolegate::Result<AccountRecord> {
+fn run(p: &Policy, step: Step, r: &AccountRecord, now: u64) -> Result<AccountRecord, rolegate::AccountError> {
     match step {
         Step::Invite => p.invite(r, now),
         Step::Accept => p.accept(r, now),
@@ -83,7 +83,7 @@ fn check(p: &Policy, r: &AccountRecord, now: u64) {
     let safe = [r.invited_at, r.accepted_at].iter().flatten().all(|&t| t <= rolegate::input::MAX_SAFE_INTEGER);
     match AccountRecord::from_json(&rolegate::json::Value::from(&json), "record") {
         Ok(back) => assert!(safe && back == *r),
-        Err(e) => assert!(!safe && e.code == "invalid_request"),
+        Err(e) => assert!(!safe && e.code() == "invalid_request"),
     }
 }
 
@@ -101,7 +101,7 @@ fuzz_target!(|input: Input| {
     check(&p, &r, now);
     for (step, wait) in input.steps.into_iter().take(64) {
         now = now.saturating_add(u64::from(wait));
-        let got = run(&p, step, &r, now).map_err(|e| e.code);
+        let got = run(&p, step, &r, now).map_err(|e| e.code());
         assert_eq!(got, expect(step, &r, now, ttl_ms), "{step:?} on {r:?} at {now}");
         if let Ok(next) = got {
             r = next;

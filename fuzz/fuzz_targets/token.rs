@@ -92,7 +92,7 @@ fuzz_target!(|data: &[u8]| {
                     assert!(signed_by_a_key(token), "accepted without a valid signature: {token}");
                 }
                 for e in [actor.err(), invite.err()].into_iter().flatten() {
-                    assert!(matches!(e.code, "invalid_token" | "invitation_expired"), "{e:?}");
+                    assert!(matches!(e.code(), "invalid_token" | "invitation_expired"), "{e:?}");
                 }
             }
         }

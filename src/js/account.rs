@@ -9,7 +9,8 @@ use crate::error::Error;
 use crate::input::InputError;
 use crate::policy::Policy;
 
-use super::input::{Js, millis, to_js};
+use super::input::{Js, millis};
+use super::output::{account_record as record_js, account_status};
 use super::policy::Engine;
 
 #[wasm_bindgen]
@@ -17,7 +18,7 @@ impl Engine {
     #[wasm_bindgen(js_name = accountStatus)]
     pub fn account_status(&self, record: JsValue, now_ms: JsValue) -> Result<JsValue, Error> {
         let record = account_record(&record)?;
-        Ok(to_js(&self.inner.account_status(&record, millis(now_ms, "nowMs")?)))
+        Ok(account_status(&self.inner.account_status(&record, millis(now_ms, "nowMs")?)))
     }
 
     /// Sends or resends an invitation at `now_ms`; returns the new record (other fields kept).
@@ -61,7 +62,7 @@ impl Engine {
         let parsed = account_record(&record)?;
         let next = step(&self.inner, &parsed, millis(now_ms, "nowMs")?)?;
         let merged = Object::assign(&Object::new(), record.unchecked_ref());
-        Ok(Object::assign(&merged, to_js(&next).unchecked_ref()).into())
+        Ok(Object::assign(&merged, record_js(&next).unchecked_ref()).into())
     }
 }
 

@@ -8,8 +8,8 @@ use crate::input::{InputError, InputKind};
 use crate::permissions;
 
 use super::error::throw;
-use super::input::{flag, to_js};
-use super::policy::{Engine, Entries};
+use super::input::flag;
+use super::policy::{Engine, explained, ids, words};
 
 /// A role set compiled once; `allows` is then a bounds-checked array read with numbers only.
 #[wasm_bindgen]
@@ -60,7 +60,7 @@ impl Engine {
         self.grant_outcome(actor, target, requested, same_user) != 0
     }
 
-    /// `allowsGrant` saying why: the number of its reason in `allowedMessages()` (from 1), or 0 when refused.
+    /// `allowsGrant` saying why: its allowed number (`grant::KEYS`, from 1), or 0 when refused.
     #[wasm_bindgen(js_name = grantOutcome)]
     pub fn grant_outcome(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64) -> u32 {
         let same = flag(same_user, "sameUser");
@@ -80,41 +80,35 @@ impl Engine {
         self.inner.invite_outcome(&actor.inner, &target.inner).map_or(0, Allowed::number)
     }
 
-    /// The message of each allowed decision's one reason, by outcome number (the first is outcome 1).
-    #[wasm_bindgen(js_name = allowedMessages)]
-    pub fn allowed_messages(&self) -> Vec<String> {
-        Allowed::ALL.iter().map(|a| a.message().to_string()).collect()
-    }
-
-    /// `checkGrant` on compiled sets, every reason listed; `unknown` are requested names not in the policy.
+    /// `checkGrant` on compiled sets, every reason listed, as words; `unknown`: how many requested names the
+    /// policy does not know (their reasons point into the caller's list of them).
     #[wasm_bindgen(js_name = explainGrantOf)]
-    pub fn explain_grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: Vec<String>) -> JsValue {
-        let unknown: Vec<&str> = unknown.iter().map(String::as_str).collect();
+    pub fn explain_grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: u32) -> Vec<u32> {
         let same = flag(same_user, "sameUser");
-        to_js(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, &unknown, same))
+        words(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, unknown as usize, same))
     }
 
     /// `checkRemove` on compiled sets.
     #[wasm_bindgen(js_name = explainRemoveOf)]
-    pub fn explain_remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64) -> JsValue {
-        to_js(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser")))
+    pub fn explain_remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64) -> Vec<u32> {
+        words(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser")))
     }
 
     /// `checkInvite` on compiled sets.
     #[wasm_bindgen(js_name = explainInviteOf)]
-    pub fn explain_invite_of(&self, actor: &RoleSet, target: &RoleSet) -> JsValue {
-        to_js(&self.inner.explain_invite(&actor.inner, &target.inner))
+    pub fn explain_invite_of(&self, actor: &RoleSet, target: &RoleSet) -> Vec<u32> {
+        words(&self.inner.explain_invite(&actor.inner, &target.inner))
     }
 
     /// `explain` for a compiled set.
     #[wasm_bindgen(js_name = explainOf)]
-    pub fn explain_of(&self, set: &RoleSet) -> JsValue {
-        to_js(&Entries(&self.inner.explain_set(&set.inner)))
+    pub fn explain_of(&self, set: &RoleSet) -> Vec<u32> {
+        explained(&self.inner, &set.inner)
     }
 
-    /// `grantableRoles` for a compiled set.
+    /// `grantableRoles` for a compiled set: role ids.
     #[wasm_bindgen(js_name = grantableOf)]
-    pub fn grantable_of(&self, actor: &RoleSet) -> JsValue {
-        to_js(&self.inner.grantable(&actor.inner))
+    pub fn grantable_of(&self, actor: &RoleSet) -> Vec<u32> {
+        ids(self.inner.grantable(&actor.inner))
     }
 }

@@ -6,32 +6,31 @@ use wasm_bindgen::JsValue;
 
 use crate::error::Error;
 
-/// What every call throws: a JS `Error` whose `message` is the core's, with `code` and the error's data.
+use super::output::{array, issue};
+
+/// What every call throws: a JS `Error` with the core's message, its `code` and the error's data. A refused
+/// policy carries its issues as data (`{ path, key, params, line?, column? }`): the JS layer words them.
 impl From<Error> for JsValue {
     fn from(e: Error) -> Self {
-        let err: JsValue = js_sys::Error::new(&e.message()).into();
-        let set = |key: &str, value: JsValue| {
-            let _ = Reflect::set(&err, &key.into(), &value);
-        };
-        set("code", e.code().into());
-        match &e {
-            Error::Input(i) => set("path", i.path.as_str().into()),
-            Error::Json(j) => {
-                if let Some(path) = j.path() {
-                    set("path", path.into());
-                }
-            }
-            Error::Policy(p) => set("errors", super::input::to_js(&p.errors)),
+        let (message, extra): (String, Vec<(&str, JsValue)>) = match &e {
+            Error::Input(i) => (i.message(), vec![("path", i.path.as_str().into())]),
+            Error::Json(j) => (j.message(), j.path().map(|p| ("path", p.into())).into_iter().collect()),
+            Error::Policy(p) => ("invalid policy".into(), vec![("errors", array(&p.errors, issue))]),
+            Error::Lookup(l) => (l.message(), Vec::new()),
+            Error::Account(a) => (a.message().into(), Vec::new()),
             #[cfg(feature = "token")]
             Error::Token(t) => {
-                if let Some(reason) = t.reason() {
-                    set("reason", reason.code().into());
-                }
-                if let Some(path) = t.path() {
-                    set("path", path.into());
-                }
+                let mut extra = Vec::new();
+                extra.extend(t.reason().map(|r| ("reason", r.code().into())));
+                extra.extend(t.path().map(|p| ("path", p.into())));
+                (t.message(), extra)
             }
-            _ => {}
+            #[cfg(feature = "analysis")]
+            Error::Analysis(a) => (a.message(), Vec::new()),
+        };
+        let err: JsValue = js_sys::Error::new(&message).into();
+        for (key, value) in [("code", e.code().into())].into_iter().chain(extra) {
+            let _ = Reflect::set(&err, &key.into(), &value);
         }
         err
     }

@@ -3,8 +3,9 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, JSON, Object, Reflect};
-use serde::Serialize;
+use js_sys::{Array, Object, Reflect};
+#[cfg(feature = "token")]
+use js_sys::JSON;
 use wasm_bindgen::prelude::*;
 
 use crate::account::Millis;
@@ -58,7 +59,7 @@ thread_local! {
 }
 
 /// The JS string for the member name `key`, from [`NAMES`].
-fn name(key: &str) -> JsValue {
+pub(super) fn name(key: &str) -> JsValue {
     NAMES.with_borrow_mut(|names| {
         if let Some((_, js)) = names.iter().find(|(k, _)| k == key) {
             return js.clone();
@@ -98,12 +99,6 @@ pub(super) fn flag(value: f64, path: &str) -> bool {
 pub(super) fn json(value: &JsValue, path: &str) -> Result<json::Value, InputError> {
     let text = JSON::stringify(value).ok().and_then(|s| s.as_string());
     text.and_then(|text| json::parse(&text).ok()).ok_or_else(|| InputError::new(path, InputKind::Expected(Expected::Json)))
-}
-
-/// Plain JS data from core values, through JSON text: `JSON.parse` builds the objects natively in one call
-/// (fewer boundary crossings than building them field by field, and one serializer in the wasm).
-pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
-    serde_json::to_string(value).ok().and_then(|text| JSON::parse(&text).ok()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `JSON.parse` the way the core reads every document: a member named twice throws `duplicate_member` with its

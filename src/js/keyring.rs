@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::json;
 use crate::token::{self, ActorClaims, InvitationClaims, KeyProblem, KeyringOptions, TokenError};
 
-use super::input::{json, millis, string, to_js};
+use super::input::{json, millis, string};
 
 #[wasm_bindgen]
 pub struct Keyring {
@@ -53,6 +53,12 @@ impl Keyring {
         let claims = InvitationClaims::from_json(&json(&claims, "claims")?, "claims")?;
         Ok(self.inner.sign_invitation(&claims, millis(now_ms, "nowMs")?, self::kid(kid)?.as_deref())?)
     }
+}
+
+/// Claims as plain JS data, through JSON text (`JSON.parse` builds them natively; the token code needs a JSON
+/// writer for the tokens anyway).
+fn to_js<T: serde::Serialize>(value: &T) -> JsValue {
+    serde_json::to_string(value).ok().and_then(|text| js_sys::JSON::parse(&text).ok()).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// An optional key id: absent (`undefined` or `null`) or a string.

@@ -15,6 +15,7 @@ mod error;
 mod input;
 #[cfg(feature = "token")]
 mod keyring;
+mod output;
 mod policy;
 mod watch;
 

@@ -1,23 +1,27 @@
 //! [`Engine`]: a compiled policy, what it holds, and its by-name calls (the JS layer's fallback for anything it
 //! cannot answer from its cache of compiled sets, so malformed arguments get the core's errors and paths).
+//! Decisions cross as numbers (`grant::Reason::words`), never as text.
 
 use std::rc::Rc;
 
 use js_sys::JSON;
-use serde::{Serialize, Serializer};
 use wasm_bindgen::prelude::*;
 
+use crate::account::AccountRecord;
 use crate::error::Error;
-use crate::grant::{GrantRequest, Member, TargetRequest};
-use crate::policy::{self, Issue, PolicyError};
+use crate::grant::{self, Decision, GrantRequest, Member, TargetRequest};
+use crate::policy::{self, Issue, IssueKind, PolicyError};
 
 use super::engine::RoleSet;
-use super::input::{Js, names, string, to_js};
+use super::input::{Js, names, string};
+use super::output::{Obj, account_record, array, issue, strings};
 
 /// A compiled policy. Compile once with `Engine.fromJson`, then ask it anything.
 #[wasm_bindgen]
 pub struct Engine {
     pub(super) inner: Rc<policy::Policy>,
+    /// The document's text, when it was given as text: warnings are placed in it when asked for.
+    text: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -26,30 +30,50 @@ impl Engine {
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(doc: JsValue) -> Result<Engine, Error> {
         // Text is the author's document (issues get line and column); an object's JSON is not.
-        let compiled = match doc.as_string() {
-            Some(text) => policy::Policy::from_json(&text),
+        let (compiled, text) = match doc.as_string() {
+            Some(text) => (policy::Policy::from_json(&text), Some(text)),
             None => match JSON::stringify(&doc).ok().and_then(|s| s.as_string()) {
-                Some(text) => policy::Policy::from_serialized(&text),
-                None => {
-                    let issue = Issue::new("", "invalid_type", "the policy must be JSON text or a JSON-compatible object");
-                    Err(PolicyError { errors: vec![issue] })
-                }
+                Some(json) => (policy::Policy::from_serialized(&json), None),
+                None => (Err(PolicyError { errors: vec![Issue::new("", IssueKind::NotADocument)] }), None),
             },
         };
-        Ok(Engine { inner: Rc::new(compiled?) })
+        Ok(Engine { inner: Rc::new(compiled?), text })
     }
 
-    /// Issues of a valid policy worth a look (same shape as errors).
+    /// The message key of each wire number (`grant::KEYS`): 0 none, then why allowed, then why refused.
+    pub fn keys() -> JsValue {
+        strings(grant::KEYS)
+    }
+
+    /// A new account as the core starts one (enabled on the tenant, platform sign-in on, not invited yet).
+    #[wasm_bindgen(js_name = newAccount)]
+    pub fn new_account() -> JsValue {
+        account_record(&AccountRecord::default())
+    }
+
+    /// Issues of a valid policy worth a look, computed now (placed in the text, when there is one).
     pub fn warnings(&self) -> JsValue {
-        to_js(self.inner.warnings())
+        let mut warnings = self.inner.warnings();
+        if let Some(text) = &self.text {
+            crate::json::place(text, &mut warnings);
+        }
+        array(&warnings, issue)
     }
 
+    /// `{ name, label, levels }` per feature, policy order.
     pub fn features(&self) -> JsValue {
-        to_js(self.inner.features())
+        array(self.inner.features(), |f| {
+            Obj::new().set("name", f.name.as_str()).set("label", f.label.as_str()).set("levels", strings(&f.levels)).done()
+        })
     }
 
+    /// `{ name, rank, includes }` per role, policy order.
     pub fn roles(&self) -> JsValue {
-        to_js(&self.inner.role_infos())
+        array(self.inner.roles(), |r| {
+            let includes = strings(r.includes.iter().map(|&i| self.inner.role_name(i)));
+            let rank = r.rank.map_or(JsValue::NULL, |n| JsValue::from_f64(f64::from(n)));
+            Obj::new().set("name", r.name.as_str()).set("rank", rank).set("includes", includes).done()
+        })
     }
 
     #[wasm_bindgen(getter, js_name = grantRule)]
@@ -62,14 +86,14 @@ impl Engine {
         self.inner.invitation_ttl_ms as f64
     }
 
-    /// Feature -> winning level, every feature present, policy order.
-    pub fn effective(&self, roles: JsValue) -> Result<JsValue, Error> {
-        Ok(to_js(&Entries(&self.inner.effective(&names(roles, "roles")?)?)))
+    /// The winning level id per feature, policy order.
+    pub fn effective(&self, roles: JsValue) -> Result<Vec<u8>, Error> {
+        Ok(self.inner.compile_roles(&names(roles, "roles")?)?.levels().to_vec())
     }
 
-    /// Feature -> winning level and the held roles that supply it.
-    pub fn explain(&self, roles: JsValue) -> Result<JsValue, Error> {
-        Ok(to_js(&Entries(&self.inner.explain(&names(roles, "roles")?)?)))
+    /// Per feature: the winning level id, how many held roles supply it, and their ids.
+    pub fn explain(&self, roles: JsValue) -> Result<Vec<u32>, Error> {
+        Ok(explained(&self.inner, &self.inner.compile_roles(&names(roles, "roles")?)?))
     }
 
     /// True when the roles' winning level of `feature` is at or above `level`.
@@ -78,28 +102,29 @@ impl Engine {
         Ok(self.inner.allows(&names(roles, "roles")?, &feature, &level)?)
     }
 
-    /// May the actor give the target (null: a new user) exactly `roles`? Every reason is listed.
+    /// May the actor give the target (null: a new user) exactly `roles`? The decision's words.
     #[wasm_bindgen(js_name = checkGrant)]
-    pub fn check_grant(&self, request: JsValue) -> Result<JsValue, Error> {
-        Ok(to_js(&self.inner.check_grant(&GrantRequest::from_json(Js(request))?)))
+    pub fn check_grant(&self, request: JsValue) -> Result<Vec<u32>, Error> {
+        Ok(words(&self.inner.check_grant(&GrantRequest::from_json(Js(request))?)))
     }
 
     /// May the actor delete (or disable, or enable) the target?
     #[wasm_bindgen(js_name = checkRemove)]
-    pub fn check_remove(&self, request: JsValue) -> Result<JsValue, Error> {
-        Ok(to_js(&self.inner.check_remove(&TargetRequest::from_json(Js(request))?)))
+    pub fn check_remove(&self, request: JsValue) -> Result<Vec<u32>, Error> {
+        Ok(words(&self.inner.check_remove(&TargetRequest::from_json(Js(request))?)))
     }
 
     /// May the actor send (or resend) the target's invitation?
     #[wasm_bindgen(js_name = checkInvite)]
-    pub fn check_invite(&self, request: JsValue) -> Result<JsValue, Error> {
-        Ok(to_js(&self.inner.check_invite(&TargetRequest::from_json(Js(request))?)))
+    pub fn check_invite(&self, request: JsValue) -> Result<Vec<u32>, Error> {
+        Ok(words(&self.inner.check_invite(&TargetRequest::from_json(Js(request))?)))
     }
 
-    /// Roles the actor may give a new user, policy order.
+    /// Ids of the roles the actor may give a new user, policy order.
     #[wasm_bindgen(js_name = grantableRoles)]
-    pub fn grantable_roles(&self, actor: JsValue) -> Result<JsValue, Error> {
-        Ok(to_js(&self.inner.grantable_roles(&Member::from_json(Js(actor), "actor")?)))
+    pub fn grantable_roles(&self, actor: JsValue) -> Result<Vec<u32>, Error> {
+        let actor = Member::from_json(Js(actor), "actor")?;
+        Ok(ids(self.inner.grantable(&self.inner.resolve(&actor.roles).0)))
     }
 
     /// Compiles role names once for the fast path; unknown names throw `unknown_role`.
@@ -120,12 +145,33 @@ impl Engine {
     }
 }
 
-/// Serializes ordered (name, value) pairs as a plain object, keeping policy order.
-pub(super) struct Entries<'a, V>(pub &'a [(&'a str, V)]);
-
-impl<V: Serialize> Serialize for Entries<'_, V> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+/// A decision on the wire: its allowed number (0 when refused), then five words per reason.
+pub(super) fn words(decision: &Decision) -> Vec<u32> {
+    match decision {
+        Decision::Allowed(why) => vec![why.number()],
+        Decision::Refused(reasons) => std::iter::once(0).chain(reasons.iter().flat_map(grant::Reason::words)).collect(),
     }
 }
 
+/// `explain` on the wire: per feature, the winning level id, the count of supplying roles, their ids.
+pub(super) fn explained(policy: &policy::Policy, set: &crate::permissions::RoleSet) -> Vec<u32> {
+    let mut out = Vec::new();
+    for (f, &level) in set.levels().iter().enumerate() {
+        out.push(u32::from(level));
+        let count = out.len();
+        out.push(0);
+        if level > 0 {
+            out.extend(set.roles().iter().filter(|&&r| policy.roles().get(r).is_some_and(|role| role.level(f) == level)).map(|&r| r as u32));
+        }
+        let supplied = (out.len() - count - 1) as u32;
+        if let Some(slot) = out.get_mut(count) {
+            *slot = supplied;
+        }
+    }
+    out
+}
+
+/// Role ids as they cross.
+pub(super) fn ids(ids: Vec<usize>) -> Vec<u32> {
+    ids.into_iter().map(|id| id as u32).collect()
+}

@@ -12,7 +12,8 @@ use crate::error::Error;
 use crate::input::{Expected, InputError, InputKind};
 
 use super::account::account_record;
-use super::input::{millis, to_js};
+use super::input::millis;
+use super::output::account_status;
 use super::policy::Engine;
 
 /// Longest delay one `setTimeout` holds (2^31 - 1 ms, about 24.8 days).
@@ -43,7 +44,7 @@ impl Engine {
         let now = millis(now_ms, "nowMs")?;
         let slot = Rc::new(RefCell::new(None));
         if let Some(at) = self.inner.next_status_change(&record, now) {
-            let status = to_js(&self.inner.account_status(&record, at));
+            let status = account_status(&self.inner.account_status(&record, at));
             let fire: Rc<dyn Fn()> = Rc::new(move || {
                 let _ = callback.call1(&JsValue::NULL, &status);
             });

@@ -4,10 +4,12 @@
 /** Bad input: one line on stderr, exit 2 (shared with cli.js). */
 export class BadInput extends Error {}
 
+import { newAccount } from "./node.js";
+
 const KINDS = ["allows", "grants", "status"];
-const CHECKS = { grant: "checkGrant", remove: "checkRemove", invite: "checkInvite" };
+/** A case's `check`: an action of `policy.check`, or `grant` (a new user's roles, or the target's). */
+const CHECKS = ["grant", "add", "roles", "remove", "disable", "enable", "invite"];
 const STEPS = ["invite", "accept", "disable", "enable", "disableTenant", "enableTenant"];
-const NEW_ACCOUNT = { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null };
 
 /**
  * Runs every case of `cases` (`{ allows, grants, status }`) against `policy`.
@@ -51,11 +53,11 @@ const RUN = {
 
   grants(policy, c, bad) {
     const check = c.check ?? "grant";
-    if (!Object.hasOwn(CHECKS, check)) throw bad("check", `expected one of: ${Object.keys(CHECKS).join(", ")}`);
+    if (!CHECKS.includes(check)) throw bad("check", `expected one of: ${CHECKS.join(", ")}`);
     if (c.expect !== "allowed" && c.expect !== "refused") throw bad("expect", 'expected "allowed" or "refused"');
     if (c.reasons !== undefined && !Array.isArray(c.reasons)) throw bad("reasons", "expected an array of codes or { code, ... }");
-    const request = check === "grant" ? { actor: c.actor, target: c.target ?? null, roles: c.roles } : { actor: c.actor, target: c.target };
-    const d = policy[CHECKS[check]](request);
+    const action = check === "grant" ? (c.target ? "roles" : "add") : check;
+    const d = policy.check(action, { actor: c.actor, target: c.target ?? null, roles: c.roles });
     const got = d.allowed ? "allowed" : "refused";
     const codes = d.reasons.map((r) => r.code).join(", ");
     if (got !== c.expect) return `expected ${c.expect}, got ${got} (${codes}${d.allowed ? "" : `: ${d.reasons[0].message}`})`;
@@ -69,7 +71,7 @@ const RUN = {
   status(policy, c, bad) {
     if (c.record !== undefined && !isObject(c.record)) throw bad("record", "expected an account record object");
     if (c.steps !== undefined && !Array.isArray(c.steps)) throw bad("steps", "expected an array of { do, at, refused? }");
-    let record = { ...NEW_ACCOUNT, ...c.record };
+    let record = { ...newAccount(), ...c.record };
     for (const [i, step] of (c.steps ?? []).entries()) {
       if (!isObject(step) || !STEPS.includes(step.do)) throw bad(`steps[${i}].do`, `expected one of: ${STEPS.join(", ")}`);
       const at = time(step.at, () => bad(`steps[${i}].at`, "expected ISO 8601 text or epoch milliseconds"));

@@ -1,10 +1,13 @@
 /**
- * rolegate's `Policy`: the package's public API over the binding's internal `Engine` (`./rolegate.js`). By-name
- * calls are answered through compiled role sets it caches, so a hot call crosses into the core with numbers
- * only. It caches and translates; every answer, reason and error is the core's. A name it does not know, an
- * argument it cannot vouch for or a refusal that needs its reasons goes to the core's own call, unchanged.
+ * rolegate's `Policy`: the package's public API over the binding's internal `Engine` (`./rolegate.js`). The core
+ * decides and returns reasons, policy errors and warnings as codes with ids and numbers; this layer names them
+ * and words them from a message catalog (`./messages.en.js` built in, another one per policy). By-name calls
+ * are answered through compiled role sets it caches, so a hot call crosses into the core with numbers only. A
+ * name it does not know, or an argument it cannot vouch for, goes to the core's own by-name call, which
+ * refuses malformed input with its path.
  */
 import { Engine } from "./rolegate.js";
+import en from "./messages.en.js";
 
 /** Role lists whose compiled sets a policy keeps (least recently used go first; each is freed on eviction). */
 const DEFAULT_CACHE_SIZE = 1024;
@@ -12,6 +15,21 @@ const DEFAULT_CACHE_SIZE = 1024;
 const MAX_ROLES = 4096;
 const GRANT_MEMBERS = new Set(["actor", "target", "roles"]);
 const TARGET_MEMBERS = new Set(["actor", "target"]);
+/** Words of a reason on the wire (`grant::Reason::words`): nothing there, an unranked actor, an unknown name. */
+const NONE = 0xffffffff;
+const NO_RANK = 0xfffffffe;
+const UNKNOWN = 0x80000000;
+
+/** Message keys by wire number (`grant::KEYS`) and their codes, read from the core once it is loaded. */
+let KEYS = null;
+let CODES = null;
+
+function keys() {
+  if (KEYS === null) {
+    KEYS = Engine.keys();
+    CODES = KEYS.map((key) => key.split(".")[0]);
+  }
+}
 
 export class Policy {
   #core;
@@ -22,6 +40,8 @@ export class Policy {
   #levelIds = [];
   #levelNames = [];
   #featureNames = [];
+  #featureLabels = [];
+  #roleNames = [];
   /** Role list (names joined by NUL, which no policy name contains) to its entry; see `#entry`. */
   #cache = new Map();
   /** The entry an array was last answered with (checked against its names on every use). */
@@ -30,37 +50,76 @@ export class Policy {
   #held = [null, null];
   #nextHold = 0;
   #cacheSize;
-  /** The message of an allowed decision's one reason, by outcome number - 1 (read on the first allowed check). */
-  #allowed = null;
+  /** The message catalog: key -> message with `{parameters}`; keys it lacks are English. */
+  #messages;
+  /** The message of an allowed decision's one reason, by outcome number (worded on first use). */
+  #allowed = [];
   /** Read-only view handler shared by every `effective` result of this policy. */
   #view;
 
   /**
    * Compiles a policy document, as `Policy.fromJson`. `options.cacheSize`: how many distinct role lists keep
-   * their compiled sets (default 1024, at least 3).
+   * their compiled sets (default 1024, at least 3); `options.messages`: the message catalog (default English).
    * @param {string | object} doc
-   * @param {{ cacheSize?: number }} [options]
+   * @param {{ cacheSize?: number, messages?: Record<string, string> }} [options]
    */
   constructor(doc, options) {
     const cacheSize = options?.cacheSize ?? DEFAULT_CACHE_SIZE;
     if (!Number.isSafeInteger(cacheSize) || cacheSize < 3) {
       throw invalidRequest("options.cacheSize", "expected a whole number from 3 (a grant check holds three lists)");
     }
+    const messages = options?.messages ?? en;
+    if (typeof messages !== "object" || messages === null || Array.isArray(messages)) {
+      throw invalidRequest("options.messages", "expected a message catalog: an object of message key to message");
+    }
     this.#cacheSize = cacheSize;
-    this.#core = Engine.fromJson(doc);
-    this.#core.roles().forEach((r, id) => this.#roleIds.set(r.name, id));
+    this.#messages = messages;
+    try {
+      this.#core = Engine.fromJson(doc);
+    } catch (err) {
+      throw err?.code === "invalid_policy" ? this.#invalidPolicy(err) : err;
+    }
+    this.#core.roles().forEach((r, id) => {
+      this.#roleIds.set(r.name, id);
+      this.#roleNames.push(r.name);
+    });
     this.#core.features().forEach((f, id) => {
       this.#featureIds.set(f.name, id);
       this.#featureNames.push(f.name);
+      this.#featureLabels.push(f.label);
       this.#levelNames.push(f.levels);
       this.#levelIds.push(new Map(f.levels.map((l, i) => [l, i])));
     });
     this.#view = viewHandler(this.#featureIds, this.#featureNames, this.#levelNames);
   }
 
-  /** @param {string | object} doc  @param {{ cacheSize?: number }} [options] */
+  /** @param {string | object} doc  @param {{ cacheSize?: number, messages?: Record<string, string> }} [options] */
   static fromJson(doc, options) {
     return new Policy(doc, options);
+  }
+
+  /** Issues of a valid policy worth a look (computed when asked): `{ path, code, message, line?, column? }`. */
+  warnings() {
+    return this.#core.warnings().map((issue) => this.#issue(issue));
+  }
+
+  /** `{ name, label, levels }` per feature, policy order. */
+  features() {
+    return this.#core.features();
+  }
+
+  /** `{ name, rank, includes }` per role, policy order. */
+  roles() {
+    return this.#core.roles();
+  }
+
+  /** `"held"`, `"rank"` or `"covered"`. */
+  get grantRule() {
+    return this.#core.grantRule;
+  }
+
+  get invitationTtlMs() {
+    return this.#core.invitationTtlMs;
   }
 
   /** True when the roles' winning level of `feature` is at or above `level`. */
@@ -77,7 +136,7 @@ export class Policy {
    */
   effective(roles) {
     const e = this.#known(roles);
-    if (e === null) return this.#core.effective(roles);
+    if (e === null) return new Proxy({ levels: this.#core.effective(roles) }, this.#view);
     e.view ??= new Proxy({ levels: e.set.levels() }, this.#view);
     return e.view;
   }
@@ -85,7 +144,15 @@ export class Policy {
   /** Feature -> winning level and the held roles that supply it. */
   explain(roles) {
     const e = this.#known(roles);
-    return e === null ? this.#core.explain(roles) : this.#core.explainOf(e.set);
+    const words = e === null ? this.#core.explain(roles) : this.#core.explainOf(e.set);
+    const out = {};
+    for (let f = 0, i = 0; f < this.#featureNames.length; f++) {
+      const level = this.#levelNames[f][words[i++]];
+      const supply = [];
+      for (let n = words[i++]; n > 0; n--) supply.push(this.#roleNames[words[i++]]);
+      out[this.#featureNames[f]] = { level, roles: supply };
+    }
+    return out;
   }
 
   /** A compiled set the caller owns (the fast path's input); unknown names throw `unknown_role`. */
@@ -112,37 +179,122 @@ export class Policy {
     const a = target && this.#entry(actor.roles);
     const t = a && this.#entry(target.roles);
     const want = t && this.#entry(r.roles);
-    if (!want) return this.#core.checkGrant(request);
+    if (!want) return this.#decision(this.#core.checkGrant(request), () => this.#unknownOf(request.roles));
     const same = target !== NEW_USER && target.id === actor.id;
     const outcome = want.unknown.length === 0 ? this.#core.grantOutcome(a.set, t.set, want.set, same) : 0;
-    return outcome > 0 ? this.#allow(outcome) : this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown);
+    return outcome > 0
+      ? this.#allow(outcome)
+      : this.#decision(this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown.length), () => want.unknown);
   }
 
   /** May the actor delete (or disable, or enable) the target? */
   checkRemove(request) {
     const pair = this.#pair(request);
-    if (pair === null) return this.#core.checkRemove(request);
+    if (pair === null) return this.#decision(this.#core.checkRemove(request));
     const [a, t, same] = pair;
     const outcome = this.#core.removeOutcome(a.set, t.set, same);
-    return outcome > 0 ? this.#allow(outcome) : this.#core.explainRemoveOf(a.set, t.set, same);
+    return outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainRemoveOf(a.set, t.set, same));
   }
 
   /** May the actor send (or resend) the target's invitation? */
   checkInvite(request) {
     const pair = this.#pair(request);
-    if (pair === null) return this.#core.checkInvite(request);
+    if (pair === null) return this.#decision(this.#core.checkInvite(request));
     const [a, t] = pair;
     const outcome = this.#core.inviteOutcome(a.set, t.set);
-    return outcome > 0 ? this.#allow(outcome) : this.#core.explainInviteOf(a.set, t.set);
+    return outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainInviteOf(a.set, t.set));
+  }
+
+  /**
+   * The decision for a user-administration action, the one mapping of actions to checks (the edge, the
+   * console and the CLI use it): `add` (a new user with `roles`) and `roles` (the target's final `roles`) are
+   * grants; `remove`, `disable` and `enable` are removals; `invite` sends or resends an invitation.
+   * @param {"add" | "roles" | "remove" | "disable" | "enable" | "invite"} action
+   * @param {{ actor: object, target?: object | null, roles?: string[] }} request
+   */
+  check(action, request) {
+    const { actor, target, roles } = request ?? {};
+    switch (action) {
+      case "add": return this.checkGrant({ actor, target: null, roles });
+      case "roles":
+        if (target === undefined || target === null) throw invalidRequest("target", "a role change needs its target");
+        return this.checkGrant({ actor, target, roles });
+      case "remove":
+      case "disable":
+      case "enable": return this.checkRemove({ actor, target });
+      case "invite": return this.checkInvite({ actor, target });
+      default: throw invalidRequest("action", `expected one of: ${ACTIONS.join(", ")}`);
+    }
   }
 
   /** Roles the actor may give a new user, policy order. */
   grantableRoles(actor) {
     const m = member(actor);
     const e = m && this.#entry(m.roles);
-    if (!e) return this.#core.grantableRoles(actor);
-    e.grantable ??= this.#core.grantableOf(e.set);
-    return e.grantable.slice();
+    const ids = e ? (e.grantable ??= this.#core.grantableOf(e.set)) : this.#core.grantableRoles(actor);
+    return Array.from(ids, (id) => this.#roleNames[id]);
+  }
+
+  /** The fast path of `checkGrant` on compiled sets (a new user: `target` is `compileRoles([])`). */
+  allowsGrant(actor, target, requested, sameUser) {
+    return this.#core.allowsGrant(actor, target, requested, sameUser);
+  }
+
+  /** The account's status at `nowMs`: `{ status, tenantStatus, expiresAt, canAccessTenant }`. */
+  accountStatus(record, nowMs) {
+    return this.#core.accountStatus(record, nowMs);
+  }
+
+  /** Sends or resends an invitation at `nowMs`: a new record (other fields kept). */
+  invite(record, nowMs) {
+    return this.#core.invite(record, nowMs);
+  }
+
+  /** Accepts the outstanding invitation; an expired one throws `invitation_expired`. */
+  accept(record, nowMs) {
+    return this.#core.accept(record, nowMs);
+  }
+
+  /** Disables the account on the platform (every tenant). */
+  disable(record, nowMs) {
+    return this.#core.disable(record, nowMs);
+  }
+
+  enable(record, nowMs) {
+    return this.#core.enable(record, nowMs);
+  }
+
+  disableTenant(record, nowMs) {
+    return this.#core.disableTenant(record, nowMs);
+  }
+
+  enableTenant(record, nowMs) {
+    return this.#core.enableTenant(record, nowMs);
+  }
+
+  /** Calls back with the new status when it changes by time alone; `cancel()` on the handle stops it. */
+  watchInvitation(record, nowMs, callback) {
+    return this.#core.watchInvitation(record, nowMs, callback);
+  }
+
+  /** The roles whose effective access reaches the level, each with the chain of includes that gives it. */
+  whoCan(feature, level) {
+    return this.#core.whoCan(feature, level);
+  }
+
+  /** Who may grant what, and the escalation paths. */
+  delegation() {
+    return this.#core.delegation();
+  }
+
+  /** The impact of replacing `before` with `after`, and the access each of `users` gains or loses. */
+  static diff(before, after, users) {
+    return Engine.diff(Policy.#engineOf(before, "before"), Policy.#engineOf(after, "after"), users);
+  }
+
+  /** A change of `Policy.diff` (one of its `changes` or `users`) in words, in this policy's catalog. */
+  describe(change) {
+    return this.#say(change?.code, change ?? {});
   }
 
   /** Frees the compiled policy and every cached set (optional: garbage collection frees them too). */
@@ -155,11 +307,72 @@ export class Policy {
     this.free();
   }
 
-  /** The allowed decision for an outcome number, as the core writes it. */
+  /** How many role lists hold a compiled set now (for tests and monitoring). */
+  get cachedRoleSets() {
+    return this.#cache.size;
+  }
+
+  /** The message `key` in this policy's catalog (English where it has none), its `{parameters}` filled in. */
+  #say(key, params) {
+    const template = typeof this.#messages[key] === "string" ? this.#messages[key] : en[key] ?? String(key);
+    return template.replace(/\{(\w+)\}/g, (whole, name) => {
+      const value = params[name];
+      return value === undefined ? whole : Array.isArray(value) ? value.join(", ") : String(value);
+    });
+  }
+
+  /** The allowed decision for an outcome number. */
   #allow(outcome) {
-    // Read on first use, not in the constructor: loading a policy (the cold start) skips this call into the core.
-    this.#allowed ??= this.#core.allowedMessages();
-    return { allowed: true, reasons: [{ code: "allowed", message: this.#allowed[outcome - 1] }] };
+    keys();
+    const message = (this.#allowed[outcome] ??= this.#say(KEYS[outcome], {}));
+    return { allowed: true, reasons: [{ code: "allowed", message }] };
+  }
+
+  /**
+   * A decision from the core's words (`[outcome, ...reasons]`, five words a reason: see `grant::Reason::words`);
+   * `unknown()`: the requested names the policy does not know, which `unknown_role` reasons point into.
+   */
+  #decision(words, unknown) {
+    if (words[0] !== 0) return this.#allow(words[0]);
+    keys();
+    const reasons = [];
+    for (let i = 1; i < words.length; i += 5) {
+      const [kind, role, f, needed, held] = words.subarray(i, i + 5);
+      const r = { code: CODES[kind], message: "" };
+      if (role !== NONE) r.role = role & UNKNOWN ? unknown()[role ^ UNKNOWN] : this.#roleNames[role];
+      if (f !== NONE) {
+        r.feature = this.#featureNames[f];
+        if (needed !== NONE) r.needed = this.#levelNames[f][needed];
+        if (held !== NONE) r.held = this.#levelNames[f][held];
+      } else if (needed !== NONE) {
+        r.needed = String(needed);
+        r.held = held === NO_RANK ? "none" : String(held);
+      }
+      r.message = this.#say(KEYS[kind], f === NONE ? r : { ...r, feature: this.#featureLabels[f] });
+      reasons.push(r);
+    }
+    return { allowed: false, reasons };
+  }
+
+  /** The distinct names of `roles` the policy does not know, first seen first (as the core resolves them). */
+  #unknownOf(roles) {
+    return [...new Set(roles.filter((name) => !this.#roleIds.has(name)))];
+  }
+
+  /** An issue of the core (`{ path, key, params, line?, column? }`) as JS sees it, worded. */
+  #issue({ path, key, params, line, column }) {
+    const issue = { path, code: key.split(".")[0], message: this.#say(key, params) };
+    if (line !== undefined) Object.assign(issue, { line, column });
+    return issue;
+  }
+
+  /** The core's `invalid_policy` error with every issue worded, and the first in its message. */
+  #invalidPolicy(err) {
+    err.errors = err.errors.map((issue) => this.#issue(issue));
+    const [first] = err.errors;
+    const issue = first.path ? `${first.path}: ${first.message}` : first.message;
+    err.message = this.#say(err.errors.length === 1 ? "invalid_policy" : "invalid_policy.many", { issue, count: err.errors.length });
+    return err;
   }
 
   /** The actor's and target's entries and whether they are the same user; null when the core must read it. */
@@ -244,92 +457,6 @@ export class Policy {
     e.set = null;
   }
 
-  /** How many role lists hold a compiled set now (for tests and monitoring). */
-  get cachedRoleSets() {
-    return this.#cache.size;
-  }
-
-  /** Issues of a valid policy worth a look: `{ path, code, message, line?, column? }` like errors. */
-  warnings() {
-    return this.#core.warnings();
-  }
-
-  /** `{ name, label, levels }` per feature, policy order. */
-  features() {
-    return this.#core.features();
-  }
-
-  /** `{ name, rank, includes }` per role, policy order. */
-  roles() {
-    return this.#core.roles();
-  }
-
-  /** `"held"`, `"rank"` or `"covered"`. */
-  get grantRule() {
-    return this.#core.grantRule;
-  }
-
-  get invitationTtlMs() {
-    return this.#core.invitationTtlMs;
-  }
-
-  /** The fast path of `checkGrant` on compiled sets (a new user: `target` is `compileRoles([])`). */
-  allowsGrant(actor, target, requested, sameUser) {
-    return this.#core.allowsGrant(actor, target, requested, sameUser);
-  }
-
-  /** The account's status at `nowMs`: `{ status, tenantStatus, expiresAt, canAccessTenant }`. */
-  accountStatus(record, nowMs) {
-    return this.#core.accountStatus(record, nowMs);
-  }
-
-  /** Sends or resends an invitation at `nowMs`: a new record (other fields kept). */
-  invite(record, nowMs) {
-    return this.#core.invite(record, nowMs);
-  }
-
-  /** Accepts the outstanding invitation; an expired one throws `invitation_expired`. */
-  accept(record, nowMs) {
-    return this.#core.accept(record, nowMs);
-  }
-
-  /** Disables the account on the platform (every tenant). */
-  disable(record, nowMs) {
-    return this.#core.disable(record, nowMs);
-  }
-
-  enable(record, nowMs) {
-    return this.#core.enable(record, nowMs);
-  }
-
-  disableTenant(record, nowMs) {
-    return this.#core.disableTenant(record, nowMs);
-  }
-
-  enableTenant(record, nowMs) {
-    return this.#core.enableTenant(record, nowMs);
-  }
-
-  /** Calls back with the new status when it changes by time alone; `cancel()` on the handle stops it. */
-  watchInvitation(record, nowMs, callback) {
-    return this.#core.watchInvitation(record, nowMs, callback);
-  }
-
-  /** The roles whose effective access reaches the level, each with the chain of includes that gives it. */
-  whoCan(feature, level) {
-    return this.#core.whoCan(feature, level);
-  }
-
-  /** Who may grant what, and the escalation paths. */
-  delegation() {
-    return this.#core.delegation();
-  }
-
-  /** The impact of replacing `before` with `after`, and the access each of `users` gains or loses. */
-  static diff(before, after, users) {
-    return Engine.diff(Policy.#engineOf(before, "before"), Policy.#engineOf(after, "after"), users);
-  }
-
   static #engineOf(policy, path) {
     if (policy instanceof Policy) return policy.#core;
     throw invalidRequest(path, "expected a Policy");
@@ -343,6 +470,14 @@ export class Policy {
       delete Policy.diff;
     }
   }
+}
+
+/** The actions `check` knows. */
+const ACTIONS = ["add", "roles", "remove", "disable", "enable", "invite"];
+
+/** A new account as the core starts one (enabled on the tenant, platform sign-in on, no invitation sent yet). */
+export function newAccount() {
+  return Engine.newAccount();
 }
 
 /** Marks a grant request's missing or null target: a new user, who holds no roles. */

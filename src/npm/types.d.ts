@@ -158,10 +158,21 @@ export interface Diff {
   users: UserChange[];
 }
 
+/** Messages by key (a code, or `code.variant`), each naming its parameters in braces: `"'{role}' is not a role"`. */
+export type Messages = Readonly<Record<string, string>>;
+
 export interface PolicyOptions {
   /** Distinct role lists whose compiled sets a policy keeps, least recently used evicted first (default 1024). */
   cacheSize?: number;
+  /** The catalog decisions, policy errors and warnings are worded from (default: English, `rolegate/messages/en.js`). */
+  messages?: Messages;
 }
+
+/** The user-administration actions `policy.check` maps to their checks. */
+export type Action = "add" | "roles" | "remove" | "disable" | "enable" | "invite";
+
+/** A new account as the core starts one: enabled on the tenant, platform sign-in on, no invitation sent yet. */
+export function newAccount(): AccountRecord;
 
 /** A role set compiled once (`policy.compileRoles`); `allows` is then an array read with numbers only. */
 export declare class RoleSet {
@@ -207,6 +218,11 @@ export declare class Policy {
   checkRemove(request: TargetRequest): Decision;
   /** May the actor send (or resend) the target's invitation? */
   checkInvite(request: TargetRequest): Decision;
+  /**
+   * The decision for a user-administration action: `add` (a new user with `roles`) and `roles` (the target's
+   * final `roles`) are grants; `remove`, `disable` and `enable` removals; `invite` an invitation.
+   */
+  check(action: Action, request: { actor: Member; target?: Member | null; roles?: string[] }): Decision;
   /** Roles the actor may give a new user, policy order. */
   grantableRoles(actor: Member): string[];
   /** A compiled set for the fast path; unknown names throw `unknown_role`. */
@@ -229,6 +245,8 @@ export declare class Policy {
   whoCan(feature: string, level: string): Reach[];
   /** Who may grant what, and the escalation paths (not at the edge). */
   delegation(): Delegation;
+  /** A change of `Policy.diff` (one of its `changes` or `users`) in words, in this policy's catalog. */
+  describe(change: Change | UserChange): string;
   /** How many role lists hold a compiled set now. */
   readonly cachedRoleSets: number;
   /** Frees the policy and every cached set (optional: garbage collection frees them too). */

@@ -3,11 +3,10 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::input;
+use crate::input::{self, Expected, InputKind};
 use crate::json::{self, Map, Value, child, index};
 
-use super::error::{Issue, PolicyError};
-use super::lint::warnings;
+use super::error::{Issue, IssueKind, PolicyError};
 use super::model::{Feature, FeatureId, GrantRule, Level, MAX_FEATURES, MAX_LEVELS, MAX_NAME_LEN, MAX_RANK, MAX_ROLES, Policy, RankOrder, Role, RoleId, distinct_ids};
 
 const DAY_MS: u64 = 86_400_000;
@@ -15,19 +14,13 @@ const MAX_TTL_MS: u64 = 365 * DAY_MS;
 const DEFAULT_TTL_MS: u64 = DAY_MS;
 
 impl Policy {
-    /// Parses and compiles a policy document; a bad one is refused whole with every error listed, each error
-    /// and warning located by path, line and column.
+    /// Parses and compiles a policy document; a bad one is refused whole with every error listed, each located
+    /// by path, line and column. (Warnings are computed when asked for: [`Policy::warnings`].)
     pub fn from_json(text: &str) -> Result<Policy, PolicyError> {
-        match Policy::from_serialized(text) {
-            Ok(mut policy) => {
-                json::place(text, &mut policy.warnings);
-                Ok(policy)
-            }
-            Err(mut e) => {
-                json::place(text, &mut e.errors);
-                Err(e)
-            }
-        }
+        Policy::from_serialized(text).map_err(|mut e| {
+            json::place(text, &mut e.errors);
+            e
+        })
     }
 
     /// Like [`Policy::from_json`] for text that is not the author's (a serialized object): issues carry paths
@@ -35,8 +28,8 @@ impl Policy {
     pub fn from_serialized(text: &str) -> Result<Policy, PolicyError> {
         let value = json::parse(text).map_err(|e| {
             let issue = match e {
-                json::ParseError::Duplicate(path) => Issue::new(path, "duplicate_member", "appears more than once in its object"),
-                json::ParseError::Syntax(_) => Issue::new("", "invalid_json", e.message()),
+                json::ParseError::Duplicate(path) => Issue::new(path, IssueKind::DuplicateMember),
+                json::ParseError::Syntax(e) => Issue::new("", IssueKind::InvalidJson { detail: json::syntax_detail(&e) }),
             };
             PolicyError { errors: vec![issue] }
         })?;
@@ -47,7 +40,6 @@ impl Policy {
     pub fn from_value(doc: impl Into<Value>) -> Result<Policy, PolicyError> {
         Compiler::default().compile(&doc.into())
     }
-
 }
 
 /// Parses a duration such as `"24h"`, `"90m"`, `"7d"`, `"2s"` or `"500ms"` into milliseconds.
@@ -81,8 +73,8 @@ const TOP_FIELDS: &[&str] =
     &["version", "features", "roles", "grantRule", "rankOrder", "userAdmin", "protectHigherUsers", "invitationTtl"];
 
 impl Compiler {
-    fn error(&mut self, path: impl Into<String>, code: &'static str, message: impl Into<String>) {
-        self.errors.push(Issue::new(path, code, message));
+    fn error(&mut self, path: impl Into<String>, kind: IssueKind) {
+        self.errors.push(Issue::new(path, kind));
     }
 
     /// Keeps the value of a read, or records its issue.
@@ -107,14 +99,14 @@ impl Compiler {
     }
 
     /// Names of features, levels and roles: non-empty, short, no surrounding space or control characters.
-    fn name(&mut self, name: &str, path: &str, what: &str) -> bool {
+    fn name(&mut self, name: &str, path: &str) -> bool {
         let ok = !name.is_empty()
             && name.len() <= MAX_NAME_LEN
             && name.trim() == name
             && !name.chars().any(char::is_control)
             && name != "*";
         if !ok {
-            self.error(path, "invalid_name", format!("{what} names must be 1 to {MAX_NAME_LEN} characters, without surrounding spaces or control characters, and not '*'"));
+            self.error(path, IssueKind::InvalidName { max: MAX_NAME_LEN });
         }
         ok
     }
@@ -125,9 +117,9 @@ impl Compiler {
         };
         self.known_fields(top, "", TOP_FIELDS);
         match top.get("version") {
-            None => self.error("version", "missing_field", "version is required (1)"),
+            None => self.error("version", IssueKind::Input(InputKind::MissingField("version"))),
             Some(v) if v.as_u64() == Some(1) => {}
-            Some(_) => self.error("version", "unsupported_version", "only version 1 is supported"),
+            Some(_) => self.error("version", IssueKind::UnsupportedVersion),
         }
         let features = self.features(top.get("features"));
         let feature_ids: FxHashMap<String, FeatureId> =
@@ -140,7 +132,7 @@ impl Compiler {
         let protect_higher_users = match top.get("protectHigherUsers") {
             None => true,
             Some(v) => v.as_bool().unwrap_or_else(|| {
-                self.error("protectHigherUsers", "invalid_type", "protectHigherUsers must be true or false");
+                self.error("protectHigherUsers", IssueKind::Input(InputKind::Expected(Expected::Boolean)));
                 true
             }),
         };
@@ -148,32 +140,20 @@ impl Compiler {
         if !self.errors.is_empty() {
             return Err(PolicyError { errors: self.errors });
         }
-        let mut policy = Policy {
-            features,
-            roles,
-            feature_ids,
-            role_ids,
-            grant_rule,
-            user_admin,
-            protect_higher_users,
-            invitation_ttl_ms,
-            warnings: Vec::new(),
-        };
-        policy.warnings = warnings(&policy);
-        Ok(policy)
+        Ok(Policy { features, roles, feature_ids, role_ids, grant_rule, user_admin, protect_higher_users, invitation_ttl_ms })
     }
 
     fn features(&mut self, value: Option<&Value>) -> Vec<Feature> {
         let Some(value) = value else {
-            self.error("features", "missing_field", "features is required");
+            self.error("features", IssueKind::Input(InputKind::MissingField("features")));
             return Vec::new();
         };
         let Some(map) = self.object(value, "features") else { return Vec::new() };
         if map.is_empty() {
-            self.error("features", "empty", "at least one feature is required");
+            self.error("features", IssueKind::Empty);
         }
         if map.len() > MAX_FEATURES {
-            self.error("features", "too_many", format!("at most {MAX_FEATURES} features"));
+            self.error("features", IssueKind::Input(InputKind::TooMany(MAX_FEATURES)));
             return Vec::new();
         }
         let mut out = Vec::with_capacity(map.len());
@@ -190,7 +170,7 @@ impl Compiler {
     }
 
     fn feature(&mut self, name: &str, def: &Value, path: &str) -> Option<Feature> {
-        let name_ok = self.name(name, path, "feature");
+        let name_ok = self.name(name, path);
         let obj = self.object(def, path)?;
         self.known_fields(obj, path, &["levels", "label"]);
         let label = match obj.get("label") {
@@ -199,26 +179,26 @@ impl Compiler {
         };
         let levels_path = child(path, "levels");
         let Some(levels) = obj.get("levels") else {
-            self.error(levels_path, "missing_field", "levels is required, ordered low to high, the first meaning no access");
+            self.error(levels_path, IssueKind::Input(InputKind::MissingField("levels")));
             return None;
         };
         let Some(items) = levels.as_array() else {
-            self.error(levels_path, "invalid_type", "levels must be an array of strings");
+            self.error(levels_path, IssueKind::Input(InputKind::Expected(Expected::Strings)));
             return None;
         };
         if items.len() < 2 || items.len() > MAX_LEVELS {
-            self.error(&levels_path, "invalid_levels", format!("a feature needs 2 to {MAX_LEVELS} levels (the first means no access)"));
+            self.error(&levels_path, IssueKind::InvalidLevels { max: MAX_LEVELS });
         }
         let errors_before = self.errors.len();
         let mut names: Vec<String> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let p = index(&levels_path, i);
             let Some(level) = self.string(item, &p) else { continue };
-            if !self.name(level, &p, "level") {
+            if !self.name(level, &p) {
                 continue;
             }
             if names.iter().any(|n| n == level) {
-                self.error(p, "duplicate_level", format!("level '{level}' is listed twice"));
+                self.error(p, IssueKind::DuplicateLevel { level: level.to_string() });
             } else {
                 names.push(level.to_string());
             }
@@ -232,7 +212,7 @@ impl Compiler {
             None | Some((_, Some("same-or-lower"))) => RankOrder::SameOrLower,
             Some((_, Some("strictly-lower"))) => RankOrder::StrictlyLower,
             Some(_) => {
-                self.error("rankOrder", "invalid_value", "rankOrder must be \"same-or-lower\" or \"strictly-lower\"");
+                self.error("rankOrder", IssueKind::InvalidValue { expected: &["same-or-lower", "strictly-lower"] });
                 RankOrder::SameOrLower
             }
         };
@@ -241,7 +221,7 @@ impl Compiler {
             Some(Some("held")) => GrantRule::Held,
             Some(Some("rank")) => GrantRule::Rank(order),
             Some(_) => {
-                self.error("grantRule", "invalid_value", "grantRule must be \"held\", \"rank\" or \"covered\"");
+                self.error("grantRule", IssueKind::InvalidValue { expected: &["held", "rank", "covered"] });
                 GrantRule::Covered
             }
         }
@@ -256,15 +236,15 @@ impl Compiler {
         rule: GrantRule,
     ) -> Vec<ParsedRole> {
         let Some(value) = value else {
-            self.error("roles", "missing_field", "roles is required");
+            self.error("roles", IssueKind::Input(InputKind::MissingField("roles")));
             return Vec::new();
         };
         let Some(map) = self.object(value, "roles") else { return Vec::new() };
         if map.is_empty() {
-            self.error("roles", "empty", "at least one role is required");
+            self.error("roles", IssueKind::Empty);
         }
         if map.len() > MAX_ROLES {
-            self.error("roles", "too_many", format!("at most {MAX_ROLES} roles"));
+            self.error("roles", IssueKind::Input(InputKind::TooMany(MAX_ROLES)));
             return Vec::new();
         }
         let mut roles: Vec<ParsedRole> = map
@@ -280,7 +260,7 @@ impl Compiler {
                 match ids.get(name.as_str()) {
                     Some(&id) if !resolved.contains(&id) => resolved.push(id),
                     Some(_) => {}
-                    None => self.error(index(&path, i), "unknown_role", format!("'{name}' is not a role of this policy")),
+                    None => self.error(index(&path, i), IssueKind::UnknownRole { role: name.clone() }),
                 }
             }
             role.includes = resolved;
@@ -298,7 +278,7 @@ impl Compiler {
     ) -> ParsedRole {
         let path = child("roles", name);
         let mut role = ParsedRole { name: name.to_string(), levels: vec![0; features.len()], ..ParsedRole::default() };
-        self.name(name, &path, "role");
+        self.name(name, &path);
         let Some(obj) = self.object(def, &path) else { return role };
         self.known_fields(obj, &path, &["grants", "includes", "rank", "label"]);
         if let Some(v) = obj.get("label") {
@@ -322,17 +302,17 @@ impl Compiler {
                         }
                     }
                 }
-                None => self.error(ipath, "invalid_type", "includes must be an array of role names"),
+                None => self.error(ipath, IssueKind::Input(InputKind::Expected(Expected::Strings))),
             }
         }
         let rpath = child(&path, "rank");
         match obj.get("rank") {
             Some(v) => match v.as_u64().filter(|r| *r <= MAX_RANK) {
                 Some(r) => role.rank = u32::try_from(r).ok(),
-                None => self.error(rpath, "invalid_type", format!("rank must be a whole number from 0 to {MAX_RANK}")),
+                None => self.error(rpath, IssueKind::InvalidRank { max: MAX_RANK }),
             },
             None if matches!(rule, GrantRule::Rank(_)) => {
-                self.error(rpath, "missing_rank", "grantRule \"rank\" needs a rank on every role");
+                self.error(rpath, IssueKind::MissingRank);
             }
             None => {}
         }
@@ -351,7 +331,7 @@ impl Compiler {
         let Some(level) = self.string(level, path) else { return };
         if feature == "*" {
             if level != "max" {
-                self.error(path, "invalid_level", "\"*\" only takes \"max\" (every feature at its top level)");
+                self.error(path, IssueKind::StarTakesMax);
                 return;
             }
             for (slot, f) in levels.iter_mut().zip(features) {
@@ -361,7 +341,7 @@ impl Compiler {
         }
         let Some(&f) = feature_ids.get(feature) else {
             if !self.broken_features.contains(feature) {
-                self.error(path, "unknown_feature", "unknown feature");
+                self.error(path, IssueKind::UnknownFeature { feature: feature.to_string() });
             }
             return;
         };
@@ -373,8 +353,8 @@ impl Compiler {
                 }
             }
             None => {
-                let known = def.map(|d| d.levels.join(", ")).unwrap_or_default();
-                self.error(path, "unknown_level", format!("'{level}' is not a level of '{feature}' (levels: {known})"));
+                let levels = def.map(|d| d.levels.clone()).unwrap_or_default();
+                self.error(path, IssueKind::UnknownLevel { feature: feature.to_string(), level: level.to_string(), levels });
             }
         }
     }
@@ -428,10 +408,10 @@ impl Compiler {
         if let Some(pos) = stack.iter().position(|&r| r == role) {
             let cycle: Vec<RoleId> = stack.get(pos..).map(<[RoleId]>::to_vec).unwrap_or_default();
             if reported.insert(distinct_ids(cycle.iter().copied(), parsed.len())) {
-                let names: Vec<&str> =
-                    cycle.iter().chain(std::iter::once(&role)).filter_map(|&r| parsed.get(r)).map(|r| r.name.as_str()).collect();
+                let cycle: Vec<String> =
+                    cycle.iter().chain(std::iter::once(&role)).filter_map(|&r| parsed.get(r)).map(|r| r.name.clone()).collect();
                 let first = parsed.get(role).map_or("", |r| r.name.as_str());
-                self.error(child(&child("roles", first), "includes"), "include_cycle", format!("includes form a cycle: {}", names.join(" -> ")));
+                self.error(child(&child("roles", first), "includes"), IssueKind::IncludeCycle { cycle });
             }
             return Vec::new();
         }
@@ -457,34 +437,35 @@ impl Compiler {
     ) -> (FeatureId, Level) {
         let path = "userAdmin";
         let Some(value) = value else {
-            self.error(path, "missing_field", "userAdmin is required: the { feature, level } needed to administer users");
+            self.error(path, IssueKind::Input(InputKind::MissingField("userAdmin")));
             return (0, 0);
         };
         let Some(obj) = self.object(value, path) else { return (0, 0) };
         self.known_fields(obj, path, &["feature", "level"]);
-        let field = |c: &mut Self, key: &str| match obj.get(key) {
+        let field = |c: &mut Self, key: &'static str| match obj.get(key) {
             Some(v) => c.string(v, &child(path, key)).map(str::to_string),
             None => {
-                c.error(child(path, key), "missing_field", format!("{key} is required"));
+                c.error(child(path, key), IssueKind::Input(InputKind::MissingField(key)));
                 None
             }
         };
         let (Some(feature), Some(level)) = (field(self, "feature"), field(self, "level")) else { return (0, 0) };
         let Some(&f) = feature_ids.get(&feature) else {
             if !self.broken_features.contains(&feature) {
-                self.error(child(path, "feature"), "unknown_feature", format!("'{feature}' is not a feature of this policy"));
+                self.error(child(path, "feature"), IssueKind::UnknownFeature { feature: feature.clone() });
             }
             return (0, 0);
         };
         let def = features.get(f);
         match def.and_then(|d| d.levels.iter().position(|l| *l == level)) {
             Some(0) => {
-                self.error(child(path, "level"), "invalid_level", "userAdmin must require more than the no-access level");
+                self.error(child(path, "level"), IssueKind::AdminNeedsAccess);
                 (f, 0)
             }
             Some(l) => (f, Level::try_from(l).unwrap_or(Level::MAX)),
             None => {
-                self.error(child(path, "level"), "unknown_level", format!("'{level}' is not a level of '{feature}'"));
+                let levels = def.map(|d| d.levels.clone()).unwrap_or_default();
+                self.error(child(path, "level"), IssueKind::UnknownLevel { feature, level, levels });
                 (f, 0)
             }
         }
@@ -495,7 +476,7 @@ impl Compiler {
         match value.as_str().and_then(parse_duration) {
             Some(ms) if ms > 0 && ms <= MAX_TTL_MS => ms,
             _ => {
-                self.error("invitationTtl", "invalid_duration", "invitationTtl must be a duration such as \"24h\", \"90m\", \"7d\" or \"2s\", above zero and at most 365 days");
+                self.error("invitationTtl", IssueKind::InvalidDuration);
                 DEFAULT_TTL_MS
             }
         }

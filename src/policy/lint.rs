@@ -1,41 +1,76 @@
-//! Warnings for a valid policy: things worth a look that are not errors.
+//! Warnings for a valid policy: things worth a look that are not errors. Computed when asked for (a console
+//! asks, an edge never does), in time linear in roles and features but for a sort per feature.
 
 use crate::json::child;
 
-use super::error::Issue;
-use super::model::{GrantRule, Policy};
+use super::error::{Issue, IssueKind};
+use super::model::{FeatureId, GrantRule, Level, Policy, RankOrder, RoleId};
 
-/// Warnings for a valid policy: roles that grant nothing, and (rank mode) roles an actor could grant by rank
-/// although they give more than the actor's own role.
-pub(crate) fn warnings(policy: &Policy) -> Vec<Issue> {
-    let mut out = Vec::new();
-    for role in &policy.roles {
-        if role.levels.iter().all(|&l| l == 0) {
-            out.push(Issue::new(child("roles", &role.name), "empty_role", format!("role '{}' grants nothing", role.name)));
-        }
-    }
-    if let GrantRule::Rank(order) = policy.grant_rule {
-        for (fid, feature) in policy.features.iter().enumerate() {
-            // For each role, the lowest level of this feature among roles that could grant it by rank.
-            for low in &policy.roles {
-                let (Some(low_rank), Some(&low_level)) = (low.rank, low.levels.get(fid)) else { continue };
-                let weaker_granter = policy.roles.iter().filter(|high| high.name != low.name).find(|high| {
-                    high.rank.is_some_and(|hr| order.permits(hr, low_rank))
-                        && high.levels.get(fid).is_some_and(|&hl| hl < low_level)
-                });
-                if let Some(high) = weaker_granter {
-                    out.push(Issue::new(
-                        child(&child(&child("roles", &low.name), "grants"), &feature.name),
-                        "rank_grants_unheld",
-                        format!(
-                            "'{}' (rank {}) gives {} '{}' but '{}' (rank {}) only has '{}': rank-based grants would let a {} hand out access he does not hold",
-                            low.name, low_rank, feature.name, feature.level_name(low_level),
-                            high.name, high.rank.unwrap_or(0), feature.level_name(high.levels.get(fid).copied().unwrap_or(0)), high.name
-                        ),
-                    ));
-                }
+impl Policy {
+    /// Roles that grant nothing, and (rank mode) roles an actor could grant by rank although they give more
+    /// than the actor's own role; paths only (`json::place` adds lines and columns for a document's text).
+    pub fn warnings(&self) -> Vec<Issue> {
+        let mut out = Vec::new();
+        for role in &self.roles {
+            if role.levels.iter().all(|&l| l == 0) {
+                out.push(Issue::new(child("roles", &role.name), IssueKind::EmptyRole { role: role.name.clone() }));
             }
         }
+        if let GrantRule::Rank(order) = self.grant_rule {
+            for f in 0..self.features.len() {
+                self.rank_grants_unheld(f, order, &mut out);
+            }
+        }
+        out
     }
-    out
+
+    /// For each ranked role, the first role (policy order) that may grant it by rank while holding less of
+    /// feature `f`: per level, the granters sorted by rank, highest first, with the lowest role id so far, so
+    /// each role's question is a binary search per lower level.
+    fn rank_grants_unheld(&self, f: FeatureId, order: RankOrder, out: &mut Vec<Issue>) {
+        let Some(feature) = self.features.get(f) else { return };
+        let mut by_level: Vec<Vec<(u32, RoleId)>> = vec![Vec::new(); feature.levels.len()];
+        for (id, role) in self.roles.iter().enumerate() {
+            if let (Some(rank), Some(slot)) = (role.rank, by_level.get_mut(usize::from(role.level(f)))) {
+                slot.push((rank, id));
+            }
+        }
+        for granters in &mut by_level {
+            granters.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut first = RoleId::MAX;
+            for entry in granters.iter_mut() {
+                first = first.min(entry.1);
+                entry.1 = first;
+            }
+        }
+        for role in &self.roles {
+            let (Some(rank), level) = (role.rank, role.level(f)) else { continue };
+            let granter = by_level
+                .iter()
+                .take(usize::from(level))
+                .filter_map(|granters| {
+                    let within = granters.partition_point(|&(r, _)| order.permits(r, rank));
+                    granters.get(within.checked_sub(1)?).map(|&(_, first)| first)
+                })
+                .min();
+            let Some(high) = granter.and_then(|g| self.roles.get(g)) else { continue };
+            let kind = IssueKind::RankGrantsUnheld {
+                role: role.name.clone(),
+                rank,
+                feature: feature.label.clone(),
+                level: feature.level_name(level).to_string(),
+                granter: high.name.clone(),
+                granter_rank: high.rank.unwrap_or(0),
+                granter_level: feature.level_name(high.level(f)).to_string(),
+            };
+            out.push(Issue::new(child(&child(&child("roles", &role.name), "grants"), &feature.name), kind));
+        }
+    }
+}
+
+impl super::model::Role {
+    /// The role's level of feature `f`, `includes` folded in.
+    pub(crate) fn level(&self, f: FeatureId) -> Level {
+        self.levels.get(f).copied().unwrap_or(0)
+    }
 }

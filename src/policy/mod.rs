@@ -7,5 +7,5 @@ mod lint;
 mod model;
 
 pub use compiler::parse_duration;
-pub use error::{Issue, LookupError, PolicyError};
+pub use error::{Issue, IssueKind, LookupError, Param, PolicyError};
 pub use model::*;

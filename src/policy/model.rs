@@ -3,7 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::error::{Issue, LookupError};
+use super::error::LookupError;
 
 /// Index of a feature in policy order.
 pub type FeatureId = usize;
@@ -132,7 +132,6 @@ pub struct Policy {
     pub user_admin: (FeatureId, Level),
     pub protect_higher_users: bool,
     pub invitation_ttl_ms: u64,
-    pub(crate) warnings: Vec<Issue>,
 }
 
 impl Policy {
@@ -153,10 +152,6 @@ impl Policy {
                 includes: r.includes.iter().map(|&i| self.role_name(i).to_string()).collect(),
             })
             .collect()
-    }
-
-    pub fn warnings(&self) -> &[Issue] {
-        &self.warnings
     }
 
     pub fn feature_id(&self, name: &str) -> Option<FeatureId> {
@@ -185,15 +180,18 @@ impl Policy {
         Ok((f, l))
     }
 
-    pub(crate) fn feature_name(&self, f: FeatureId) -> &str {
+    /// A feature's name by id (empty for an id the policy does not have).
+    pub fn feature_name(&self, f: FeatureId) -> &str {
         self.features.get(f).map_or("", |x| x.name.as_str())
     }
 
-    pub(crate) fn level_name(&self, f: FeatureId, level: Level) -> &str {
+    /// A level's name by feature and level id.
+    pub fn level_name(&self, f: FeatureId, level: Level) -> &str {
         self.features.get(f).map_or("", |x| x.level_name(level))
     }
 
-    pub(crate) fn role_name(&self, r: RoleId) -> &str {
+    /// A role's name by id.
+    pub fn role_name(&self, r: RoleId) -> &str {
         self.roles.get(r).map_or("", |x| x.name.as_str())
     }
 }

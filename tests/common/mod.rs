@@ -24,9 +24,19 @@ pub fn on(actor: &Member, target: &Member) -> TargetRequest {
     TargetRequest { actor: actor.clone(), target: target.clone() }
 }
 
-/// Codes of a decision's reasons, in order.
+/// Codes of a decision's reasons, in order (an allowed decision's one reason is `allowed`).
 pub fn codes(d: &rolegate::Decision) -> Vec<&'static str> {
-    d.reasons.iter().map(|r| r.code).collect()
+    match d {
+        rolegate::Decision::Allowed(_) => vec!["allowed"],
+        rolegate::Decision::Refused(reasons) => reasons.iter().map(|r| r.code()).collect(),
+    }
+}
+
+/// A decision's reasons with the names, levels and ranks they concern, as JS sees them (native: the words
+/// are not in the wasm).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn named(p: &Policy, d: &rolegate::Decision) -> Vec<rolegate::Described> {
+    d.reasons().iter().map(|r| p.describe(r, &[])).collect()
 }
 
 pub const HOUR: u64 = 3_600_000;

@@ -51,7 +51,7 @@ test("check: every error with path, line:column, code and a caret under the plac
   const r = rolegate("check", file("bad.json", text));
   assert.equal(r.status, 1);
   const lines = r.stdout.split("\n");
-  const at = lines.indexOf("error[unknown_feature]: unknown feature");
+  const at = lines.indexOf("error[unknown_feature]: 'reprots' is not a feature of this policy");
   assert.ok(at >= 0, r.stdout);
   assert.equal(lines[at + 1], "  --> bad.json:15:36 at roles.UserManager.grants.reprots");
   assert.equal(lines[at + 3], `15 | ${text.split("\n")[14]}`);
@@ -158,7 +158,7 @@ test("bad input: one line on stderr, nothing on stdout, exit 2, never a stack tr
     [["test", A, "malformed.cases.json"], "rolegate: malformed.cases.json: grants[0].actor.roles[0]: expected a string"],
     [["test", A, "unknown.cases.json"], "rolegate: unknown.cases.json: allow: unknown member (expected one of: allows, grants, status)"],
     [["test", "bad.json", join(EXAMPLES, "product-a.cases.json")],
-      "rolegate: bad.json:15:36: invalid policy (2 errors), first: roles.UserManager.grants.reprots: unknown feature (see rolegate check bad.json)"],
+      "rolegate: bad.json:15:36: invalid policy (2 errors), first: roles.UserManager.grants.reprots: 'reprots' is not a feature of this policy (see rolegate check bad.json)"],
   ];
   for (const [args, message] of cases) {
     const r = rolegate(...args);

@@ -36,7 +36,7 @@ proptest! {
                     target: Some(member("fresh", &[])),
                     roles: vec![r.name.clone()],
                 };
-                let allowed = p.check_grant(&req).allowed;
+                let allowed = p.check_grant(&req).is_allowed();
                 prop_assert_eq!(g.roles.contains(&r.name), allowed, "{} -> {}", g.granter, r.name);
                 let (gi, ri) = (index_of(&g.granter), index_of(&r.name));
                 let covered = covers(&spec.role_levels(gi), &spec.role_levels(ri));

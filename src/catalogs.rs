@@ -45,6 +45,7 @@ fn reasons() -> Vec<Reason> {
         Reason::RoleNotHeld { role: 0 },
         Reason::RankTooHigh { role: 0, needed: 3, held: Some(2) },
         Reason::PermissionNotHeld { role: 0, feature: 0, needed: 1, held: 0 },
+        Reason::LastAdmin { feature: 0, needed: 1 },
     ];
     for r in &all {
         match r {
@@ -56,7 +57,8 @@ fn reasons() -> Vec<Reason> {
             | Reason::TargetOutranks { .. }
             | Reason::RoleNotHeld { .. }
             | Reason::RankTooHigh { .. }
-            | Reason::PermissionNotHeld { .. } => {}
+            | Reason::PermissionNotHeld { .. }
+            | Reason::LastAdmin { .. } => {}
         }
     }
     all

@@ -7,7 +7,8 @@ use std::ops::ControlFlow;
 
 use serde::Serialize;
 
-use crate::input::{self, Fault, Input, InputError, InputKind};
+use crate::input::{self, Expected, Fault, Input, InputError, InputKind};
+use crate::json::index;
 
 use crate::permissions::RoleSet;
 use crate::policy::{FeatureId, GrantRule, Level, MAX_ROLES, Policy, RoleId};
@@ -25,6 +26,10 @@ pub struct GrantRequest {
     pub actor: Member,
     pub target: Option<Member>,
     pub roles: Vec<String>,
+    /// The tenant's other enabled users, when known: then taking `userAdmin` from the last user holding it is
+    /// refused (`last_admin`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<Others>,
 }
 
 /// An action by `actor` on an existing `target` (remove, invite, disable, enable).
@@ -32,6 +37,18 @@ pub struct GrantRequest {
 pub struct TargetRequest {
     pub actor: Member,
     pub target: Member,
+    /// As [`GrantRequest::others`] (remove and disable; enabling or inviting takes nothing away).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub others: Option<Others>,
+}
+
+/// The tenant's other enabled users, for the rule that the last administrator stays: the users themselves
+/// (`{ id, roles }`; the target, if listed, is not counted), or how many of them hold the policy's `userAdmin`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Others {
+    Users(Vec<Member>),
+    Admins(u64),
 }
 
 impl Member {
@@ -45,11 +62,12 @@ impl Member {
 impl GrantRequest {
     /// Reads `{ actor, target, roles }`; `target` absent or null means a new user. Unknown members are refused.
     pub fn from_json<I: Input>(value: I) -> Result<GrantRequest, InputError> {
-        input::only(&value, "", &["actor", "target", "roles"])?;
+        input::only(&value, "", &["actor", "target", "roles", "others"])?;
         Ok(GrantRequest {
             actor: Member::from_json(member(&value, "actor")?, "actor")?,
             target: input::optional(&value, "target").map(|t| Member::from_json(t, "target")).transpose()?,
             roles: input::field(&value, "", "roles", role_names)?,
+            others: Others::from_json(&value)?,
         })
     }
 }
@@ -57,11 +75,25 @@ impl GrantRequest {
 impl TargetRequest {
     /// Reads `{ actor, target }`. Unknown members are refused.
     pub fn from_json<I: Input>(value: I) -> Result<TargetRequest, InputError> {
-        input::only(&value, "", &["actor", "target"])?;
+        input::only(&value, "", &["actor", "target", "others"])?;
         Ok(TargetRequest {
             actor: Member::from_json(member(&value, "actor")?, "actor")?,
             target: Member::from_json(member(&value, "target")?, "target")?,
+            others: Others::from_json(&value)?,
         })
+    }
+}
+
+impl Others {
+    /// Reads a request's optional `others`: an array of `{ id, roles }`, or a whole number.
+    fn from_json<I: Input>(request: &I) -> Result<Option<Others>, InputError> {
+        let Some(value) = input::optional(request, "others") else { return Ok(None) };
+        if let Some(count) = value.whole() {
+            return Ok(Some(Others::Admins(count)));
+        }
+        let items = value.items().ok_or_else(|| InputError::new("others", InputKind::Expected(Expected::Members)))?;
+        let users = items.into_iter().enumerate().map(|(i, user)| Member::from_json(user, &index("others", i)));
+        Ok(Some(Others::Users(users.collect::<Result<_, _>>()?)))
     }
 }
 
@@ -100,6 +132,9 @@ pub enum Reason {
     RankTooHigh { role: RoleId, needed: u32, held: Option<u32> },
     /// `permission_not_held`: `role` gives `feature` at `needed`, above the actor's `held` (grant rule `covered`).
     PermissionNotHeld { role: RoleId, feature: FeatureId, needed: Level, held: Level },
+    /// `last_admin`: the change takes the policy's `userAdmin` (`feature` at `needed`) from the last enabled
+    /// user of the tenant holding it; a tenant must not lock itself out.
+    LastAdmin { feature: FeatureId, needed: Level },
 }
 
 /// A decision: allowed (and why), or refused with every reason.
@@ -137,7 +172,7 @@ pub enum Allowed {
 /// Message keys by number, as the wire numbers them: 0 is no key (refused), then [`Allowed`] from 1 in
 /// declaration order, then [`Reason`] kinds. A message catalog is keyed by these (`code.variant` where one code
 /// has several wordings), so a new reason is one variant here and one message per catalog.
-pub const KEYS: [&str; 15] = [
+pub const KEYS: [&str; 16] = [
     "",
     "allowed.nothing_added",
     "allowed.held_roles",
@@ -153,6 +188,7 @@ pub const KEYS: [&str; 15] = [
     "role_not_held",
     "rank_too_high",
     "permission_not_held",
+    "last_admin",
 ];
 
 /// A wire word for "nothing here" (a reason without a role, a feature, a rank).
@@ -192,6 +228,7 @@ impl Reason {
             Reason::RoleNotHeld { .. } => 12,
             Reason::RankTooHigh { .. } => 13,
             Reason::PermissionNotHeld { .. } => 14,
+            Reason::LastAdmin { .. } => 15,
         }
     }
 
@@ -222,6 +259,7 @@ impl Reason {
             Reason::RoleNotHeld { role } => (id(role), NONE, NONE, NONE),
             Reason::RankTooHigh { role, needed, held } => (id(role), NONE, needed, rank(held)),
             Reason::PermissionNotHeld { role, feature, needed, held } => (id(role), id(feature), u32::from(needed), u32::from(held)),
+            Reason::LastAdmin { feature, needed } => (NONE, id(feature), u32::from(needed), NONE),
         };
         [self.number(), role, feature, needed, held]
     }
@@ -273,38 +311,68 @@ impl Policy {
         let target = req.target.as_ref().map(|t| self.resolve(&t.roles).0);
         let (requested, unknown) = self.resolve(&req.roles);
         let same_user = req.target.as_ref().is_some_and(|t| t.id == req.actor.id);
-        self.explain_grant(&actor, target.as_ref(), &requested, unknown.len(), same_user)
+        let admins = req.others.as_ref().map(|o| self.other_admins(o, req.target.as_ref()));
+        self.explain_grant(&actor, target.as_ref(), &requested, unknown.len(), same_user, admins)
     }
 
-    /// [`Policy::check_grant`] on compiled sets; `unknown`: how many requested names are not in the policy.
-    pub fn explain_grant(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, unknown: usize, same_user: bool) -> Decision {
-        decide(|v| self.grant_rules(actor, target, requested, unknown, same_user, v), self.grant_allowed(target, requested))
+    /// [`Policy::check_grant`] on compiled sets; `unknown`: how many requested names are not in the policy;
+    /// `admins`: how many other enabled users of the tenant hold `userAdmin`, when known.
+    pub fn explain_grant(
+        &self,
+        actor: &RoleSet,
+        target: Option<&RoleSet>,
+        requested: &RoleSet,
+        unknown: usize,
+        same_user: bool,
+        admins: Option<usize>,
+    ) -> Decision {
+        let grant = Grant { actor, target, requested, unknown, same_user, admins };
+        decide(|v| self.grant_rules(&grant, v), self.grant_allowed(target, requested))
     }
 
     /// The fast path of [`Policy::check_grant`] on compiled sets: why it is allowed, or none when refused.
-    pub fn grant_outcome(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool) -> Option<Allowed> {
-        gate(|v| self.grant_rules(actor, target, requested, 0, same_user, v), self.grant_allowed(target, requested))
+    pub fn grant_outcome(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool, admins: Option<usize>) -> Option<Allowed> {
+        let grant = Grant { actor, target, requested, unknown: 0, same_user, admins };
+        gate(|v| self.grant_rules(&grant, v), self.grant_allowed(target, requested))
     }
 
-    /// [`Policy::grant_outcome`] as a yes or no.
+    /// [`Policy::grant_outcome`] as a yes or no, without the tenant's other users.
     pub fn allows_grant(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool) -> bool {
-        self.grant_outcome(actor, target, requested, same_user).is_some()
+        self.grant_outcome(actor, target, requested, same_user, None).is_some()
     }
 
     /// May `actor` delete (or disable, or enable) `target`?
     pub fn check_remove(&self, req: &TargetRequest) -> Decision {
         let (actor, target) = self.resolve_pair(req);
-        self.explain_remove(&actor, &target, req.actor.id == req.target.id)
+        let admins = req.others.as_ref().map(|o| self.other_admins(o, Some(&req.target)));
+        self.explain_remove(&actor, &target, req.actor.id == req.target.id, admins)
     }
 
-    /// [`Policy::check_remove`] on compiled sets.
-    pub fn explain_remove(&self, actor: &RoleSet, target: &RoleSet, same_user: bool) -> Decision {
-        decide(|v| self.remove_rules(actor, target, same_user, v), Allowed::AdministersTarget)
+    /// [`Policy::check_remove`] on compiled sets; `admins` as [`Policy::explain_grant`].
+    pub fn explain_remove(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, admins: Option<usize>) -> Decision {
+        decide(|v| self.remove_rules(actor, target, same_user, admins, v), Allowed::AdministersTarget)
     }
 
     /// The fast path of [`Policy::check_remove`].
-    pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: bool) -> Option<Allowed> {
-        gate(|v| self.remove_rules(actor, target, same_user, v), Allowed::AdministersTarget)
+    pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, admins: Option<usize>) -> Option<Allowed> {
+        gate(|v| self.remove_rules(actor, target, same_user, admins, v), Allowed::AdministersTarget)
+    }
+
+    /// How many of the tenant's other enabled users hold `userAdmin` (`target`, if listed among them, is not one).
+    pub fn other_admins(&self, others: &Others, target: Option<&Member>) -> usize {
+        let users = match others {
+            Others::Admins(n) => return usize::try_from(*n).unwrap_or(usize::MAX),
+            Others::Users(users) => users,
+        };
+        let (feature, level) = self.user_admin;
+        let other = |u: &&Member| target.is_none_or(|t| t.id != u.id);
+        users.iter().filter(other).filter(|u| self.resolve(&u.roles).0.allows(feature, level)).count()
+    }
+
+    /// Whether a change leaving the target with `after` (none: removed or disabled) takes `userAdmin` from it.
+    pub fn takes_user_admin(&self, target: &RoleSet, after: Option<&RoleSet>) -> bool {
+        let (feature, level) = self.user_admin;
+        target.allows(feature, level) && !after.is_some_and(|a| a.allows(feature, level))
     }
 
     /// May `actor` send (or resend) an invitation to `target`?
@@ -347,12 +415,23 @@ impl Policy {
         }
     }
 
-    fn remove_rules(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, v: &mut impl Verdict) -> ControlFlow<()> {
+    fn remove_rules(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, admins: Option<usize>, v: &mut impl Verdict) -> ControlFlow<()> {
         self.admin_rule(actor, v)?;
         if same_user {
             v.refuse(Reason::SelfRemove)?;
         }
-        self.protect_rule(actor, target, v)
+        self.protect_rule(actor, target, v)?;
+        self.last_admin_rule(target, None, admins, v)
+    }
+
+    /// The last administrator stays: with the tenant's other users known, a change that takes `userAdmin` from
+    /// its target is refused when nobody else holds it.
+    fn last_admin_rule(&self, target: &RoleSet, after: Option<&RoleSet>, admins: Option<usize>, v: &mut impl Verdict) -> ControlFlow<()> {
+        if admins != Some(0) || !self.takes_user_admin(target, after) {
+            return ControlFlow::Continue(());
+        }
+        let (feature, needed) = self.user_admin;
+        v.refuse(Reason::LastAdmin { feature, needed })
     }
 
     fn invite_rules(&self, actor: &RoleSet, target: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
@@ -360,15 +439,8 @@ impl Policy {
         self.protect_rule(actor, target, v)
     }
 
-    fn grant_rules(
-        &self,
-        actor: &RoleSet,
-        target: Option<&RoleSet>,
-        requested: &RoleSet,
-        unknown: usize,
-        same_user: bool,
-        v: &mut impl Verdict,
-    ) -> ControlFlow<()> {
+    fn grant_rules(&self, grant: &Grant<'_>, v: &mut impl Verdict) -> ControlFlow<()> {
+        let Grant { actor, target, requested, unknown, same_user, admins } = *grant;
         self.admin_rule(actor, v)?;
         if same_user {
             v.refuse(Reason::SelfRoleChange)?;
@@ -378,6 +450,7 @@ impl Policy {
         }
         if let Some(target) = target {
             self.protect_rule(actor, target, v)?;
+            self.last_admin_rule(target, Some(requested), admins, v)?;
         }
         // Only roles being added are checked; removing roles needs only the checks above.
         for role in added(target, requested) {
@@ -435,6 +508,18 @@ impl Policy {
             }
         }
     }
+}
+
+/// A grant as the rule walk reads it: the sets, how many requested names are unknown, whether the actor is the
+/// target, and how many other administrators the tenant has (when known).
+#[derive(Clone, Copy)]
+struct Grant<'a> {
+    actor: &'a RoleSet,
+    target: Option<&'a RoleSet>,
+    requested: &'a RoleSet,
+    unknown: usize,
+    same_user: bool,
+    admins: Option<usize>,
 }
 
 /// The requested roles the target does not hold yet (all of them for a new user): the ones a grant adds.
@@ -519,6 +604,11 @@ mod described {
                     d.role = role(r);
                     let l = label(feature);
                     format!("'{}' gives {l}: {}; you have {l}: {}", self.role_name(r), level(feature, needed), level(feature, held))
+                }
+                Reason::LastAdmin { feature, needed } => {
+                    d.feature = Some(self.feature_name(feature).to_string());
+                    d.needed = Some(level(feature, needed));
+                    format!("the tenant would have no enabled user left with {}: {}, who administers users", label(feature), level(feature, needed))
                 }
             };
             match *reason {

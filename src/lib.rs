@@ -40,7 +40,7 @@ pub use error::{Error, Result};
 pub use policy::{Issue, LookupError, PolicyError};
 #[cfg(not(target_arch = "wasm32"))]
 pub use grant::Described;
-pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};
+pub use grant::{Allowed, Decision, GrantRequest, Member, Others, Reason, TargetRequest};
 pub use permissions::{Explanation, RoleSet};
 pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};
 #[cfg(feature = "token")]

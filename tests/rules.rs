@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use rolegate::{Status, TenantStatus};
+use rolegate::{GrantRequest, Member, Status, TargetRequest, TenantStatus};
 
 // ---- Product A, "User Roles" ----------------------------------------------------------------
 
@@ -269,4 +269,56 @@ fn covered_mode_refuses_each_missing_permission() {
         "userAdmin":{"feature":"users","level":"manage"}});
     let p2 = rolegate::Policy::from_value(&doc2).unwrap();
     assert!(p2.check_grant(&grant(&member("b", &["Boss"]), None, &["Viewer"])).is_allowed());
+}
+
+/// The last administrator stays (product A): with the tenant's other users given, taking `users: manage` from the
+/// last enabled user holding it is refused with `last_admin`, by removal, disabling or a role change; a platform
+/// operator (not one of the tenant's users) is the only actor who could otherwise lock the tenant out.
+#[test]
+fn a_the_last_administrator_stays() {
+    let p = product_a();
+    let operator = member("op", &["CustomerAdmin"]);
+    let uma = member("uma", &["UserManager", "User"]);
+    let rita = member("rita", &["ReportViewer", "User"]);
+    let others = |users: &[&Member]| Some(rolegate::Others::Users(users.iter().map(|u| (*u).clone()).collect()));
+    let remove = |o| TargetRequest { others: o, ..on(&operator, &uma) };
+    assert_eq!(codes(&p.check_remove(&remove(others(&[&rita])))), ["last_admin"]);
+    let r = &named(&p, &p.check_remove(&remove(others(&[&rita]))))[0];
+    assert_eq!((r.feature.as_deref(), r.needed.as_deref(), r.held.as_deref()), (Some("users"), Some("manage"), None));
+    assert_eq!(codes(&p.check_remove(&remove(Some(rolegate::Others::Admins(0))))), ["last_admin"]);
+    // The target listed among the others is not counted; another holder is.
+    assert_eq!(codes(&p.check_remove(&remove(others(&[&rita, &uma])))), ["last_admin"]);
+    assert!(p.check_remove(&remove(others(&[&rita, &member("ann", &["CustomerAdmin"])]))).is_allowed());
+    assert!(p.check_remove(&remove(Some(rolegate::Others::Admins(1)))).is_allowed());
+    assert!(p.check_remove(&remove(None)).is_allowed(), "the rule needs the tenant's users");
+    // A role change that drops the permission, and one that keeps it.
+    let change = |roles: &[&str]| GrantRequest { others: others(&[&rita]), ..grant(&operator, Some(&uma), roles) };
+    assert_eq!(codes(&p.check_grant(&change(&["User"]))), ["last_admin"]);
+    assert!(p.check_grant(&change(&["UserManager"])).is_allowed());
+    assert!(p.check_grant(&change(&["CustomerAdmin", "User"])).is_allowed());
+    // Removing a user who never held it is no one's business.
+    assert!(p.check_remove(&TargetRequest { others: others(&[]), ..on(&operator, &rita) }).is_allowed());
+}
+
+/// The same on product B (rank): the only Administrator cannot be removed or demoted below the ranks that
+/// manage users, while a Supervisor (who manages users too) keeps the tenant administered.
+#[test]
+fn b_the_last_administrator_stays() {
+    let p = product_b();
+    let operator = member("op", &["Administrator"]);
+    let ada = member("ada", &["Administrator"]);
+    let arjun = member("arjun", &["Agent"]);
+    let alone = Some(rolegate::Others::Users(vec![arjun.clone()]));
+    assert_eq!(codes(&p.check_remove(&TargetRequest { others: alone.clone(), ..on(&operator, &ada) })), ["last_admin"]);
+    let demote = |roles: &[&str]| GrantRequest { others: alone.clone(), ..grant(&operator, Some(&ada), roles) };
+    assert_eq!(codes(&p.check_grant(&demote(&["Agent"]))), ["last_admin"]);
+    assert!(p.check_grant(&demote(&["Supervisor"])).is_allowed(), "a Supervisor still manages users");
+    let with_sue = Some(rolegate::Others::Users(vec![arjun, member("sue", &["Supervisor"])]));
+    assert!(p.check_remove(&TargetRequest { others: with_sue, ..on(&operator, &ada) }).is_allowed());
+    // Every other reason is still listed beside it.
+    let sup = member("s", &["Supervisor"]);
+    let d = p.check_remove(&TargetRequest { others: Some(rolegate::Others::Admins(0)), ..on(&sup, &member("sam", &["Supervisor"])) });
+    assert_eq!(codes(&d), ["last_admin"]);
+    let d = p.check_remove(&TargetRequest { others: Some(rolegate::Others::Admins(0)), ..on(&sup, &ada) });
+    assert_eq!(codes(&d), ["target_outranks_actor", "last_admin"]);
 }

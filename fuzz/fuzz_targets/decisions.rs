@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let member = |id: &str, roles: &[usize]| Member { id: id.into(), roles: names(roles) };
     let a = member("a", &actor);
     let t = target.as_ref().map(|(same, roles)| member(if *same { "a" } else { "t" }, roles));
-    let req = GrantRequest { actor: a.clone(), target: t.clone(), roles: names(&requested) };
+    let req = GrantRequest { actor: a.clone(), target: t.clone(), roles: names(&requested), others: None };
     let d = p.check_grant(&req);
     let model = spec.grant_allowed(&actor, target.as_ref().map(|(same, roles)| (*same, roles.as_slice())), &requested);
     assert_eq!(d.is_allowed(), model, "{req:?} -> {d:?}");
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     // Remove, invite and the role editor's list.
     let other = t.unwrap_or_else(|| member("t", &requested));
     let held = target.as_ref().map_or(&requested, |t| &t.1);
-    let on = TargetRequest { actor: a.clone(), target: other.clone() };
+    let on = TargetRequest { actor: a.clone(), target: other.clone(), others: None };
     assert_eq!(p.check_remove(&on).is_allowed(), spec.remove_allowed(&actor, other.id == "a", held));
     assert_eq!(p.check_invite(&on).is_allowed(), spec.invite_allowed(&actor, held));
     let grantable: Vec<&str> = p.grantable_roles(&a);

@@ -4,7 +4,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::grant::Allowed;
-use crate::input::{InputError, InputKind};
+use crate::input::{Expected, InputError, InputKind};
 use crate::permissions;
 
 use super::error::throw;
@@ -39,6 +39,15 @@ impl RoleSet {
     }
 }
 
+/// A count of other administrators as it crosses: a whole number, or -1 when the caller does not know it.
+fn count(value: f64) -> Option<usize> {
+    match id(value) {
+        Some(n) => Some(n),
+        None if value == -1.0 => None,
+        None => throw(InputError::new("others", InputKind::Expected(Expected::WholeNumber))),
+    }
+}
+
 /// A dense id: a whole number from 0 (ids are small: features and levels are bounded by the policy limits).
 fn id(value: f64) -> Option<usize> {
     (value >= 0.0 && value.fract() == 0.0 && value <= f64::from(u32::MAX)).then_some(value as usize)
@@ -57,21 +66,22 @@ impl Engine {
     /// arrives as a number: `true`/`false` read as 1/0, anything else is refused.
     #[wasm_bindgen(js_name = allowsGrant)]
     pub fn allows_grant(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64) -> bool {
-        self.grant_outcome(actor, target, requested, same_user) != 0
+        self.grant_outcome(actor, target, requested, same_user, -1.0) != 0
     }
 
-    /// `allowsGrant` saying why: its allowed number (`grant::KEYS`, from 1), or 0 when refused.
+    /// `allowsGrant` saying why: its allowed number (`grant::KEYS`, from 1), or 0 when refused. `admins`: how
+    /// many other enabled users of the tenant hold `userAdmin` (-1: not known).
     #[wasm_bindgen(js_name = grantOutcome)]
-    pub fn grant_outcome(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64) -> u32 {
-        let same = flag(same_user, "sameUser");
-        self.inner.grant_outcome(&actor.inner, Some(&target.inner), &requested.inner, same).map_or(0, Allowed::number)
+    pub fn grant_outcome(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, admins: f64) -> u32 {
+        let (same, admins) = (flag(same_user, "sameUser"), count(admins));
+        self.inner.grant_outcome(&actor.inner, Some(&target.inner), &requested.inner, same, admins).map_or(0, Allowed::number)
     }
 
     /// The fast path of `checkRemove` on compiled sets, numbered as `grantOutcome`.
     #[wasm_bindgen(js_name = removeOutcome)]
-    pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: f64) -> u32 {
-        let same = flag(same_user, "sameUser");
-        self.inner.remove_outcome(&actor.inner, &target.inner, same).map_or(0, Allowed::number)
+    pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: f64, admins: f64) -> u32 {
+        let (same, admins) = (flag(same_user, "sameUser"), count(admins));
+        self.inner.remove_outcome(&actor.inner, &target.inner, same, admins).map_or(0, Allowed::number)
     }
 
     /// The fast path of `checkInvite` on compiled sets, numbered as `grantOutcome`.
@@ -83,15 +93,15 @@ impl Engine {
     /// `checkGrant` on compiled sets, every reason listed, as words; `unknown`: how many requested names the
     /// policy does not know (their reasons point into the caller's list of them).
     #[wasm_bindgen(js_name = explainGrantOf)]
-    pub fn explain_grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: u32) -> Vec<u32> {
-        let same = flag(same_user, "sameUser");
-        words(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, unknown as usize, same))
+    pub fn explain_grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: u32, admins: f64) -> Vec<u32> {
+        let (same, admins) = (flag(same_user, "sameUser"), count(admins));
+        words(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, unknown as usize, same, admins))
     }
 
     /// `checkRemove` on compiled sets.
     #[wasm_bindgen(js_name = explainRemoveOf)]
-    pub fn explain_remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64) -> Vec<u32> {
-        words(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser")))
+    pub fn explain_remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64, admins: f64) -> Vec<u32> {
+        words(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser"), count(admins)))
     }
 
     /// `checkInvite` on compiled sets.

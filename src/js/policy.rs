@@ -81,6 +81,13 @@ impl Engine {
         self.inner.grant_rule.name().to_string()
     }
 
+    /// The permission that administers users: `[feature id, level id]`.
+    #[wasm_bindgen(getter, js_name = userAdmin)]
+    pub fn user_admin(&self) -> Vec<u32> {
+        let (feature, level) = self.inner.user_admin;
+        vec![feature as u32, u32::from(level)]
+    }
+
     #[wasm_bindgen(getter, js_name = invitationTtlMs)]
     pub fn invitation_ttl_ms(&self) -> f64 {
         self.inner.invitation_ttl_ms as f64

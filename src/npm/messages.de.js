@@ -16,6 +16,7 @@ export default {
   role_not_held: "nur wer '{role}' hat, kann diese Rolle vergeben, und Sie haben sie nicht",
   rank_too_high: "'{role}' (Rang {needed}) liegt über dem, was Sie vergeben dürfen (Ihr Rang: {held})",
   permission_not_held: "'{role}' gewährt {feature}: {needed}; Sie haben {feature}: {held}",
+  last_admin: "dem Mandanten bliebe kein aktiver Benutzer mit {feature}: {needed}, der Benutzer verwaltet",
 
   invalid_policy: "ungültige Richtlinie: {issue}",
   "invalid_policy.many": "ungültige Richtlinie ({count} Fehler): {issue}; ...",

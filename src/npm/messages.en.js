@@ -19,6 +19,7 @@ export default {
   role_not_held: "only someone who holds '{role}' can grant it, and you do not",
   rank_too_high: "'{role}' (rank {needed}) is ranked above what you may grant (your rank: {held})",
   permission_not_held: "'{role}' gives {feature}: {needed}; you have {feature}: {held}",
+  last_admin: "the tenant would have no enabled user left with {feature}: {needed}, who administers users",
 
   // A policy refused whole.
   invalid_policy: "invalid policy: {issue}",

@@ -13,8 +13,8 @@ import en from "./messages.en.js";
 const DEFAULT_CACHE_SIZE = 1024;
 /** The core's bound on a role list (`policy::MAX_ROLES`): longer lists go to the core, which refuses them. */
 const MAX_ROLES = 4096;
-const GRANT_MEMBERS = new Set(["actor", "target", "roles"]);
-const TARGET_MEMBERS = new Set(["actor", "target"]);
+const GRANT_MEMBERS = new Set(["actor", "target", "roles", "others"]);
+const TARGET_MEMBERS = new Set(["actor", "target", "others"]);
 /** Words of a reason on the wire (`grant::Reason::words`): nothing there, an unranked actor, an unknown name. */
 const NONE = 0xffffffff;
 const NO_RANK = 0xfffffffe;
@@ -42,6 +42,8 @@ export class Policy {
   #featureNames = [];
   #featureLabels = [];
   #roleNames = [];
+  /** The permission that administers users: [feature id, level id]. */
+  #userAdmin;
   /** Role list (names joined by NUL, which no policy name contains) to its entry; see `#entry`. */
   #cache = new Map();
   /** The entry an array was last answered with (checked against its names on every use). */
@@ -90,6 +92,7 @@ export class Policy {
       this.#levelNames.push(f.levels);
       this.#levelIds.push(new Map(f.levels.map((l, i) => [l, i])));
     });
+    this.#userAdmin = this.#core.userAdmin;
     this.#view = viewHandler(this.#featureIds, this.#featureNames, this.#levelNames);
   }
 
@@ -170,30 +173,35 @@ export class Policy {
     return (f === undefined ? undefined : this.#levelIds[f].get(level)) ?? this.#core.levelId(feature, level);
   }
 
-  /** May the actor give the target (null: a new user) exactly `roles`? Every reason is listed. */
+  /**
+   * May the actor give the target (null: a new user) exactly `roles`? Every reason is listed. With `others`
+   * (the tenant's other enabled users, or how many of them hold `userAdmin`), taking `userAdmin` from the
+   * last user holding it is refused (`last_admin`).
+   */
   checkGrant(request) {
     const r = members(request, GRANT_MEMBERS);
     const actor = r && member(r.actor);
     const given = actor && r.target;
     const target = actor && (given === undefined || given === null ? NEW_USER : member(given));
-    const a = target && this.#entry(actor.roles);
+    const admins = target ? this.#admins(r.others, target) : null;
+    const a = admins !== null && this.#entry(actor.roles);
     const t = a && this.#entry(target.roles);
     const want = t && this.#entry(r.roles);
     if (!want) return this.#decision(this.#core.checkGrant(request), () => this.#unknownOf(request.roles));
     const same = target !== NEW_USER && target.id === actor.id;
-    const outcome = want.unknown.length === 0 ? this.#core.grantOutcome(a.set, t.set, want.set, same) : 0;
+    const outcome = want.unknown.length === 0 ? this.#core.grantOutcome(a.set, t.set, want.set, same, admins) : 0;
     return outcome > 0
       ? this.#allow(outcome)
-      : this.#decision(this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown.length), () => want.unknown);
+      : this.#decision(this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown.length, admins), () => want.unknown);
   }
 
-  /** May the actor delete (or disable, or enable) the target? */
+  /** May the actor delete (or disable, or enable) the target? `others` as for `checkGrant`. */
   checkRemove(request) {
     const pair = this.#pair(request);
     if (pair === null) return this.#decision(this.#core.checkRemove(request));
-    const [a, t, same] = pair;
-    const outcome = this.#core.removeOutcome(a.set, t.set, same);
-    return outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainRemoveOf(a.set, t.set, same));
+    const [a, t, same, admins] = pair;
+    const outcome = this.#core.removeOutcome(a.set, t.set, same, admins);
+    return outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainRemoveOf(a.set, t.set, same, admins));
   }
 
   /** May the actor send (or resend) the target's invitation? */
@@ -213,18 +221,38 @@ export class Policy {
    * @param {{ actor: object, target?: object | null, roles?: string[] }} request
    */
   check(action, request) {
-    const { actor, target, roles } = request ?? {};
+    const { actor, target, roles, others } = request ?? {};
+    // `others` matters only where the action can take `userAdmin` away (not to a new user, nor by enabling).
+    const tenant = others === undefined ? {} : { others };
     switch (action) {
       case "add": return this.checkGrant({ actor, target: null, roles });
       case "roles":
         if (target === undefined || target === null) throw invalidRequest("target", "a role change needs its target");
-        return this.checkGrant({ actor, target, roles });
+        return this.checkGrant({ actor, target, roles, ...tenant });
       case "remove":
-      case "disable":
+      case "disable": return this.checkRemove({ actor, target, ...tenant });
       case "enable": return this.checkRemove({ actor, target });
       case "invite": return this.checkInvite({ actor, target });
       default: throw invalidRequest("action", `expected one of: ${ACTIONS.join(", ")}`);
     }
+  }
+
+  /**
+   * Whether the action takes `userAdmin` from its target (removing or disabling a user who holds it, or a role
+   * change that drops it): only then do the tenant's other users (`others`) decide anything, so a caller that
+   * must fetch them (the edge asks origin) fetches them only then. False for a request it cannot read (the
+   * check itself then says what is wrong).
+   * @param {"add" | "roles" | "remove" | "disable" | "enable" | "invite"} action
+   */
+  takesUserAdmin(action, request) {
+    const { target, roles } = request ?? {};
+    if (action !== "roles" && action !== "remove" && action !== "disable") return false;
+    const t = member(target);
+    const had = t && this.#entry(t.roles);
+    if (!had || !had.set.allows(...this.#userAdmin)) return false;
+    if (action !== "roles") return true;
+    const after = this.#entry(roles);
+    return after !== null && !after.set.allows(...this.#userAdmin);
   }
 
   /** Roles the actor may give a new user, policy order. */
@@ -375,14 +403,37 @@ export class Policy {
     return err;
   }
 
-  /** The actor's and target's entries and whether they are the same user; null when the core must read it. */
+  /**
+   * The actor's and target's entries, whether they are the same user, and the other administrators (as
+   * `#admins`); null when the core must read the request.
+   */
   #pair(request) {
     const r = members(request, TARGET_MEMBERS);
     const actor = r && member(r.actor);
     const target = actor && member(r.target);
-    const a = target && this.#entry(actor.roles);
+    const admins = target ? this.#admins(r.others, target) : null;
+    const a = admins !== null && this.#entry(actor.roles);
     const t = a && this.#entry(target.roles);
-    return t ? [a, t, target.id === actor.id] : null;
+    return t ? [a, t, target.id === actor.id, admins] : null;
+  }
+
+  /**
+   * How many of `others` (the tenant's other enabled users, or their count of administrators) hold `userAdmin`,
+   * the target not counted; -1 when not given, null when the core must read them. Read before the request's
+   * own role lists are fetched from the cache, which the other users' lists may evict.
+   */
+  #admins(others, target) {
+    if (others === undefined || others === null) return -1;
+    if (Number.isSafeInteger(others) && others >= 0) return others;
+    if (!Array.isArray(others)) return null;
+    let count = 0;
+    for (const other of others) {
+      const m = member(other);
+      const e = m && this.#entry(m.roles);
+      if (!e) return null;
+      if (m.id !== target.id && e.set.allows(...this.#userAdmin)) count++;
+    }
+    return count;
   }
 
   /** The entry for a role list naming only roles of the policy, or null (the core's call then answers). */

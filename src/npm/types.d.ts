@@ -48,17 +48,25 @@ export interface Member {
   roles: string[];
 }
 
+/**
+ * The tenant's other enabled users (`{ id, roles }`; the target, if listed, is not counted), or how many of
+ * them hold the policy's `userAdmin`: given, taking `userAdmin` from the last user holding it is refused.
+ */
+export type Others = Member[] | number;
+
 /** `target` null (or absent) means a new user; `roles` is the requested final role set. */
 export interface GrantRequest {
   actor: Member;
   target?: Member | null;
   roles: string[];
+  others?: Others;
 }
 
 /** An action by `actor` on an existing `target` (remove, invite, disable, enable). */
 export interface TargetRequest {
   actor: Member;
   target: Member;
+  others?: Others;
 }
 
 /** Why a decision came out as it did; `code` is stable, `message` is for people. */
@@ -222,7 +230,9 @@ export declare class Policy {
    * The decision for a user-administration action: `add` (a new user with `roles`) and `roles` (the target's
    * final `roles`) are grants; `remove`, `disable` and `enable` removals; `invite` an invitation.
    */
-  check(action: Action, request: { actor: Member; target?: Member | null; roles?: string[] }): Decision;
+  check(action: Action, request: { actor: Member; target?: Member | null; roles?: string[]; others?: Others }): Decision;
+  /** Whether the action takes `userAdmin` from its target: only then do the tenant's `others` matter. */
+  takesUserAdmin(action: Action, request: { target?: Member | null; roles?: string[] }): boolean;
   /** Roles the actor may give a new user, policy order. */
   grantableRoles(actor: Member): string[];
   /** A compiled set for the fast path; unknown names throw `unknown_role`. */

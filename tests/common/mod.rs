@@ -17,11 +17,11 @@ pub fn member(id: &str, roles: &[&str]) -> Member {
 }
 
 pub fn grant(actor: &Member, target: Option<&Member>, roles: &[&str]) -> GrantRequest {
-    GrantRequest { actor: actor.clone(), target: target.cloned(), roles: roles.iter().map(|r| r.to_string()).collect() }
+    GrantRequest { actor: actor.clone(), target: target.cloned(), roles: roles.iter().map(|r| r.to_string()).collect(), others: None }
 }
 
 pub fn on(actor: &Member, target: &Member) -> TargetRequest {
-    TargetRequest { actor: actor.clone(), target: target.clone() }
+    TargetRequest { actor: actor.clone(), target: target.clone(), others: None }
 }
 
 /// Codes of a decision's reasons, in order (an allowed decision's one reason is `allowed`).

@@ -29,8 +29,11 @@ function reference(doc) {
       const [kind, role, f, needed, held] = words.slice(i, i + 5);
       const r = { code: keys[kind].split(".")[0], message: "" };
       if (role !== NONE) r.role = role >= 2 ** 31 ? unknown[role - 2 ** 31] : roles[role];
-      if (f !== NONE) Object.assign(r, { feature: features[f].name, needed: features[f].levels[needed], held: features[f].levels[held] });
-      else if (needed !== NONE) Object.assign(r, { needed: String(needed), held: held === NONE - 1 ? "none" : String(held) });
+      if (f !== NONE) {
+        r.feature = features[f].name;
+        if (needed !== NONE) r.needed = features[f].levels[needed];
+        if (held !== NONE) r.held = features[f].levels[held];
+      } else if (needed !== NONE) Object.assign(r, { needed: String(needed), held: held === NONE - 1 ? "none" : String(held) });
       r.message = say(keys[kind], { ...r, feature: f === NONE ? undefined : features[f].label });
       reasons.push(r);
     }
@@ -219,7 +222,7 @@ test("the public methods are there, the engine's internal protocol is not", () =
   assert.deepEqual(methods(Policy.prototype), ["accept", "accountStatus", "allows", "allowsGrant", "cachedRoleSets", "checkGrant",
     "checkInvite", "checkRemove", "compileRoles", "delegation", "disable", "disableTenant", "effective", "enable", "enableTenant",
     "explain", "featureId", "features", "free", "grantRule", "grantableRoles", "invitationTtlMs", "invite", "levelId", "roles",
-    "warnings", "watchInvitation", "whoCan"].concat("check", "describe").sort());
+    "warnings", "watchInvitation", "whoCan"].concat("check", "describe", "takesUserAdmin").sort());
   for (const internal of ["roleSetOf", "grantOutcome", "explainGrantOf", "explainOf", "grantableOf"]) {
     assert.ok(!(internal in layer), internal);
     assert.ok(internal in core, `${internal} is the engine's`);
@@ -252,4 +255,25 @@ test("a role set evicted from the cache is freed: wasm memory stays flat over 10
   run(20_000, 1_000_000);
   assert.equal(layer.cachedRoleSets, 256);
   assert.equal(memory.buffer.byteLength, warm, `wasm memory grew from ${warm} to ${memory.buffer.byteLength} bytes`);
+});
+
+test("the tenant's other users (for the last administrator) give the core's answers, cached or not", () => {
+  for (const name of ["product-a", "product-b"]) {
+    const text = example(name);
+    const layer = Policy.fromJson(text, { cacheSize: 3 });
+    const core = reference(text);
+    const names = JSON.parse(text).roles;
+    const users = Object.keys(names).map((role, i) => ({ id: `u${i}`, roles: [role] }));
+    const operator = { id: "op", roles: Object.keys(names).slice(-1) };
+    for (const target of users) {
+      for (const others of [undefined, null, 0, 1, 2.5, -1, "1", [], users, users.filter((u) => u !== target), [target], [{ id: "x", roles: [5] }],
+        [{ id: "x", roles: ["Nope"] }], {}]) {
+        for (const roles of [[], target.roles, Object.keys(names).slice(0, 1)]) {
+          agree(layer, core, "checkGrant", { actor: operator, target, roles, others });
+        }
+        agree(layer, core, "checkRemove", { actor: operator, target, others });
+        agree(layer, core, "checkInvite", { actor: operator, target, others });
+      }
+    }
+  }
 });

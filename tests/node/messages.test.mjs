@@ -101,3 +101,23 @@ test("the wording of a policy change and of a new account live in the package", 
   assert.deepEqual(newAccount(), { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null });
   assert.notEqual(newAccount(), newAccount(), "a new object each time");
 });
+
+test("the last administrator stays, with its own code; takesUserAdmin says when the tenant's users matter", () => {
+  const p = Policy.fromJson(A);
+  const operator = { id: "op", roles: ["CustomerAdmin"] };
+  const rita = { id: "rita", roles: ["ReportViewer", "User"] };
+  assert.deepEqual(p.check("remove", { actor: operator, target: uma, others: [rita] }).reasons, [{ code: "last_admin",
+    message: "the tenant would have no enabled user left with Users: manage, who administers users", feature: "users", needed: "manage" }]);
+  assert.equal(p.check("disable", { actor: operator, target: uma, others: 0 }).reasons[0].code, "last_admin");
+  assert.equal(p.check("roles", { actor: operator, target: uma, roles: ["User"], others: [rita] }).reasons[0].code, "last_admin");
+  assert.equal(p.check("enable", { actor: operator, target: uma, others: 0 }).allowed, true, "enabling takes nothing away");
+  assert.equal(p.check("remove", { actor: operator, target: uma, others: [rita, { id: "ann", roles: ["UserManager"] }] }).allowed, true);
+  assert.equal(p.check("remove", { actor: operator, target: uma }).allowed, true, "no others, no rule");
+  assert.deepEqual(["roles", "remove", "disable", "enable", "invite", "add"].map((a) => p.takesUserAdmin(a, { target: uma, roles: ["User"] })),
+    [true, true, true, false, false, false]);
+  assert.equal(p.takesUserAdmin("roles", { target: uma, roles: ["UserManager"] }), false);
+  assert.equal(p.takesUserAdmin("remove", { target: rita }), false);
+  assert.equal(p.takesUserAdmin("remove", { target: null }), false);
+  assert.throws(() => p.checkRemove({ actor: operator, target: uma, others: [{ id: "x", roles: [1] }] }),
+    (e) => e.code === "invalid_request" && e.path === "others[0].roles[0]");
+});

@@ -35,6 +35,7 @@ proptest! {
                     actor: member("granter", &[&g.granter]),
                     target: Some(member("fresh", &[])),
                     roles: vec![r.name.clone()],
+                    others: None,
                 };
                 let allowed = p.check_grant(&req).is_allowed();
                 prop_assert_eq!(g.roles.contains(&r.name), allowed, "{} -> {}", g.granter, r.name);

@@ -32,6 +32,7 @@ fn case(spec: &Spec, (actor, target, requested): &Request) -> Case {
         actor: Member { id: "actor".into(), roles: spec.names(&actor) },
         target: target.as_ref().map(|(same, t)| Member { id: if *same { "actor" } else { "target" }.into(), roles: spec.names(t) }),
         roles: spec.names(&requested),
+        others: None,
     };
     Case { actor, target, requested, req }
 }
@@ -108,16 +109,16 @@ proptest! {
         let target = c.req.target.as_ref().map_or_else(|| p.role_set([]), |t| p.resolve(&t.roles).0);
         let same = c.target.as_ref().is_some_and(|t| t.0);
         let by_name = p.check_grant(&c.req);
-        prop_assert_eq!(&p.explain_grant(&actor, Some(&target), &requested, 0, same), &by_name);
-        let outcome = p.grant_outcome(&actor, Some(&target), &requested, same);
+        prop_assert_eq!(&p.explain_grant(&actor, Some(&target), &requested, 0, same, None), &by_name);
+        let outcome = p.grant_outcome(&actor, Some(&target), &requested, same, None);
         let allowed = match by_name { Decision::Allowed(why) => Some(why), Decision::Refused(_) => None };
         prop_assert_eq!(outcome, allowed);
         let member = c.req.target.clone().unwrap_or(Member { id: "target".into(), roles: c.req.roles.clone() });
         let member_set = p.resolve(&member.roles).0;
         let same = member.id == c.req.actor.id;
         let remove = p.check_remove(&on(&c.req.actor, &member));
-        prop_assert_eq!(&p.explain_remove(&actor, &member_set, same), &remove);
-        prop_assert_eq!(p.remove_outcome(&actor, &member_set, same).is_some(), remove.is_allowed());
+        prop_assert_eq!(&p.explain_remove(&actor, &member_set, same, None), &remove);
+        prop_assert_eq!(p.remove_outcome(&actor, &member_set, same, None).is_some(), remove.is_allowed());
         let invite = p.check_invite(&on(&c.req.actor, &member));
         prop_assert_eq!(&p.explain_invite(&actor, &member_set), &invite);
         prop_assert_eq!(p.invite_outcome(&actor, &member_set).is_some(), invite.is_allowed());
@@ -184,7 +185,7 @@ proptest! {
         let me = Member { id: "me".into(), roles: spec.names(&pick(&spec, &actor)) };
         let roles = spec.names(&pick(&spec, &requested));
         for wanted in [roles, me.roles.clone(), Vec::new()] {
-            let d = p.check_grant(&GrantRequest { actor: me.clone(), target: Some(me.clone()), roles: wanted });
+            let d = p.check_grant(&GrantRequest { actor: me.clone(), target: Some(me.clone()), roles: wanted, others: None });
             prop_assert!(!d.is_allowed());
             prop_assert!(has(&d, "self_role_change"), "{:?}", d);
         }

@@ -118,7 +118,7 @@ impl<'s> World<'s> {
             Op::Add { actor, roles } => {
                 let Some(a) = self.actor(actor) else { return Ok(()) };
                 let roles = pick(self.spec, roles);
-                let req = GrantRequest { actor: self.member(a), target: None, roles: self.spec.names(&roles) };
+                let req = GrantRequest { actor: self.member(a), target: None, roles: self.spec.names(&roles), others: None };
                 if p.check_grant(&req).is_allowed() {
                     self.assert_covered(a, None, &roles)?;
                     self.added += 1;
@@ -128,7 +128,7 @@ impl<'s> World<'s> {
             Op::Change { actor, target, roles } => {
                 let (Some(a), Some(t)) = (self.actor(actor), self.target(target)) else { return Ok(()) };
                 let roles = pick(self.spec, roles);
-                let req = GrantRequest { actor: self.member(a), target: Some(self.member(t)), roles: self.spec.names(&roles) };
+                let req = GrantRequest { actor: self.member(a), target: Some(self.member(t)), roles: self.spec.names(&roles), others: None };
                 if p.check_grant(&req).is_allowed() {
                     prop_assert_ne!(a, t, "{} changed their own roles", self.users[a].id);
                     self.assert_covered(a, Some(t), &roles)?;

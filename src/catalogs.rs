@@ -46,6 +46,7 @@ fn reasons() -> Vec<Reason> {
         Reason::RankTooHigh { role: 0, needed: 3, held: Some(2) },
         Reason::PermissionNotHeld { role: 0, feature: 0, needed: 1, held: 0 },
         Reason::LastAdmin { feature: 0, needed: 1 },
+        Reason::UnknownTargetRole { name: 0 },
     ];
     for r in &all {
         match r {
@@ -58,7 +59,8 @@ fn reasons() -> Vec<Reason> {
             | Reason::RoleNotHeld { .. }
             | Reason::RankTooHigh { .. }
             | Reason::PermissionNotHeld { .. }
-            | Reason::LastAdmin { .. } => {}
+            | Reason::LastAdmin { .. }
+            | Reason::UnknownTargetRole { .. } => {}
         }
     }
     all

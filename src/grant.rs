@@ -135,6 +135,10 @@ pub enum Reason {
     /// `last_admin`: the change takes the policy's `userAdmin` (`feature` at `needed`) from the last enabled
     /// user of the tenant holding it; a tenant must not lock itself out.
     LastAdmin { feature: FeatureId, needed: Level },
+    /// `unknown_target_role`: the target holds a role name the policy does not know (by its place among the
+    /// target's unknown names: [`Policy::unknown_roles`]), which could stand for any access; only a full
+    /// administrator may act on such a user.
+    UnknownTargetRole { name: usize },
 }
 
 /// A decision: allowed (and why), or refused with every reason.
@@ -172,7 +176,7 @@ pub enum Allowed {
 /// Message keys by number, as the wire numbers them: 0 is no key (refused), then [`Allowed`] from 1 in
 /// declaration order, then [`Reason`] kinds. A message catalog is keyed by these (`code.variant` where one code
 /// has several wordings), so a new reason is one variant here and one message per catalog.
-pub const KEYS: [&str; 16] = [
+pub const KEYS: [&str; 17] = [
     "",
     "allowed.nothing_added",
     "allowed.held_roles",
@@ -189,6 +193,7 @@ pub const KEYS: [&str; 16] = [
     "rank_too_high",
     "permission_not_held",
     "last_admin",
+    "unknown_target_role",
 ];
 
 /// A wire word for "nothing here" (a reason without a role, a feature, a rank).
@@ -197,6 +202,8 @@ pub const NONE: u32 = u32::MAX;
 pub const NO_RANK: u32 = u32::MAX - 1;
 /// Set on a reason's role word when it is an index into the request's unknown names, not a role id.
 pub const UNKNOWN: u32 = 1 << 31;
+/// Set on a reason's role word when it is an index into the target's unknown names.
+pub const FOREIGN: u32 = 1 << 30;
 
 impl Allowed {
     /// Every kind, in the order of their numbers (see [`Allowed::number`]).
@@ -229,6 +236,7 @@ impl Reason {
             Reason::RankTooHigh { .. } => 13,
             Reason::PermissionNotHeld { .. } => 14,
             Reason::LastAdmin { .. } => 15,
+            Reason::UnknownTargetRole { .. } => 16,
         }
     }
 
@@ -244,7 +252,7 @@ impl Reason {
     }
 
     /// The reason as the wire carries it: `[number, role, feature, needed, held]`. The role word is a role id,
-    /// or [`UNKNOWN`] plus an index into the unknown names; with a feature, `needed` and `held` are its level
+    /// or [`UNKNOWN`] (or [`FOREIGN`]) plus an index into the request's (the target's) unknown names; with a feature, `needed` and `held` are its level
     /// ids; without one, ranks ([`NO_RANK`]: unranked). [`NONE`] where there is nothing.
     pub fn words(&self) -> [u32; 5] {
         let id = |v: usize| u32::try_from(v).unwrap_or(NONE);
@@ -252,6 +260,7 @@ impl Reason {
         let (role, feature, needed, held) = match *self {
             Reason::SelfRoleChange | Reason::SelfRemove => (NONE, NONE, NONE, NONE),
             Reason::UnknownRole { name } => (UNKNOWN | id(name), NONE, NONE, NONE),
+            Reason::UnknownTargetRole { name } => (FOREIGN | id(name), NONE, NONE, NONE),
             Reason::NotUserAdmin { feature, needed, held } | Reason::TargetAbove { feature, needed, held } => {
                 (NONE, id(feature), u32::from(needed), u32::from(held))
             }
@@ -306,13 +315,18 @@ fn gate(walk: impl FnOnce(&mut Gate) -> ControlFlow<()>, allowed: Allowed) -> Op
 
 impl Policy {
     /// May `actor` give the target (or a new user, when `target` is none) exactly the requested roles?
+    /// The actor's role names the policy does not know grant nothing ([`Policy::unknown_roles`] lists them); a
+    /// target holding one is refused (`unknown_target_role`) unless the actor is a full administrator.
     pub fn check_grant(&self, req: &GrantRequest) -> Decision {
         let (actor, _) = self.resolve(&req.actor.roles);
-        let target = req.target.as_ref().map(|t| self.resolve(&t.roles).0);
+        let target = req.target.as_ref().map(|t| self.resolve(&t.roles));
         let (requested, unknown) = self.resolve(&req.roles);
         let same_user = req.target.as_ref().is_some_and(|t| t.id == req.actor.id);
         let admins = req.others.as_ref().map(|o| self.other_admins(o, req.target.as_ref()));
-        self.explain_grant(&actor, target.as_ref(), &requested, unknown.len(), same_user, admins)
+        let foreign = target.as_ref().map_or(0, |t| t.1.len());
+        let target = target.as_ref().map(|t| &t.0);
+        let grant = Grant { actor: &actor, target, requested: &requested, unknown: unknown.len(), foreign, same_user, admins };
+        decide(|v| self.grant_rules(&grant, v), self.grant_allowed(target, &requested))
     }
 
     /// [`Policy::check_grant`] on compiled sets; `unknown`: how many requested names are not in the policy;
@@ -326,13 +340,13 @@ impl Policy {
         same_user: bool,
         admins: Option<usize>,
     ) -> Decision {
-        let grant = Grant { actor, target, requested, unknown, same_user, admins };
+        let grant = Grant { actor, target, requested, unknown, foreign: 0, same_user, admins };
         decide(|v| self.grant_rules(&grant, v), self.grant_allowed(target, requested))
     }
 
     /// The fast path of [`Policy::check_grant`] on compiled sets: why it is allowed, or none when refused.
     pub fn grant_outcome(&self, actor: &RoleSet, target: Option<&RoleSet>, requested: &RoleSet, same_user: bool, admins: Option<usize>) -> Option<Allowed> {
-        let grant = Grant { actor, target, requested, unknown: 0, same_user, admins };
+        let grant = Grant { actor, target, requested, unknown: 0, foreign: 0, same_user, admins };
         gate(|v| self.grant_rules(&grant, v), self.grant_allowed(target, requested))
     }
 
@@ -342,20 +356,22 @@ impl Policy {
     }
 
     /// May `actor` delete (or disable, or enable) `target`?
+    /// Unknown role names are treated as in [`Policy::check_grant`].
     pub fn check_remove(&self, req: &TargetRequest) -> Decision {
-        let (actor, target) = self.resolve_pair(req);
+        let ((actor, _), (target, foreign)) = (self.resolve(&req.actor.roles), self.resolve(&req.target.roles));
         let admins = req.others.as_ref().map(|o| self.other_admins(o, Some(&req.target)));
-        self.explain_remove(&actor, &target, req.actor.id == req.target.id, admins)
+        let same_user = req.actor.id == req.target.id;
+        decide(|v| self.remove_rules(&actor, (&target, foreign.len()), same_user, admins, v), Allowed::AdministersTarget)
     }
 
     /// [`Policy::check_remove`] on compiled sets; `admins` as [`Policy::explain_grant`].
     pub fn explain_remove(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, admins: Option<usize>) -> Decision {
-        decide(|v| self.remove_rules(actor, target, same_user, admins, v), Allowed::AdministersTarget)
+        decide(|v| self.remove_rules(actor, (target, 0), same_user, admins, v), Allowed::AdministersTarget)
     }
 
     /// The fast path of [`Policy::check_remove`].
     pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, admins: Option<usize>) -> Option<Allowed> {
-        gate(|v| self.remove_rules(actor, target, same_user, admins, v), Allowed::AdministersTarget)
+        gate(|v| self.remove_rules(actor, (target, 0), same_user, admins, v), Allowed::AdministersTarget)
     }
 
     /// How many of the tenant's other enabled users hold `userAdmin` (`target`, if listed among them, is not one).
@@ -376,19 +392,32 @@ impl Policy {
     }
 
     /// May `actor` send (or resend) an invitation to `target`?
+    /// Unknown role names are treated as in [`Policy::check_grant`].
     pub fn check_invite(&self, req: &TargetRequest) -> Decision {
-        let (actor, target) = self.resolve_pair(req);
-        self.explain_invite(&actor, &target)
+        let ((actor, _), (target, foreign)) = (self.resolve(&req.actor.roles), self.resolve(&req.target.roles));
+        decide(|v| self.invite_rules(&actor, (&target, foreign.len()), v), Allowed::AdministersTarget)
     }
 
     /// [`Policy::check_invite`] on compiled sets.
     pub fn explain_invite(&self, actor: &RoleSet, target: &RoleSet) -> Decision {
-        decide(|v| self.invite_rules(actor, target, v), Allowed::AdministersTarget)
+        decide(|v| self.invite_rules(actor, (target, 0), v), Allowed::AdministersTarget)
     }
 
     /// The fast path of [`Policy::check_invite`].
     pub fn invite_outcome(&self, actor: &RoleSet, target: &RoleSet) -> Option<Allowed> {
-        gate(|v| self.invite_rules(actor, target, v), Allowed::AdministersTarget)
+        gate(|v| self.invite_rules(actor, (target, 0), v), Allowed::AdministersTarget)
+    }
+
+    /// A full administrator covers everything the policy can give: every feature at its top level and, under
+    /// `grantRule: "rank"`, the highest rank of any role. Only they may act on a user holding a role name the
+    /// policy does not know (whose access nobody can tell), so that such drift can be cleaned up.
+    pub fn is_full_administrator(&self, actor: &RoleSet) -> bool {
+        let top = self.features.iter().zip(&actor.levels).all(|(f, &l)| l == f.top());
+        let ranked = match self.grant_rule {
+            GrantRule::Rank(_) => self.roles.iter().all(|r| r.rank <= actor.rank),
+            _ => true,
+        };
+        top && ranked
     }
 
     /// Roles `actor` may give a new user, in policy order (what a role editor offers).
@@ -401,11 +430,6 @@ impl Policy {
         (0..self.roles.len()).filter(|&r| self.allows_grant(actor, None, &self.role_set([r]), false)).collect()
     }
 
-    /// The actor's and the target's known roles (unknown names grant nothing).
-    fn resolve_pair(&self, req: &TargetRequest) -> (RoleSet, RoleSet) {
-        (self.resolve(&req.actor.roles).0, self.resolve(&req.target.roles).0)
-    }
-
     fn grant_allowed(&self, target: Option<&RoleSet>, requested: &RoleSet) -> Allowed {
         match (added(target, requested).next().is_some(), self.grant_rule) {
             (false, _) => Allowed::NothingAdded,
@@ -415,13 +439,13 @@ impl Policy {
         }
     }
 
-    fn remove_rules(&self, actor: &RoleSet, target: &RoleSet, same_user: bool, admins: Option<usize>, v: &mut impl Verdict) -> ControlFlow<()> {
+    fn remove_rules(&self, actor: &RoleSet, target: Target<'_>, same_user: bool, admins: Option<usize>, v: &mut impl Verdict) -> ControlFlow<()> {
         self.admin_rule(actor, v)?;
         if same_user {
             v.refuse(Reason::SelfRemove)?;
         }
         self.protect_rule(actor, target, v)?;
-        self.last_admin_rule(target, None, admins, v)
+        self.last_admin_rule(target.0, None, admins, v)
     }
 
     /// The last administrator stays: with the tenant's other users known, a change that takes `userAdmin` from
@@ -434,13 +458,13 @@ impl Policy {
         v.refuse(Reason::LastAdmin { feature, needed })
     }
 
-    fn invite_rules(&self, actor: &RoleSet, target: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
+    fn invite_rules(&self, actor: &RoleSet, target: Target<'_>, v: &mut impl Verdict) -> ControlFlow<()> {
         self.admin_rule(actor, v)?;
         self.protect_rule(actor, target, v)
     }
 
     fn grant_rules(&self, grant: &Grant<'_>, v: &mut impl Verdict) -> ControlFlow<()> {
-        let Grant { actor, target, requested, unknown, same_user, admins } = *grant;
+        let Grant { actor, target, requested, unknown, foreign, same_user, admins } = *grant;
         self.admin_rule(actor, v)?;
         if same_user {
             v.refuse(Reason::SelfRoleChange)?;
@@ -449,7 +473,7 @@ impl Policy {
             v.refuse(Reason::UnknownRole { name })?;
         }
         if let Some(target) = target {
-            self.protect_rule(actor, target, v)?;
+            self.protect_rule(actor, (target, foreign), v)?;
             self.last_admin_rule(target, Some(requested), admins, v)?;
         }
         // Only roles being added are checked; removing roles needs only the checks above.
@@ -467,8 +491,15 @@ impl Policy {
         v.refuse(Reason::NotUserAdmin { feature, needed, held: actor.level(feature) })
     }
 
-    /// Users above the actor are protected: their access must be covered (or outranked, in rank mode).
-    fn protect_rule(&self, actor: &RoleSet, target: &RoleSet, v: &mut impl Verdict) -> ControlFlow<()> {
+    /// Users above the actor are protected: their access must be covered (or outranked, in rank mode). A role
+    /// name the policy does not know could give anything, so its holder is refused to all but a full administrator
+    /// (whatever `protectHigherUsers` says: such drift is a mistake to clean up, not a user to act on).
+    fn protect_rule(&self, actor: &RoleSet, (target, foreign): Target<'_>, v: &mut impl Verdict) -> ControlFlow<()> {
+        if foreign > 0 && !self.is_full_administrator(actor) {
+            for name in 0..foreign {
+                v.refuse(Reason::UnknownTargetRole { name })?;
+            }
+        }
         if !self.protect_higher_users {
             return ControlFlow::Continue(());
         }
@@ -510,17 +541,23 @@ impl Policy {
     }
 }
 
-/// A grant as the rule walk reads it: the sets, how many requested names are unknown, whether the actor is the
-/// target, and how many other administrators the tenant has (when known).
+/// A grant as the rule walk reads it: the sets, how many requested (and target) names are unknown, whether the
+/// actor is the target, and how many other administrators the tenant has (when known).
 #[derive(Clone, Copy)]
 struct Grant<'a> {
     actor: &'a RoleSet,
     target: Option<&'a RoleSet>,
     requested: &'a RoleSet,
     unknown: usize,
+    /// How many role names the target holds that the policy does not know (compiled sets: none).
+    foreign: usize,
     same_user: bool,
     admins: Option<usize>,
 }
+
+/// A target as the rules see it: its known roles, compiled, and how many role names it holds that the policy
+/// does not know (on compiled sets, none: the JS layer sends such a target by name).
+type Target<'a> = (&'a RoleSet, usize);
 
 /// The requested roles the target does not hold yet (all of them for a new user): the ones a grant adds.
 fn added<'a>(target: Option<&'a RoleSet>, requested: &'a RoleSet) -> impl Iterator<Item = RoleId> + 'a {
@@ -567,8 +604,9 @@ mod described {
     }
 
     impl Policy {
-        /// `reason` with its names (`unknown`: the request's role names not in the policy, for `unknown_role`).
-        pub fn describe(&self, reason: &Reason, unknown: &[&str]) -> Described {
+        /// `reason` with its names: `unknown` and `foreign` are the request's and the target's role names not in
+        /// the policy ([`Policy::unknown_roles`]), which `unknown_role` and `unknown_target_role` point into.
+        pub fn describe(&self, reason: &Reason, unknown: &[&str], foreign: &[&str]) -> Described {
             let role = |r: usize| Some(self.role_name(r).to_string());
             let rank = |r: Option<u32>| r.map_or_else(|| "none".to_string(), |r| r.to_string());
             let level = |f: FeatureId, l: Level| self.level_name(f, l).to_string();
@@ -604,6 +642,13 @@ mod described {
                     d.role = role(r);
                     let l = label(feature);
                     format!("'{}' gives {l}: {}; you have {l}: {}", self.role_name(r), level(feature, needed), level(feature, held))
+                }
+                Reason::UnknownTargetRole { name } => {
+                    d.role = foreign.get(name).map(|n| n.to_string());
+                    format!(
+                        "this user holds '{}', which is not a role of this policy: only a full administrator may act on them",
+                        d.role.as_deref().unwrap_or_default()
+                    )
                 }
                 Reason::LastAdmin { feature, needed } => {
                     d.feature = Some(self.feature_name(feature).to_string());

@@ -322,3 +322,97 @@ fn b_the_last_administrator_stays() {
     let d = p.check_remove(&TargetRequest { others: Some(rolegate::Others::Admins(0)), ..on(&sup, &ada) });
     assert_eq!(codes(&d), ["target_outranks_actor", "last_admin"]);
 }
+
+// ---- Role names the policy does not know -----------------------------------------------------
+
+#[test]
+fn a_user_manager_may_not_touch_a_user_holding_a_role_the_policy_does_not_know() {
+    let p = product_a();
+    let um = member("um", &["UserManager", "User"]);
+    let drifted = member("x", &["User", "LegacySuper"]);
+    for d in [
+        p.check_grant(&grant(&um, Some(&drifted), &["User", "LegacySuper"])),
+        p.check_remove(&on(&um, &drifted)),
+        p.check_invite(&on(&um, &drifted)),
+    ] {
+        assert!(!d.is_allowed());
+        let named = named_in(&p, &d, &["LegacySuper"], &p.unknown_roles(&drifted.roles));
+        let r = named.iter().find(|r| r.code == "unknown_target_role").unwrap();
+        assert_eq!(r.role.as_deref(), Some("LegacySuper"));
+        assert!(r.to_string().contains("'LegacySuper'"), "{r}");
+    }
+    // Without the unknown name the same user manager may remove that user.
+    assert!(p.check_remove(&on(&um, &member("x", &["User"]))).is_allowed());
+}
+
+#[test]
+fn a_customer_admin_may_clean_up_a_user_holding_a_role_the_policy_does_not_know() {
+    let p = product_a();
+    let admin = member("admin", &["CustomerAdmin"]);
+    let drifted = member("x", &["User", "LegacySuper", "Ghost"]);
+    assert!(p.check_grant(&grant(&admin, Some(&drifted), &["User"])).is_allowed(), "edit, dropping the unknown names");
+    assert!(p.check_remove(&on(&admin, &drifted)).is_allowed(), "remove");
+    assert!(p.check_invite(&on(&admin, &drifted)).is_allowed(), "invite");
+    // Keeping an unknown name is still granting a role the policy does not know.
+    let keep = p.check_grant(&grant(&admin, Some(&drifted), &["User", "Ghost"]));
+    assert_eq!(codes(&keep), vec!["unknown_role"]);
+}
+
+#[test]
+fn b_only_an_administrator_acts_on_a_user_holding_a_role_the_policy_does_not_know() {
+    let p = product_b();
+    let sup = member("s", &["Supervisor"]);
+    let ada = member("ada", &["Administrator"]);
+    let drifted = member("x", &["Agent", "LegacySuper"]);
+    let d = p.check_remove(&on(&sup, &drifted));
+    assert_eq!(codes(&d), vec!["unknown_target_role"]);
+    assert_eq!(named_in(&p, &d, &[], &p.unknown_roles(&drifted.roles))[0].role.as_deref(), Some("LegacySuper"));
+    assert_eq!(codes(&p.check_grant(&grant(&sup, Some(&drifted), &["Agent"]))), vec!["unknown_target_role"]);
+    assert_eq!(codes(&p.check_invite(&on(&sup, &drifted))), vec!["unknown_target_role"]);
+    assert!(p.check_remove(&on(&ada, &drifted)).is_allowed());
+    assert!(p.check_grant(&grant(&ada, Some(&drifted), &["Agent"])).is_allowed());
+    assert!(p.check_invite(&on(&ada, &drifted)).is_allowed());
+}
+
+#[test]
+fn every_unknown_target_role_is_named_beside_the_other_reasons() {
+    let p = product_a();
+    let viewer = member("v", &["ReportViewer"]);
+    let target = member("x", &["Ghost", "CustomerAdmin", "LegacySuper", "Ghost"]);
+    let d = p.check_remove(&on(&viewer, &target));
+    assert_eq!(codes(&d), vec!["not_user_admin", "unknown_target_role", "unknown_target_role", "target_outranks_actor"]);
+    let named = named_in(&p, &d, &[], &p.unknown_roles(&target.roles));
+    assert_eq!(named[1].role.as_deref(), Some("Ghost"));
+    assert_eq!(named[2].role.as_deref(), Some("LegacySuper"));
+}
+
+#[test]
+fn a_full_administrator_covers_every_feature_at_its_top_level_and_in_rank_mode_the_top_rank() {
+    let a = product_a();
+    let set = |p: &rolegate::Policy, roles: &[&str]| p.compile_roles(roles).unwrap();
+    assert!(a.is_full_administrator(&set(&a, &["CustomerAdmin"])));
+    assert!(!a.is_full_administrator(&set(&a, &["User", "ReportViewer", "UserManager"])), "orgSettings is missing");
+    let b = product_b();
+    assert!(b.is_full_administrator(&set(&b, &["Administrator"])));
+    assert!(!b.is_full_administrator(&set(&b, &["Supervisor", "Agent"])));
+    // Every feature at the top level but a lower rank than another role: not full.
+    let doc = serde_json::json!({"version":1,"features":{"users":{"levels":["none","manage"]}},
+        "roles":{"Manager":{"rank":1,"grants":{"*":"max"}},"Owner":{"rank":2,"grants":{"*":"max"}}},
+        "grantRule":"rank","userAdmin":{"feature":"users","level":"manage"}});
+    let p = rolegate::Policy::from_value(&doc).unwrap();
+    assert!(!p.is_full_administrator(&set(&p, &["Manager"])));
+    assert!(p.is_full_administrator(&set(&p, &["Owner"])));
+}
+
+#[test]
+fn an_actors_unknown_role_names_grant_nothing_and_are_listed_as_ignored() {
+    let p = product_a();
+    let ghost = member("g", &["Ghost", "UserManager", "User", "Ghost", "LegacySuper"]);
+    let d = p.check_grant(&grant(&ghost, None, &["User"]));
+    assert!(d.is_allowed());
+    // The names a decision lists as ignored (the JS layer sets `ignored` on its decisions, left out when empty).
+    assert_eq!(p.unknown_roles(&ghost.roles), vec!["Ghost", "LegacySuper"]);
+    let d = p.check_remove(&on(&member("g", &["Ghost"]), &member("x", &[])));
+    assert_eq!(codes(&d), vec!["not_user_admin"]);
+    assert_eq!(codes(&p.check_invite(&on(&member("g", &["Ghost"]), &member("x", &[])))), vec!["not_user_admin"]);
+}

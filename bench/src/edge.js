@@ -7,7 +7,10 @@
  * (the pass-through and enforcing runs of a round are back to back), which a shared machine's load moves
  * less than a difference of medians.
  * A third series, the same request refused (a CustomerAdmin grant: every check, nothing forwarded), separates
- * the cost of the checks from the cost of forwarding.
+ * the cost of the checks from the cost of forwarding. The enforcing worker of the budget trusts the token's
+ * roles (ACTOR_CHECK=token); a fourth series, the default ACTOR_CHECK=origin, also reads the actor's current
+ * record from origin (for an add, one more origin round trip before forwarding): the freshness check, taken
+ * round by round against the third as the budget is against pass-through.
  */
 import { execFile } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
@@ -23,11 +26,19 @@ const HARNESS = new URL("../../worker/test/harness.js", import.meta.url);
 const TENANT = "acme";
 const KEYS = { bench: "bench-only-hmac-key-0123456789abcdef" };
 
-/** An origin that answers every request at once (201 after reading the body): its cost is the same for both workers. */
+/** The actor's record, as origin answers the edge's lookup of it. */
+const ACTOR = { id: "mona", roles: ["UserManager", "User"] };
+
+/**
+ * An origin that answers every request at once (201 after reading the body; a GET, the actor's record): its
+ * cost is the same for every worker.
+ */
 async function fastOrigin() {
   const server = createServer((req, res) => {
     req.resume();
-    req.on("end", () => res.writeHead(201, { "content-type": "application/json" }).end('{"id":"new"}'));
+    req.on("end", () => req.method === "GET"
+      ? res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(ACTOR))
+      : res.writeHead(201, { "content-type": "application/json" }).end('{"id":"new"}'));
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((ok) => { server.closeAllConnections(); server.close(ok); }) };
@@ -76,7 +87,7 @@ export async function edgeBench({ policyText, rounds = 7, seconds = 2, connectio
   }
   const origin = await fastOrigin();
   const keyring = new Keyring(KEYS, {});
-  const token = keyring.signActor({ sub: "mona", tenant: TENANT, roles: ["UserManager", "User"], exp: Math.floor(Date.now() / 1000) + 3600 }, "bench");
+  const token = keyring.signActor({ sub: ACTOR.id, tenant: TENANT, roles: ACTOR.roles, exp: Math.floor(Date.now() / 1000) + 3600 }, "bench");
   const luaScript = (role) => {
     const file = join(tmpdir(), `rolegate-bench-${process.pid}-${role}.lua`);
     writeFileSync(file, [
@@ -89,12 +100,16 @@ export async function edgeBench({ policyText, rounds = 7, seconds = 2, connectio
   };
   const [accepted, refused] = [luaScript("User"), luaScript("CustomerAdmin")];
   const workers = await harness.startWorkers([
-    { script: "enforce", origin: origin.url, policy: policyText, authKeys: KEYS },
+    { script: "enforce", origin: origin.url, policy: policyText, authKeys: KEYS, vars: { ACTOR_CHECK: "token" } },
     { script: "passthrough", origin: origin.url },
+    { script: "enforce", origin: origin.url, policy: policyText, authKeys: KEYS },
   ]);
   try {
-    const [enforce, passthrough] = workers.urls.map((u) => new URL(`/api/tenants/${TENANT}/users`, u).href);
-    const series = { passthrough: [passthrough, accepted, false], enforce: [enforce, accepted, false], refused: [enforce, refused, true] };
+    const [enforce, passthrough, fresh] = workers.urls.map((u) => new URL(`/api/tenants/${TENANT}/users`, u).href);
+    const series = {
+      passthrough: [passthrough, accepted, false], enforce: [enforce, accepted, false], refused: [enforce, refused, true],
+      fresh: [fresh, accepted, false],
+    };
     const samples = Object.fromEntries(Object.keys(series).map((k) => [k, { latency: [], throughput: [] }]));
     for (const [url, script, refusals] of Object.values(series)) await wrk(url, script, 4, 1, refusals);
     for (let r = 0; r < rounds; r++) {
@@ -104,10 +119,10 @@ export async function edgeBench({ policyText, rounds = 7, seconds = 2, connectio
       }
     }
     const summary = (s) => ({ p50Ms: median(s.latency), rps: median(s.throughput), latencyRounds: s.latency, rpsRounds: s.throughput });
-    const [p, e, x] = Object.keys(series).map((k) => summary(samples[k]));
+    const [p, e, x, f] = Object.keys(series).map((k) => summary(samples[k]));
     return { request: `POST /api/tenants/${TENANT}/users (add a User, actor UserManager)`, connections, seconds, rounds,
-      enforce: e, passthrough: p, refused: x,
-      ...pairedCost(e, p) };
+      enforce: e, passthrough: p, refused: x, fresh: f,
+      ...pairedCost(e, p), freshness: pairedCost(f, e) };
   } finally {
     await workers.stop();
     await origin.close();

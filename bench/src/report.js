@@ -198,7 +198,12 @@ export function report(results) {
         ["enforcing", ms(e.enforce.p50Ms), e.enforce.rps.toFixed(0)],
         ["enforcing, same request refused (every check, nothing forwarded)", ms(e.refused.p50Ms), e.refused.rps.toFixed(0)],
         ["enforcing − pass-through", ms(e.addedMs), `${(e.throughputRatio * 100).toFixed(0)}%`],
-      ]), "");
+        ...(e.fresh ? [
+          ["enforcing, actor's current record read at origin (ACTOR_CHECK=origin, the default)", ms(e.fresh.p50Ms), e.fresh.rps.toFixed(0)],
+          ["freshness check: ACTOR_CHECK=origin − token", ms(e.freshness.addedMs), `${(e.freshness.throughputRatio * 100).toFixed(0)}%`],
+        ] : []),
+      ]), "", ...(e.fresh ? ["The budget's enforcing worker trusts the token's roles (`ACTOR_CHECK=token`); the freshness check " +
+      "(for this add, one more origin round trip before forwarding) is the last two rows.", ""] : []));
   }
 
   const all = targets(results);

@@ -53,7 +53,7 @@ fuzz_target!(|data: &[u8]| {
         with.roles.push(name.clone());
         let d = p.check_grant(&with);
         let unknown = p.unknown_roles(&with.roles);
-        assert!(!d.is_allowed() && d.reasons().iter().any(|x| p.describe(x, &unknown).role.as_deref() == Some(name.as_str())));
+        assert!(!d.is_allowed() && d.reasons().iter().any(|x| p.describe(x, &unknown, &[]).role.as_deref() == Some(name.as_str())));
     }
 
     // Remove, invite and the role editor's list.

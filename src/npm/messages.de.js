@@ -17,6 +17,7 @@ export default {
   rank_too_high: "'{role}' (Rang {needed}) liegt über dem, was Sie vergeben dürfen (Ihr Rang: {held})",
   permission_not_held: "'{role}' gewährt {feature}: {needed}; Sie haben {feature}: {held}",
   last_admin: "dem Mandanten bliebe kein aktiver Benutzer mit {feature}: {needed}, der Benutzer verwaltet",
+  unknown_target_role: "dieser Benutzer hat '{role}', keine Rolle dieser Richtlinie: nur ein vollständiger Administrator darf ihn bearbeiten",
 
   invalid_policy: "ungültige Richtlinie: {issue}",
   "invalid_policy.many": "ungültige Richtlinie ({count} Fehler): {issue}; ...",

@@ -20,6 +20,7 @@ export default {
   rank_too_high: "'{role}' (rank {needed}) is ranked above what you may grant (your rank: {held})",
   permission_not_held: "'{role}' gives {feature}: {needed}; you have {feature}: {held}",
   last_admin: "the tenant would have no enabled user left with {feature}: {needed}, who administers users",
+  unknown_target_role: "this user holds '{role}', which is not a role of this policy: only a full administrator may act on them",
 
   // A policy refused whole.
   invalid_policy: "invalid policy: {issue}",

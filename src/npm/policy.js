@@ -19,6 +19,8 @@ const TARGET_MEMBERS = new Set(["actor", "target", "others"]);
 const NONE = 0xffffffff;
 const NO_RANK = 0xfffffffe;
 const UNKNOWN = 0x80000000;
+const FOREIGN = 0x40000000;
+const NO_NAMES = Object.freeze([]);
 
 /** Message keys by wire number (`grant::KEYS`) and their codes, read from the core once it is loaded. */
 let KEYS = null;
@@ -186,31 +188,32 @@ export class Policy {
     const admins = target ? this.#admins(r.others, target) : null;
     const a = admins !== null && this.#entry(actor.roles);
     const t = a && this.#entry(target.roles);
-    const want = t && this.#entry(r.roles);
-    if (!want) return this.#decision(this.#core.checkGrant(request), () => this.#unknownOf(request.roles));
+    // Compiled sets hold known roles only: a target holding a name the policy does not know goes by name.
+    const want = t && t.unknown.length === 0 && this.#entry(r.roles);
+    if (!want) return this.#byName(this.#core.checkGrant(request), request, request.roles);
     const same = target !== NEW_USER && target.id === actor.id;
     const outcome = want.unknown.length === 0 ? this.#core.grantOutcome(a.set, t.set, want.set, same, admins) : 0;
-    return outcome > 0
+    return ignoring(a.unknown, outcome > 0
       ? this.#allow(outcome)
-      : this.#decision(this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown.length, admins), () => want.unknown);
+      : this.#decision(this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown.length, admins), want.unknown));
   }
 
   /** May the actor delete (or disable, or enable) the target? `others` as for `checkGrant`. */
   checkRemove(request) {
     const pair = this.#pair(request);
-    if (pair === null) return this.#decision(this.#core.checkRemove(request));
+    if (pair === null) return this.#byName(this.#core.checkRemove(request), request);
     const [a, t, same, admins] = pair;
     const outcome = this.#core.removeOutcome(a.set, t.set, same, admins);
-    return outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainRemoveOf(a.set, t.set, same, admins));
+    return ignoring(a.unknown, outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainRemoveOf(a.set, t.set, same, admins)));
   }
 
   /** May the actor send (or resend) the target's invitation? */
   checkInvite(request) {
     const pair = this.#pair(request);
-    if (pair === null) return this.#decision(this.#core.checkInvite(request));
+    if (pair === null) return this.#byName(this.#core.checkInvite(request), request);
     const [a, t] = pair;
     const outcome = this.#core.inviteOutcome(a.set, t.set);
-    return outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainInviteOf(a.set, t.set));
+    return ignoring(a.unknown, outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainInviteOf(a.set, t.set)));
   }
 
   /**
@@ -357,17 +360,27 @@ export class Policy {
   }
 
   /**
-   * A decision from the core's words (`[outcome, ...reasons]`, five words a reason: see `grant::Reason::words`);
-   * `unknown()`: the requested names the policy does not know, which `unknown_role` reasons point into.
+   * A decision of the core's by-name call for a request it read (so well formed): the names its reasons point
+   * into, and the actor's unknown names as `ignored`, read from the request.
    */
-  #decision(words, unknown) {
+  #byName(words, request, requested = NO_NAMES) {
+    const decision = this.#decision(words, this.#unknownOf(requested), this.#unknownOf(request.target?.roles ?? NO_NAMES));
+    return ignoring(this.#unknownOf(request.actor.roles), decision);
+  }
+
+  /**
+   * A decision from the core's words (`[outcome, ...reasons]`, five words a reason: see `grant::Reason::words`);
+   * `unknown` and `foreign`: the requested and the target's names the policy does not know, which
+   * `unknown_role` and `unknown_target_role` reasons point into.
+   */
+  #decision(words, unknown = NO_NAMES, foreign = NO_NAMES) {
     if (words[0] !== 0) return this.#allow(words[0]);
     keys();
     const reasons = [];
     for (let i = 1; i < words.length; i += 5) {
       const [kind, role, f, needed, held] = words.subarray(i, i + 5);
       const r = { code: CODES[kind], message: "" };
-      if (role !== NONE) r.role = role & UNKNOWN ? unknown()[role ^ UNKNOWN] : this.#roleNames[role];
+      if (role !== NONE) r.role = role & UNKNOWN ? unknown[role ^ UNKNOWN] : role & FOREIGN ? foreign[role ^ FOREIGN] : this.#roleNames[role];
       if (f !== NONE) {
         r.feature = this.#featureNames[f];
         if (needed !== NONE) r.needed = this.#levelNames[f][needed];
@@ -405,7 +418,8 @@ export class Policy {
 
   /**
    * The actor's and target's entries, whether they are the same user, and the other administrators (as
-   * `#admins`); null when the core must read the request.
+   * `#admins`); null when the core must read the request (a target holding a name the policy does not know
+   * included: compiled sets hold known roles only).
    */
   #pair(request) {
     const r = members(request, TARGET_MEMBERS);
@@ -414,7 +428,7 @@ export class Policy {
     const admins = target ? this.#admins(r.others, target) : null;
     const a = admins !== null && this.#entry(actor.roles);
     const t = a && this.#entry(target.roles);
-    return t ? [a, t, target.id === actor.id, admins] : null;
+    return t && t.unknown.length === 0 ? [a, t, target.id === actor.id, admins] : null;
   }
 
   /**
@@ -533,6 +547,11 @@ export function newAccount() {
 
 /** Marks a grant request's missing or null target: a new user, who holds no roles. */
 const NEW_USER = Object.freeze({ roles: Object.freeze([]) });
+
+/** A decision naming the actor's role names the policy does not know (they granted nothing), when there are any. */
+function ignoring(names, decision) {
+  return names.length === 0 ? decision : { ...decision, ignored: names.slice() };
+}
 
 /** The request when it is a plain object with no members but `allowed`, else null. */
 function members(request, allowed) {

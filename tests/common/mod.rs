@@ -36,7 +36,13 @@ pub fn codes(d: &rolegate::Decision) -> Vec<&'static str> {
 /// are not in the wasm).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn named(p: &Policy, d: &rolegate::Decision) -> Vec<rolegate::Described> {
-    d.reasons().iter().map(|r| p.describe(r, &[])).collect()
+    named_in(p, d, &[], &[])
+}
+
+/// [`named`] with the request's and the target's role names the policy does not know.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn named_in(p: &Policy, d: &rolegate::Decision, unknown: &[&str], foreign: &[&str]) -> Vec<rolegate::Described> {
+    d.reasons().iter().map(|r| p.describe(r, unknown, foreign)).collect()
 }
 
 pub const HOUR: u64 = 3_600_000;

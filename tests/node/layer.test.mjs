@@ -22,22 +22,31 @@ function reference(doc) {
   const features = engine.features();
   const say = (key, params) => en[key].replace(/\{(\w+)\}/g, (_, name) => params[name]);
   const NONE = 2 ** 32 - 1;
-  const decision = (words, unknown = []) => {
-    if (words[0] !== 0) return { allowed: true, reasons: [{ code: "allowed", message: say(keys[words[0]], {}) }] };
-    const reasons = [];
+  const unknownOf = (names = []) => [...new Set(names.filter((r) => !roles.includes(r)))];
+  /** The decision for `request` from its words: its names resolved as the wire says, the actor's unknown ones `ignored`. */
+  const decision = (words, request, unknown = []) => {
+    const ignored = unknownOf(request.actor.roles);
+    const foreign = unknownOf(request.target?.roles);
+    const decided = words[0] !== 0
+      ? { allowed: true, reasons: [{ code: "allowed", message: say(keys[words[0]], {}) }] }
+      : { allowed: false, reasons: reasons(words, unknown, foreign) };
+    return ignored.length ? { ...decided, ignored } : decided;
+  };
+  const reasons = (words, unknown, foreign) => {
+    const out = [];
     for (let i = 1; i < words.length; i += 5) {
       const [kind, role, f, needed, held] = words.slice(i, i + 5);
       const r = { code: keys[kind].split(".")[0], message: "" };
-      if (role !== NONE) r.role = role >= 2 ** 31 ? unknown[role - 2 ** 31] : roles[role];
+      if (role !== NONE) r.role = role >= 2 ** 31 ? unknown[role - 2 ** 31] : role >= 2 ** 30 ? foreign[role - 2 ** 30] : roles[role];
       if (f !== NONE) {
         r.feature = features[f].name;
         if (needed !== NONE) r.needed = features[f].levels[needed];
         if (held !== NONE) r.held = features[f].levels[held];
       } else if (needed !== NONE) Object.assign(r, { needed: String(needed), held: held === NONE - 1 ? "none" : String(held) });
       r.message = say(keys[kind], { ...r, feature: f === NONE ? undefined : features[f].label });
-      reasons.push(r);
+      out.push(r);
     }
-    return { allowed: false, reasons };
+    return out;
   };
   const named = (levels) => Object.fromEntries(features.map((f, i) => [f.name, f.levels[levels[i]]]));
   return {
@@ -55,9 +64,9 @@ function reference(doc) {
       return out;
     },
     grantableRoles: (actor) => [...engine.grantableRoles(actor)].map((id) => roles[id]),
-    checkGrant: (request) => decision(engine.checkGrant(request), [...new Set(request.roles.filter((r) => !roles.includes(r)))]),
-    checkRemove: (request) => decision(engine.checkRemove(request)),
-    checkInvite: (request) => decision(engine.checkInvite(request)),
+    checkGrant: (request) => decision(engine.checkGrant(request), request, unknownOf(request.roles)),
+    checkRemove: (request) => decision(engine.checkRemove(request), request),
+    checkInvite: (request) => decision(engine.checkInvite(request), request),
     compileRoles: (list) => engine.compileRoles(list),
     featureId: (name) => engine.featureId(name),
     levelId: (feature, level) => engine.levelId(feature, level),
@@ -161,6 +170,29 @@ test("malformed and unknown arguments get the core's own error, never a cached a
   for (const [name, level] of [["reports", "all"], ["reports", "none"], ["nope", "all"], ["reports", "nope"], [null, "all"], ["reports", 2]]) {
     agree(layer, core, "featureId", name);
     agree(layer, core, "levelId", name, level);
+  }
+});
+
+test("role names the policy does not know: the layer never answers a drifted target from known roles alone", () => {
+  for (const [name, admin, manager, plain] of [["product-a", "CustomerAdmin", "UserManager", "User"], ["product-b", "Administrator", "Supervisor", "Agent"]]) {
+    const text = example(name);
+    const layer = Policy.fromJson(text, { cacheSize: 3 });
+    const core = reference(text);
+    const drifted = { id: "x", roles: [plain, "LegacySuper"] };
+    for (const actor of [{ id: "m", roles: [manager] }, { id: "m", roles: ["Ghost", manager, "Ghost"] }, { id: "a", roles: [admin] },
+      { id: "a", roles: [admin, "Ghost"] }]) {
+      for (const target of [drifted, { id: "y", roles: [plain] }]) {
+        agree(layer, core, "checkRemove", { actor, target });
+        agree(layer, core, "checkInvite", { actor, target });
+        agree(layer, core, "checkGrant", { actor, target, roles: [plain] });
+        agree(layer, core, "checkGrant", { actor, target: null, roles: [plain, "Nope"] });
+      }
+    }
+    const refused = layer.checkRemove({ actor: { id: "m", roles: [manager, plain, "Ghost"] }, target: drifted });
+    assert.deepEqual([refused.allowed, refused.reasons.map((r) => `${r.code}:${r.role}`), refused.ignored],
+      [false, ["unknown_target_role:LegacySuper"], ["Ghost"]]);
+    assert.equal(layer.checkRemove({ actor: { id: "a", roles: [admin] }, target: drifted }).allowed, true, `${admin} cleans up`);
+    assert.equal("ignored" in layer.checkInvite({ actor: { id: "a", roles: [admin] }, target: drifted }), false);
   }
 });
 

@@ -43,6 +43,16 @@ test("decisions are plain objects with every reason, worded for the administrato
     [{ code: "unknown_role", message: "'Ghost' is not a role of this policy", role: "Ghost" }]);
 });
 
+test("unknown role names: the actor's are listed as ignored, a target holding one is refused but to a full administrator", () => {
+  const p = Policy.fromJson(A);
+  const drift = { id: "x", roles: ["User", "LegacySuper"] };
+  assert.equal(JSON.stringify(p.checkRemove({ actor: { id: "um", roles: ["UserManager", "User", "Ghost"] }, target: drift })),
+    `{"allowed":false,"reasons":[{"code":"unknown_target_role","message":"this user holds 'LegacySuper', which is not a role of this policy: only a full administrator may act on them","role":"LegacySuper"}],"ignored":["Ghost"]}`);
+  const cleaned = p.checkRemove({ actor: { id: "ca", roles: ["CustomerAdmin"] }, target: drift });
+  assert.equal(cleaned.allowed, true);
+  assert.equal("ignored" in cleaned, false, "ignored is left out when empty");
+});
+
 test("effective and explain keep policy order", () => {
   const p = Policy.fromJson(A);
   const eff = p.effective(["User", "ReportViewer"]);

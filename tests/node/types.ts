@@ -7,6 +7,7 @@ const policy: Policy = Policy.fromJson({ version: 1 });
 const decision: Decision = policy.checkGrant({ actor: { id: "a", roles: ["User"] }, target: null, roles: ["User"] });
 const allowed: boolean = decision.allowed;
 const codes: string[] = decision.reasons.map((r) => r.code + (r.role ?? "") + (r.needed ?? ""));
+const ignored: string[] | undefined = decision.ignored;
 const levels: Record<string, string> = policy.effective(["User"]);
 const status: AccountStatus = policy.accountStatus(
   { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1, acceptedAt: null }, 2);
@@ -49,4 +50,4 @@ const matters: boolean = worded.takesUserAdmin("roles", { target: { id: "b", rol
 const said: string = worded.describe(impact.changes[0]);
 const fresh = worded.invite(newAccount(), 0);
 void [last, counted, matters, said, fresh];
-void [allowed, codes, levels, s, expires, warnings, fast, roles, rule, located, placed, via, grantable, escalations, changed, gains];
+void [allowed, codes, ignored, levels, s, expires, warnings, fast, roles, rule, located, placed, via, grantable, escalations, changed, gains];

@@ -6,7 +6,7 @@ use proptest::sample::Index;
 use rolegate::{Decision, GrantRequest, Member, Policy};
 
 use crate::arb::{compile, config, pick, role_set, spec, spec_with};
-use crate::common::{codes, named, on};
+use crate::common::{codes, named, named_in, on};
 use crate::model::{RuleSpec, Spec, covers, role_name};
 
 /// A grant request as picks: actor, target (`None` for a new user; `Some((same user, roles))`), requested.
@@ -124,6 +124,61 @@ proptest! {
         prop_assert_eq!(p.invite_outcome(&actor, &member_set).is_some(), invite.is_allowed());
         let grantable: Vec<&str> = p.grantable_roles(&c.req.actor);
         prop_assert_eq!(p.grantable(&actor).into_iter().map(|r| p.role_name(r)).collect::<Vec<_>>(), grantable);
+    }
+
+    /// Role names the policy does not know: the actor's grant nothing and are listed in `ignored`; a target
+    /// holding one is refused (`unknown_target_role`, each named) unless the actor is a full administrator. The
+    /// JS layer answers such a target by name and everything else on compiled (known) sets: the fast path agrees
+    /// there, and an unknown name only ever takes a yes away.
+    #[test]
+    fn unknown_role_names_grant_nothing_and_protect_their_holder(spec in spec(), r in request(), ghosts in (0usize..4, 0usize..4)) {
+        let p = compile(&spec);
+        let c = case(&spec, &r);
+        // n names, repeating after two; and the distinct ones, first seen first.
+        let ghost = |n: usize| (0..n).map(|i| format!("Ghost{}", i % 2)).collect::<Vec<_>>();
+        let distinct = |n: usize| ghost(n.min(2));
+        let (actor_ghosts, target_ghosts) = (ghost(ghosts.0), ghost(ghosts.1));
+        let with = |m: &Member, names: &[String]| Member { id: m.id.clone(), roles: [names, m.roles.as_slice()].concat() };
+        let actor = with(&c.req.actor, &actor_ghosts);
+        let target = c.req.target.clone().unwrap_or(Member { id: "target".into(), roles: c.req.roles.clone() });
+        let target = Member { roles: [target.roles.as_slice(), target_ghosts.as_slice()].concat(), ..target };
+        let held: Vec<usize> = c.target.as_ref().map_or_else(|| c.requested.clone(), |t| t.1.clone());
+        let same = target.id == actor.id;
+        let full = spec.is_full_administrator(&c.actor);
+        let clean = target_ghosts.is_empty() || full;
+        let ignored = distinct(ghosts.0);
+        let (a, t) = (p.resolve(&actor.roles).0, p.resolve(&target.roles).0);
+
+        let remove = p.check_remove(&on(&actor, &target));
+        let invite = p.check_invite(&on(&actor, &target));
+        let edit = p.check_grant(&GrantRequest { actor: actor.clone(), target: Some(target.clone()), roles: c.req.roles.clone(), others: None });
+        prop_assert_eq!(remove.is_allowed(), spec.remove_allowed(&c.actor, same, &held) && clean);
+        prop_assert_eq!(invite.is_allowed(), spec.invite_allowed(&c.actor, &held) && clean);
+        prop_assert_eq!(edit.is_allowed(), spec.grant_allowed(&c.actor, Some((same, &held)), &c.requested) && clean);
+        // What the JS layer lists as `ignored`: the actor's unknown names.
+        prop_assert_eq!(p.unknown_roles(&actor.roles), ignored.iter().map(String::as_str).collect::<Vec<_>>());
+        let foreign = p.unknown_roles(&target.roles);
+        for d in [&remove, &invite, &edit] {
+            let named: Vec<String> = named_in(&p, d, &p.unknown_roles(&c.req.roles), &foreign)
+                .into_iter()
+                .filter(|x| x.code == "unknown_target_role")
+                .filter_map(|x| x.role)
+                .collect();
+            prop_assert_eq!(named, if clean { Vec::new() } else { distinct(ghosts.1) });
+        }
+        // The fast path on compiled sets, as the JS layer uses it.
+        let remove_fast = p.remove_outcome(&a, &t, same, None).is_some();
+        let invite_fast = p.invite_outcome(&a, &t).is_some();
+        let requested = p.resolve(&c.req.roles).0;
+        let edit_fast = p.grant_outcome(&a, Some(&t), &requested, same, None).is_some();
+        if target_ghosts.is_empty() {
+            prop_assert_eq!((remove_fast, invite_fast, edit_fast), (remove.is_allowed(), invite.is_allowed(), edit.is_allowed()));
+            prop_assert_eq!(&p.explain_remove(&a, &t, same, None), &remove);
+            prop_assert_eq!(&p.explain_invite(&a, &t), &invite);
+        }
+        prop_assert!(remove_fast || !remove.is_allowed());
+        prop_assert!(invite_fast || !invite.is_allowed());
+        prop_assert!(edit_fast || !edit.is_allowed());
     }
 
     #[test]

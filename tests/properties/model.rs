@@ -264,6 +264,13 @@ impl Spec {
             && requested.iter().filter(|r| !held_before.contains(r)).all(|&r| self.may_grant(actor, r))
     }
 
+    /// A full administrator: every feature at its top level and, in rank mode, the highest rank of any role.
+    pub fn is_full_administrator(&self, actor: &[usize]) -> bool {
+        let tops = self.union(actor).iter().zip(&self.features).all(|(&l, &n)| l + 1 == n);
+        let ranked = !matches!(self.rule, RuleSpec::Rank { .. }) || self.roles.iter().all(|r| r.rank <= self.rank(actor));
+        tops && ranked
+    }
+
     /// Reference for `check_remove(..).is_allowed()`.
     pub fn remove_allowed(&self, actor: &[usize], same_user: bool, target: &[usize]) -> bool {
         self.is_user_admin(actor) && !same_user && self.may_manage(actor, target)

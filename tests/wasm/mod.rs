@@ -76,6 +76,19 @@ fn decisions_cross_as_numbers_with_every_reason() {
 }
 
 #[wasm_bindgen_test]
+fn a_target_holding_an_unknown_role_name_is_refused_by_index_into_its_unknown_names() {
+    let p = policy(A);
+    let keys: Vec<String> = Array::from(&JsPolicy::keys()).iter().filter_map(|k| k.as_string()).collect();
+    let drift = r#"{"id":"x","roles":["User","LegacySuper"]}"#;
+    let refused = p.check_remove(js(&format!(r#"{{"actor":{{"id":"um","roles":["UserManager","User","Ghost"]}},"target":{drift}}}"#))).unwrap();
+    // The role word: FOREIGN (1 << 30) plus the name's place among the target's unknown names.
+    let kind = keys.iter().position(|k| k == "unknown_target_role").unwrap() as u32;
+    assert_eq!(refused, [0, kind, 1 << 30, u32::MAX, u32::MAX, u32::MAX]);
+    let cleaned = p.check_remove(js(&format!(r#"{{"actor":{{"id":"ca","roles":["CustomerAdmin"]}},"target":{drift}}}"#))).unwrap();
+    assert_eq!(keys[cleaned[0] as usize], "allowed.administers_target");
+}
+
+#[wasm_bindgen_test]
 fn malformed_requests_throw_invalid_request_with_a_path() {
     let p = policy(A);
     let cases = [

@@ -1,7 +1,8 @@
 // Worker configuration, compiled once per isolate: policies and keyrings are cached at module level,
 // keyed by the exact binding text, so a request never recompiles them and a changed binding (a new
 // deployment) never reuses a stale one. Failures are cached too and reported without secrets.
-import { Policy, Keyring } from "rolegate";
+import { Policy, Keyring, parseJson } from "rolegate";
+import { compileRoutes, defaultRouteMap } from "./routes.js";
 
 /**
  * A compiled policy also carries `hash`, its content hash for the decision log (a promise).
@@ -42,16 +43,25 @@ export function policyFor(env, tenant) {
 
 function parseTenantPolicies(text) {
   if (text === undefined || text === "") return ok({ docs: {}, compiled: new Map() });
-  let docs;
-  try {
-    docs = JSON.parse(text);
-  } catch {
-    return fail("TENANT_POLICIES", "is not valid JSON");
-  }
-  if (typeof docs !== "object" || docs === null || Array.isArray(docs)) {
+  const docs = strictJson("TENANT_POLICIES", text);
+  if (!docs.ok) return docs;
+  if (typeof docs.value !== "object" || docs.value === null || Array.isArray(docs.value)) {
     return fail("TENANT_POLICIES", "must be a JSON object of tenant to policy document");
   }
-  return ok({ docs, compiled: new Map() });
+  return ok({ docs: docs.value, compiled: new Map() });
+}
+
+/**
+ * JSON text read by the core's strict reader, as POLICY is: a member named twice anywhere is refused with its
+ * path (JSON.parse would silently keep the last one).
+ */
+function strictJson(name, text) {
+  try {
+    return ok(parseJson(text));
+  } catch (err) {
+    if (err?.code === "duplicate_member") return fail(name, `duplicate_member (${err.path})`);
+    return fail(name, "is not valid JSON");
+  }
 }
 
 function compilePolicy(doc, name) {
@@ -130,6 +140,36 @@ export function originBase(env) {
     } catch {
       return fail("ORIGIN", "must be an http(s) URL without query");
     }
+  });
+}
+
+/**
+ * The route map: ROUTES (JSON text, or the value itself), validated when first used; the default map
+ * (docs/origin-api.md, with its documented bodies checked exactly) when unset.
+ * @returns {Result}
+ */
+export function routeMap(env) {
+  return once("routes", env.ROUTES, () => {
+    if (env.ROUTES === undefined || env.ROUTES === "") return ok(defaultRouteMap());
+    const doc = typeof env.ROUTES === "string" ? strictJson("ROUTES", env.ROUTES) : ok(env.ROUTES);
+    if (!doc.ok) return doc;
+    const map = compileRoutes(doc.value);
+    return map.ok ? map : fail("ROUTES", `invalid_routes (${map.errors.map((e) => `${e.path}: ${e.code}`).join("; ")})`);
+  });
+}
+
+/**
+ * Where the actor's roles are checked (ACTOR_CHECK): "origin" (default: the token's roles, and the actor's
+ * current record at origin, must both allow) or "token" (the token's roles alone, for the token's lifetime).
+ * Anything else checks at origin (and says so once).
+ */
+export function actorCheck(env) {
+  return once("actorCheck", env.ACTOR_CHECK, () => {
+    const value = String(env.ACTOR_CHECK ?? "origin").trim().toLowerCase();
+    if (value === "origin" || value === "") return "origin";
+    if (value === "token") return "token";
+    fail("ACTOR_CHECK", "must be origin or token; checking at origin");
+    return "origin";
   });
 }
 

@@ -138,15 +138,15 @@ impl Policy {
         }
     }
 
-    /// Sends or resends an invitation: a new window starts at `now` rounded down to the whole second, the
-    /// resolution of the link's `iat`, so a record and the link signed at the same `now` expire together.
+    /// Sends or resends an invitation: a new window starts at `now`, to the millisecond (a link signed at the same
+    /// `now` carries it as `iatMs`, so the two expire together).
     pub fn invite(&self, record: &AccountRecord, now: Millis) -> Result<AccountRecord, AccountError> {
         match self.account_status(record, now).status {
             Status::Disabled => Err(AccountError::Disabled),
             Status::SsoOnly => Err(AccountError::SsoOnly),
             Status::Enabled => Err(AccountError::AlreadyEnabled),
             Status::PendingInvite | Status::Invited | Status::ExpiredInvitation => {
-                Ok(AccountRecord { invited_at: Some(now - now % 1000), ..*record })
+                Ok(AccountRecord { invited_at: Some(now), ..*record })
             }
         }
     }

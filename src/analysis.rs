@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::grant::Member;
+use crate::json::{child, index};
 use crate::permissions::RoleSet;
 use crate::policy::{Feature, FeatureId, GrantRule, Level, LookupError, Policy, RoleId};
 
@@ -119,24 +120,36 @@ pub const CHANGE_ORDER: &[&str] = &[
 pub const MAX_ANALYSIS_ROLES: usize = 512;
 
 /// An analysis the policy is too large for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum AnalysisError {
     /// `too_large`: more than [`MAX_ANALYSIS_ROLES`] roles; how many the policy has.
     TooLarge { roles: usize },
+    /// `unknown_role`: a user of a diff holds a role name neither policy knows, at `path` (`users[0].roles[1]`).
+    UnknownRole { path: String, role: String },
 }
 
 impl AnalysisError {
-    pub fn code(self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             AnalysisError::TooLarge { .. } => "too_large",
+            AnalysisError::UnknownRole { .. } => "unknown_role",
         }
     }
 
-    pub fn message(self) -> String {
+    /// For `unknown_role`: where.
+    pub fn path(&self) -> Option<&str> {
         match self {
+            AnalysisError::UnknownRole { path, .. } => Some(path),
+            AnalysisError::TooLarge { .. } => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            AnalysisError::UnknownRole { path, role } => [path.as_str(), ": '", role, "' is a role of neither policy"].concat(),
             AnalysisError::TooLarge { roles } => {
-                let (max, roles) = (crate::input::decimal(MAX_ANALYSIS_ROLES as u64), crate::input::decimal(roles as u64));
+                let (max, roles) = (crate::input::decimal(MAX_ANALYSIS_ROLES as u64), crate::input::decimal(*roles as u64));
                 ["the delegation graph is computed for at most ", &max, " roles; this policy has ", &roles].concat()
             }
         }
@@ -239,8 +252,9 @@ impl Policy {
 }
 
 /// The impact of replacing `before` with `after`: roles, features and levels compared by name; the delegation
-/// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (role
-/// names a policy does not know are ignored in it, as its decisions do). `too_large` as [`Policy::delegation`].
+/// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (a role
+/// one policy does not know grants nothing in it, as its decisions do; one that neither knows is
+/// `unknown_role`). `too_large` as [`Policy::delegation`].
 pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff, AnalysisError> {
     let mut changes = Changes(vec![Vec::new(); CHANGE_ORDER.len()]);
     let features: Vec<(FeatureId, FeatureId)> =
@@ -249,8 +263,14 @@ pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff, A
     roles_and_features(before, after, &features, &mut changes);
     settings(before, after, &mut changes);
     let mut out = Vec::new();
-    for user in users {
-        let (was, now) = (before.resolve(&user.roles).0, after.resolve(&user.roles).0);
+    for (i, user) in users.iter().enumerate() {
+        let (was, gone) = before.resolve(&user.roles);
+        let (now, new) = after.resolve(&user.roles);
+        // A name neither policy knows is a typo, not a role: saying nothing would hide the user's real change.
+        if let Some(j) = user.roles.iter().position(|r| gone.contains(&r.as_str()) && new.contains(&r.as_str())) {
+            let role = user.roles.get(j).cloned().unwrap_or_default();
+            return Err(AnalysisError::UnknownRole { path: index(&child(&index("users", i), "roles"), j), role });
+        }
         for (up, feature, from, to) in moves(before, after, &features, was.levels(), now.levels()) {
             let code = if up { "user_gains" } else { "user_loses" };
             out.push(UserChange { id: user.id.clone(), code, feature, from, to });

@@ -1,9 +1,9 @@
 //! JSON documents as the core reads them: a strict parser (a member named twice is refused), the parsed
 //! [`Value`], JSON paths (`roles.User.grants`) and the line and column of a path in the document's text.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -16,7 +16,7 @@ pub enum Value {
     #[default]
     Null,
     Bool(bool),
-    /// A whole number from 0 to 2^64 - 1, written without fraction or exponent (`1`, not `1.0`).
+    /// A whole number from 0 to 2^64 - 1, however written (`1`, `1.0`, `1e0`): JSON text and a JS value agree.
     Whole(u64),
     /// Any other number.
     Number(f64),
@@ -90,7 +90,7 @@ impl Value {
             _ => None,
         }
     }
-    /// A whole number as written (`1.0` is not one, as with serde_json).
+    /// A whole number from 0, however written.
     pub fn as_u64(&self) -> Option<u64> {
         match self {
             Value::Whole(n) => Some(*n),
@@ -108,7 +108,7 @@ impl From<&serde_json::Value> for Value {
         match value {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => n.as_u64().map_or_else(|| Value::Number(n.as_f64().unwrap_or(f64::NAN)), Value::Whole),
+            serde_json::Value::Number(n) => n.as_u64().map_or_else(|| float(n.as_f64().unwrap_or(f64::NAN)), Value::Whole),
             serde_json::Value::String(s) => Value::String(s.clone()),
             serde_json::Value::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
             serde_json::Value::Object(m) => Value::Object(Map(m.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect())),
@@ -120,46 +120,115 @@ impl From<&serde_json::Value> for Value {
 /// edge, an origin, a JWT library) may keep the other one, so a duplicate is ambiguous, never "last wins".
 /// Every JSON document the core reads (policies, token headers and claims, keys) comes through here.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    read(text, &Context::default())
+    let cx = Context::default();
+    let value = read(text, &cx).map_err(ParseError::Syntax)?;
+    match cx.duplicates.into_inner().into_iter().next() {
+        Some(path) => Err(ParseError::Duplicate(path)),
+        None => Ok(value),
+    }
 }
 
-fn read(text: &str, cx: &Context) -> Result<Value, ParseError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = Strict { at: At::Root, cx }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    match (parsed, cx.duplicate.take()) {
-        (_, Some(path)) => Err(ParseError::Duplicate(path)),
-        (Ok(value), None) => Ok(value),
-        (Err(e), None) => Err(ParseError::Syntax(e)),
+/// A document's text as a [`Value`] (of a member named twice, the first), with the path of every repeat, in
+/// document order: a policy is refused for them, with every other error it has listed beside them. Text that is
+/// not JSON gives the syntax error and the repeats read before it.
+pub fn parse_document(text: &str) -> Result<(Value, Vec<String>), (serde_json::Error, Vec<String>)> {
+    let cx = Context::default();
+    let read = read(text, &cx);
+    let duplicates = cx.duplicates.into_inner();
+    match read {
+        Ok(value) => Ok((value, duplicates)),
+        Err(e) => Err((e, duplicates)),
     }
+}
+
+fn read(text: &str, cx: &Context) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    Strict { at: At::Root, cx }.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
 }
 
 /// Gives each issue without a position the 1-based line and column in `text` of the member its path names (of
 /// the string value, for an array item; of the closest enclosing member when the path names a missing one; of
-/// the syntax error, when `text` is not JSON). Positions come from the parser itself: `text` is read again by
-/// the same strict reader, which notes where each member name and string it borrows from `text` starts.
+/// the syntax error, when `text` is not JSON). Positions come from the parser itself (see [`Places`]).
 pub fn place(text: &str, issues: &mut [Issue]) {
     // Nothing to place (a valid policy without warnings): the text is not read a second time.
     if issues.iter().all(|i| i.line.is_some()) {
         return;
     }
-    let cx = Context { spots: Some(RefCell::default()), base: text.as_ptr() as usize, ..Context::default() };
-    let syntax = match read(text, &cx) {
-        Err(ParseError::Syntax(e)) if e.line() > 0 => Some(syntax_place(text, e.line(), e.column())),
-        _ => None,
-    };
-    let spots = cx.spots.map(RefCell::into_inner).unwrap_or_default();
-    // The whole document: where its first value starts.
-    let start = text.len() - text.trim_start().len();
+    let places = Places::of(text);
     for issue in issues.iter_mut().filter(|i| i.line.is_none()) {
-        let within = |p: &str| p.is_empty() || (issue.path.starts_with(p) && matches!(issue.path.as_bytes().get(p.len()), None | Some(b'.' | b'[')));
-        // The deepest place at or above the path; of a member named twice, the second.
-        let best = spots.iter().filter(|(p, _)| within(p)).fold(None, |best: Option<&(String, usize)>, spot| match best {
-            Some(b) if b.0.len() > spot.0.len() => Some(b),
-            _ => Some(spot),
-        });
-        let at = syntax.unwrap_or_else(|| line_column(text, best.map_or(start, |b| b.1)));
-        *issue = issue.clone().at(at);
+        *issue = issue.clone().at(places.of_path(&issue.path));
     }
+}
+
+/// Where things are in a document's text, indexed once: each member name and string item by path (at its
+/// opening quote; of a member named twice, the second), each line's start, and a syntax error's place. `text`
+/// is read again by the same strict reader, which notes where each member name and string it borrows from
+/// `text` starts; placing a path is then a hash lookup per enclosing path, whatever the number of issues.
+pub struct Places<'t> {
+    text: &'t str,
+    spots: FxHashMap<String, usize>,
+    /// Byte offset of each line's start.
+    lines: Vec<usize>,
+    syntax: Option<(u32, u32)>,
+}
+
+impl<'t> Places<'t> {
+    pub fn of(text: &'t str) -> Self {
+        let cx = Context { spots: Some(RefCell::default()), base: text.as_ptr() as usize, ..Context::default() };
+        let syntax = match read(text, &cx) {
+            Err(e) if e.line() > 0 => Some(syntax_place(text, e.line(), e.column())),
+            _ => None,
+        };
+        let spots = cx.spots.map(RefCell::into_inner).unwrap_or_default().into_iter().collect();
+        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Places { text, spots, lines, syntax }
+    }
+
+    /// 1-based line and column of the deepest place at or above `path` (the document's first value when none;
+    /// in text that is not JSON, the syntax error, for the whole document or a path read before it).
+    pub fn of_path(&self, path: &str) -> (u32, u32) {
+        let offset = ancestors(path).filter(|p| !p.is_empty()).find_map(|p| self.spots.get(p).copied());
+        match (offset, self.syntax) {
+            (Some(offset), _) => self.line_column(offset),
+            (None, Some(at)) => at,
+            (None, None) => self.line_column(self.text.len() - self.text.trim_start().len()),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (u32, u32) {
+        let line = self.lines.partition_point(|&start| start <= offset).max(1);
+        let start = self.lines.get(line - 1).copied().unwrap_or(0);
+        let column = self.text.get(start..offset).map_or(0, |before| before.chars().count()) + 1;
+        (number(line), number(column))
+    }
+}
+
+/// `path` and each path enclosing it, deepest first, down to the document (`""`). A path's segments are
+/// `.key`, `[index]` and `["key"]` (a JSON string, whose text may hold `.`, `[`, `]` or escaped quotes).
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let bytes = path.as_bytes();
+    let mut ends = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        i += match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'['), Some(b'"')) => {
+                let mut j = i + 2;
+                while let Some(&b) = bytes.get(j) {
+                    j += if b == b'\\' { 2 } else { 1 };
+                    if b == b'"' {
+                        break;
+                    }
+                }
+                j + 1 - i
+            }
+            (Some(b'['), _) => bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b']')).map_or(bytes.len() - i, |p| p + 1),
+            (Some(b'.'), _) => 1 + bytes.get(i + 1..).and_then(|rest| rest.iter().position(|&b| b == b'.' || b == b'[')).unwrap_or(bytes.len() - i - 1),
+            _ => bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'.' || b == b'[')).unwrap_or(bytes.len() - i),
+        };
+        ends.push(i.min(bytes.len()));
+    }
+    ends.into_iter().rev().filter_map(move |end| path.get(..end))
 }
 
 /// serde_json's place of a syntax error (its column counts bytes, 0 at a line's very start) in characters, 1-based.
@@ -173,11 +242,10 @@ fn number(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let before = text.get(..offset).unwrap_or(text);
-    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
-    (number(before.matches('\n').count() + 1), number(column))
+/// A number read as a float (`1.0`, `5e0`, `-0`): whole when it is one (and fits), as the same number in JS.
+fn float(v: f64) -> Value {
+    // 2^64 is the first float above u64::MAX; every whole float below it converts exactly.
+    if v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v) { Value::Whole(v as u64) } else { Value::Number(v) }
 }
 
 /// What serde_json says is wrong with a text (`expected ident`), without its position: an issue carries that
@@ -242,10 +310,11 @@ impl At<'_> {
     }
 }
 
-/// What one read of a text shares: a duplicate's path, and (for [`place`] only) where members and strings start.
+/// What one read of a text shares: the paths of members named twice, and (for [`Places`] only) where members and
+/// strings start.
 #[derive(Default)]
 struct Context {
-    duplicate: Cell<Option<String>>,
+    duplicates: RefCell<Vec<String>>,
     /// Path and byte offset of each member name and string item borrowed from the text (at its opening quote).
     spots: Option<RefCell<Vec<(String, usize)>>>,
     /// Address of the text's first byte.
@@ -287,13 +356,13 @@ impl<'de> Visitor<'de> for Strict<'_> {
         Ok(Value::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v as f64))
+        Ok(float(v as f64))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
         Ok(Value::Whole(v))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Number(v))
+        Ok(float(v))
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value, E> {
         if matches!(self.at, At::Item(..)) {
@@ -328,10 +397,9 @@ impl<'de> Visitor<'de> for Strict<'_> {
             }
             let repeated = !names.insert(key.clone());
             if repeated {
-                // Only the first repeat is reported; reading goes on without a serde error, whose construction
-                // (serde_json re-parses its message, which pulls in panicking string slicing) costs the wasm 11 KB.
-                let first = self.cx.duplicate.take();
-                self.cx.duplicate.set(first.or_else(|| Some(at.path())));
+                // Reading goes on without a serde error, whose construction (serde_json re-parses its message,
+                // which pulls in panicking string slicing) costs the wasm 11 KB.
+                self.cx.duplicates.borrow_mut().push(at.path());
             }
             let value = map.next_value_seed(Strict { at, cx: self.cx })?;
             if !repeated {

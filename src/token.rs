@@ -95,6 +95,10 @@ pub struct InvitationClaims {
     pub inv: String,
     /// Issue time, JWT seconds (set by signing).
     pub iat: u64,
+    /// The same in milliseconds (set by signing; claim `iatMs`): the link expires at the same millisecond as the
+    /// invitation it carries, whose window counts from the invite time in milliseconds.
+    #[serde(rename = "iatMs", skip_serializing_if = "Option::is_none")]
+    pub iat_ms: Option<Millis>,
 }
 
 #[derive(Serialize)]
@@ -144,6 +148,7 @@ impl InvitationClaims {
             email: name("email")?,
             inv: name("inv")?,
             iat: input::optional_field(&value, path, "iat", input::whole)?.unwrap_or(0),
+            iat_ms: input::optional_field(&value, path, "iatMs", input::whole)?,
         })
     }
 }
@@ -374,7 +379,8 @@ impl Keyring {
         self.seal("JWT", claims, kid, |payload| ActorClaims::from_json(payload, "claims").map(drop))
     }
 
-    /// Verifies an invitation link: valid while `now <= iat + ttl`, expired (`invitation_expired`) after.
+    /// Verifies an invitation link: valid while `now <= iatMs + ttl` (`iat * 1000 + ttl` for a link without
+    /// `iatMs`), expired (`invitation_expired`) after.
     pub fn verify_invitation(&self, token: &str, now: Millis, ttl_ms: u64) -> Result<InvitationClaims> {
         let (typ, payload) = self.open(token)?;
         if typ.as_deref() != Some(INVITE_TYPE) {
@@ -388,7 +394,12 @@ impl Keyring {
             return Err(bad());
         }
         let c = InvitationClaims::from_json(&payload, "").map_err(|_| bad())?;
-        let issued = secs(c.iat);
+        // Milliseconds when the link carries them (they must fall in its `iat` second), else `iat`'s second.
+        let issued = match c.iat_ms {
+            Some(ms) if ms / 1000 == c.iat => ms,
+            Some(_) => return Err(bad()),
+            None => secs(c.iat),
+        };
         if issued > now.saturating_add(self.leeway_ms) {
             return Err(invalid_link(TokenReason::NotYetValid));
         }
@@ -398,9 +409,9 @@ impl Keyring {
         Ok(c)
     }
 
-    /// Signs an invitation link issued at `now` (JWT seconds, rounded down).
+    /// Signs an invitation link issued at `now`: `iat` in JWT seconds (rounded down), `iatMs` to the millisecond.
     pub fn sign_invitation(&self, claims: &InvitationClaims, now: Millis, kid: Option<&str>) -> Result<String> {
-        let claims = InvitationClaims { iat: now / 1000, ..claims.clone() };
+        let claims = InvitationClaims { iat: now / 1000, iat_ms: Some(now), ..claims.clone() };
         let body = InvitationBody { claims: &claims, purpose: INVITE_PURPOSE };
         self.seal(INVITE_TYPE, &body, kid, |payload| InvitationClaims::from_json(payload, "claims").map(drop))
     }

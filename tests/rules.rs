@@ -416,3 +416,14 @@ fn an_actors_unknown_role_names_grant_nothing_and_are_listed_as_ignored() {
     assert_eq!(codes(&d), vec!["not_user_admin"]);
     assert_eq!(codes(&p.check_invite(&on(&member("g", &["Ghost"]), &member("x", &[])))), vec!["not_user_admin"]);
 }
+
+/// Issue 16: an invitation sent mid-second expires `invitationTtl` after that millisecond, not up to 999 ms early.
+#[test]
+fn an_invitation_window_counts_from_the_invite_time_in_milliseconds() {
+    let p = product_b();
+    let sent = T0 + 830;
+    let r = p.invite(&fresh(), sent).unwrap();
+    assert_eq!(r.invited_at, Some(sent));
+    assert_eq!(p.account_status(&r, sent + 24 * HOUR).status, Status::Invited);
+    assert_eq!(p.account_status(&r, sent + 24 * HOUR + 1).status, Status::ExpiredInvitation);
+}

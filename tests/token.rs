@@ -176,7 +176,7 @@ fn issuer_and_audience_are_checked_when_configured() {
 }
 
 fn invitation() -> InvitationClaims {
-    InvitationClaims { sub: "u9".into(), tenant: "acme".into(), email: "u9@example.com".into(), inv: "inv-1".into(), iat: 0 }
+    InvitationClaims { sub: "u9".into(), tenant: "acme".into(), email: "u9@example.com".into(), inv: "inv-1".into(), iat: 0, iat_ms: None }
 }
 
 #[test]
@@ -192,7 +192,7 @@ fn invitation_links_are_valid_through_the_window_and_expired_one_millisecond_lat
 
 #[test]
 fn an_invitation_record_and_its_link_expire_at_the_same_millisecond() {
-    // Sent mid-second: the record's window and the link's `iat` (whole seconds) must still agree.
+    // Sent mid-second: the record's window and the link's (its `iatMs`) count from the same millisecond.
     let p = rolegate::Policy::from_json(include_str!("../examples/product-b.json")).unwrap();
     let r = ring(&[("inv", K1)]);
     let sent = NOW + 830;

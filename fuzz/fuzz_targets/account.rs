@@ -39,8 +39,8 @@ fn expect(step: Step, r: &AccountRecord, now: u64, ttl: u64) -> Result<AccountRe
         _ => Ok(()),
     };
     match step {
-        // A window starts on the whole second, the resolution of the link's `iat`.
-        Step::Invite => common.map(|()| AccountRecord { invited_at: Some(now - now % 1000), ..*r }),
+        // A window starts at the invite time, to the millisecond.
+        Step::Invite => common.map(|()| AccountRecord { invited_at: Some(now), ..*r }),
         Step::Accept => common.and_then(|()| match status {
             Status::PendingInvite => Err("not_invited"),
             Status::ExpiredInvitation => Err("invitation_expired"),

@@ -26,7 +26,7 @@ impl From<Error> for JsValue {
                 (t.message(), extra)
             }
             #[cfg(feature = "analysis")]
-            Error::Analysis(a) => (a.message(), Vec::new()),
+            Error::Analysis(a) => (a.message(), a.path().map(|p| ("path", p.into())).into_iter().collect()),
         };
         let err: JsValue = js_sys::Error::new(&message).into();
         for (key, value) in [("code", e.code().into())].into_iter().chain(extra) {

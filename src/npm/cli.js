@@ -41,7 +41,8 @@ The file: { "allows": [...], "grants": [...], "status": [...] }, each case with 
   allows: { roles, feature, level, expect: true | false }
   grants: { check?: "grant" | "add" | "roles" | "remove" | "disable" | "enable" | "invite" (default "grant": a
             new user's roles without a target, the target's with one), actor: { id, roles }, target?: { id, roles } | null,
-            roles?: [...] (grant), expect: "allowed" | "refused",
+            roles?: [...] (grant), others?: [{ id, roles }, ...] | count (the tenant's other enabled users),
+            expect: "allowed" | "refused",
             reasons?: [code | { code, role?, feature?, needed?, held? }, ...] (every reason, in order) }
   status: { record?: {...} (default: a new account), steps?: [{ do: "invite" | "accept" | "disable" |
             "enable" | "disableTenant" | "enableTenant", at, refused?: code }], at, expect: status,
@@ -228,7 +229,7 @@ function diff([beforeFile, afterFile], flags) {
     result = Policy.diff(before, after, users);
   } catch (e) {
     if (!e.code) throw e;
-    throw new BadInput(e.code === "invalid_request" ? `${flags.users}: ${e.message}` : `diff: ${e.message}`);
+    throw new BadInput(e.code === "invalid_request" || e.code === "unknown_role" ? `${flags.users}: ${e.message}` : `diff: ${e.message}`);
   }
   if (flags.json) {
     out(`${JSON.stringify(result, null, 2)}\n`);
@@ -254,6 +255,8 @@ function diff([beforeFile, afterFile], flags) {
 function whoCan([file, feature, level], flags) {
   const policy = usable(file);
   let reach;
+  // The first level is no access: no grant gives it, every role has it.
+  const none = policy.features().find((f) => f.name === feature)?.levels[0] === level;
   try {
     reach = policy.whoCan(feature, level);
   } catch (e) {
@@ -268,7 +271,7 @@ function whoCan([file, feature, level], flags) {
   out(`${plural(reach.length, "role")} reach ${feature} '${level}' in ${file}${reach.length ? ":" : "."}\n`);
   const width = Math.max(0, ...reach.map((r) => r.role.length));
   for (const r of reach) {
-    out(`  ${r.role.padEnd(width)}  ${r.level}  ${r.via.length > 1 ? `through ${r.via.join(" -> ")}` : "its own grant"}\n`);
+    out(`  ${r.role.padEnd(width)}  ${r.level}  ${none ? "every role has at least no access" : r.via.length > 1 ? `through ${r.via.join(" -> ")}` : "its own grant"}\n`);
   }
   return 0;
 }

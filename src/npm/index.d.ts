@@ -21,13 +21,15 @@ export interface ActorClaims {
   aud?: string | string[];
 }
 
-/** What an invitation link binds: user, tenant, email, invitation id and issue time (JWT seconds). */
+/** What an invitation link binds: user, tenant, email, invitation id and issue time (JWT seconds, and ms). */
 export interface InvitationClaims {
   sub: string;
   tenant: string;
   email: string;
   inv: string;
   iat?: number;
+  /** The issue time in milliseconds (set by signing): the link expires with the invitation it carries. */
+  iatMs?: number;
 }
 
 /** HMAC-SHA256 keys by `kid`, for actor tokens and invitation links. */
@@ -36,8 +38,8 @@ export declare class Keyring {
   constructor(keys: Record<string, string> | string, options?: KeyringOptions);
   verifyActor(token: string, nowMs: number): ActorClaims;
   signActor(claims: ActorClaims, kid?: string): string;
-  /** Valid while `nowMs <= iat * 1000 + ttlMs`; `invitation_expired` after. */
-  verifyInvitation(token: string, nowMs: number, ttlMs: number): Required<InvitationClaims>;
-  signInvitation(claims: Omit<InvitationClaims, "iat">, nowMs: number, kid?: string): string;
+  /** Valid while `nowMs <= iatMs + ttlMs` (`iat * 1000 + ttlMs` without `iatMs`); `invitation_expired` after. */
+  verifyInvitation(token: string, nowMs: number, ttlMs: number): InvitationClaims & { iat: number };
+  signInvitation(claims: Omit<InvitationClaims, "iat" | "iatMs">, nowMs: number, kid?: string): string;
   free(): void;
 }

@@ -26,14 +26,24 @@ impl Policy {
     /// Like [`Policy::from_json`] for text that is not the author's (a serialized object): issues carry paths
     /// only, since lines and columns of that text would point nowhere the author can see.
     pub fn from_serialized(text: &str) -> Result<Policy, PolicyError> {
-        let value = json::parse(text).map_err(|e| {
-            let issue = match e {
-                json::ParseError::Duplicate(path) => Issue::new(path, IssueKind::DuplicateMember),
-                json::ParseError::Syntax(e) => Issue::new("", IssueKind::InvalidJson { detail: json::syntax_detail(&e) }),
-            };
-            PolicyError { errors: vec![issue] }
-        })?;
-        Policy::from_value(value)
+        // A member named twice is an error (another reader may keep the other one), listed with every other.
+        let repeated = |paths: Vec<String>| paths.into_iter().map(|path| Issue::new(path, IssueKind::DuplicateMember)).collect::<Vec<_>>();
+        let (value, mut errors) = match json::parse_document(text) {
+            Ok((value, duplicates)) => (value, repeated(duplicates)),
+            Err((e, duplicates)) => {
+                let mut errors = repeated(duplicates);
+                errors.push(Issue::new("", IssueKind::InvalidJson { detail: json::syntax_detail(&e) }));
+                return Err(PolicyError { errors });
+            }
+        };
+        match Policy::from_value(value) {
+            Ok(policy) if errors.is_empty() => Ok(policy),
+            Ok(_) => Err(PolicyError { errors }),
+            Err(e) => {
+                errors.extend(e.errors);
+                Err(PolicyError { errors })
+            }
+        }
     }
 
     /// Compiles an already parsed document (this crate's [`Value`], or a `&serde_json::Value`).
@@ -256,11 +266,11 @@ impl Compiler {
         for role in &mut roles {
             let path = child(&child("roles", &role.name), "includes");
             let mut resolved = Vec::with_capacity(role.include_names.len());
-            for (i, name) in role.include_names.iter().enumerate() {
+            for (i, name) in &role.include_names {
                 match ids.get(name.as_str()) {
                     Some(&id) if !resolved.contains(&id) => resolved.push(id),
                     Some(_) => {}
-                    None => self.error(index(&path, i), IssueKind::UnknownRole { role: name.clone() }),
+                    None => self.error(index(&path, *i), IssueKind::UnknownRole { role: name.clone() }),
                 }
             }
             role.includes = resolved;
@@ -298,7 +308,7 @@ impl Compiler {
                 Some(items) => {
                     for (i, item) in items.iter().enumerate() {
                         if let Some(s) = self.string(item, &index(&ipath, i)) {
-                            role.include_names.push(s.to_string());
+                            role.include_names.push((i, s.to_string()));
                         }
                     }
                 }
@@ -493,7 +503,8 @@ struct ParsedRole {
     name: String,
     rank: Option<u32>,
     levels: Vec<Level>,
-    include_names: Vec<String>,
+    /// Each name with its place in the `includes` array (items that are not strings are reported, and skipped).
+    include_names: Vec<(usize, String)>,
     includes: Vec<RoleId>,
 }
 

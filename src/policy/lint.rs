@@ -7,8 +7,8 @@ use super::error::{Issue, IssueKind};
 use super::model::{FeatureId, GrantRule, Level, Policy, RankOrder, RoleId};
 
 impl Policy {
-    /// Roles that grant nothing, and (rank mode) roles an actor could grant by rank although they give more
-    /// than the actor's own role; paths only (`json::place` adds lines and columns for a document's text).
+    /// Roles that grant nothing, and (rank mode) roles an actor could grant by rank although they give more than
+    /// the actor's own role (only where an actor below that level can administer users at all); paths only (`json::place` adds lines and columns for a document's text).
     pub fn warnings(&self) -> Vec<Issue> {
         let mut out = Vec::new();
         for role in &self.roles {
@@ -35,6 +35,10 @@ impl Policy {
                 slot.push((rank, id));
             }
         }
+        // An actor grants only while administering users, and a union's level is its roles' highest: a role can
+        // be handed out above the granter's level only beside some role administering users below that level.
+        let (admin, needed) = self.user_admin;
+        let lowest_admin = self.roles.iter().filter(|r| r.level(admin) >= needed).map(|r| r.level(f)).min();
         for granters in &mut by_level {
             granters.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let mut first = RoleId::MAX;
@@ -45,6 +49,9 @@ impl Policy {
         }
         for role in &self.roles {
             let (Some(rank), level) = (role.rank, role.level(f)) else { continue };
+            if lowest_admin.is_none_or(|lowest| lowest >= level) {
+                continue;
+            }
             let granter = by_level
                 .iter()
                 .take(usize::from(level))

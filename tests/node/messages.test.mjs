@@ -131,3 +131,20 @@ test("the last administrator stays, with its own code; takesUserAdmin says when 
   assert.throws(() => p.checkRemove({ actor: operator, target: uma, others: [{ id: "x", roles: [1] }] }),
     (e) => e.code === "invalid_request" && e.path === "others[0].roles[0]");
 });
+
+test("rough edges: whole numbers however written, every error beside a repeated member, invitations to the millisecond", () => {
+  const doc = A.replace('"version": 1', '"version": 1.0');
+  assert.equal(Policy.fromJson(doc).grantRule, "held");
+  const twice = A.replace('"version": 1,', '"version": 1, "version": 1,').replace('"24h"', '"1 day"');
+  assert.throws(() => Policy.fromJson(twice), (e) => JSON.stringify(e.errors.map((i) => [i.path, i.code])) ===
+    JSON.stringify([["version", "duplicate_member"], ["invitationTtl", "invalid_duration"]]));
+  const p = Policy.fromJson(A);
+  const sent = Date.parse("2026-11-22T09:00:00.830Z");
+  const invited = p.invite(newAccount(), sent);
+  assert.equal(invited.invitedAt, sent);
+  assert.equal(p.accountStatus(invited, sent + p.invitationTtlMs).status, "invited");
+  assert.equal(p.accountStatus(invited, sent + p.invitationTtlMs + 1).status, "expired-invitation");
+  const b = Policy.fromJson(B);
+  assert.throws(() => Policy.diff(b, b, [{ id: "gus", roles: ["Agent", "Gohst"] }]),
+    (e) => e.code === "unknown_role" && e.path === "users[0].roles[1]");
+});

@@ -3,13 +3,12 @@
 
 use wasm_bindgen::prelude::*;
 
-use crate::grant::Allowed;
 use crate::input::{Expected, InputError, InputKind};
 use crate::permissions;
 
 use super::error::throw;
 use super::input::flag;
-use super::policy::{Engine, explained, ids, words};
+use super::policy::{Engine, explained, ids, written};
 
 /// A role set compiled once; `allows` is then a bounds-checked array read with numbers only.
 #[wasm_bindgen]
@@ -66,48 +65,33 @@ impl Engine {
     /// arrives as a number: `true`/`false` read as 1/0, anything else is refused.
     #[wasm_bindgen(js_name = allowsGrant)]
     pub fn allows_grant(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64) -> bool {
-        self.grant_outcome(actor, target, requested, same_user, -1.0) != 0
+        self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, flag(same_user, "sameUser"))
     }
 
-    /// `allowsGrant` saying why: its allowed number (`grant::KEYS`, from 1), or 0 when refused. `admins`: how
-    /// many other enabled users of the tenant hold `userAdmin` (-1: not known).
-    #[wasm_bindgen(js_name = grantOutcome)]
-    pub fn grant_outcome(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, admins: f64) -> u32 {
+    /// `checkGrant` on compiled sets: the decision's words in wasm memory (see [`written`]). `unknown`: how many
+    /// requested names the policy does not know (their reasons point into the caller's list of them); `admins`:
+    /// how many other enabled users of the tenant hold `userAdmin` (-1: not known).
+    #[wasm_bindgen(js_name = grantOf)]
+    pub fn grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: u32, admins: f64) -> u32 {
         let (same, admins) = (flag(same_user, "sameUser"), count(admins));
-        self.inner.grant_outcome(&actor.inner, Some(&target.inner), &requested.inner, same, admins).map_or(0, Allowed::number)
+        written(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, unknown as usize, same, admins))
     }
 
-    /// The fast path of `checkRemove` on compiled sets, numbered as `grantOutcome`.
-    #[wasm_bindgen(js_name = removeOutcome)]
-    pub fn remove_outcome(&self, actor: &RoleSet, target: &RoleSet, same_user: f64, admins: f64) -> u32 {
-        let (same, admins) = (flag(same_user, "sameUser"), count(admins));
-        self.inner.remove_outcome(&actor.inner, &target.inner, same, admins).map_or(0, Allowed::number)
+    /// `checkRemove` on compiled sets, as `grantOf`.
+    #[wasm_bindgen(js_name = removeOf)]
+    pub fn remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64, admins: f64) -> u32 {
+        written(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser"), count(admins)))
     }
 
-    /// The fast path of `checkInvite` on compiled sets, numbered as `grantOutcome`.
-    #[wasm_bindgen(js_name = inviteOutcome)]
-    pub fn invite_outcome(&self, actor: &RoleSet, target: &RoleSet) -> u32 {
-        self.inner.invite_outcome(&actor.inner, &target.inner).map_or(0, Allowed::number)
+    /// `checkInvite` on compiled sets, as `grantOf`.
+    #[wasm_bindgen(js_name = inviteOf)]
+    pub fn invite_of(&self, actor: &RoleSet, target: &RoleSet) -> u32 {
+        written(&self.inner.explain_invite(&actor.inner, &target.inner))
     }
 
-    /// `checkGrant` on compiled sets, every reason listed, as words; `unknown`: how many requested names the
-    /// policy does not know (their reasons point into the caller's list of them).
-    #[wasm_bindgen(js_name = explainGrantOf)]
-    pub fn explain_grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: u32, admins: f64) -> Vec<u32> {
-        let (same, admins) = (flag(same_user, "sameUser"), count(admins));
-        words(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, unknown as usize, same, admins))
-    }
-
-    /// `checkRemove` on compiled sets.
-    #[wasm_bindgen(js_name = explainRemoveOf)]
-    pub fn explain_remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64, admins: f64) -> Vec<u32> {
-        words(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser"), count(admins)))
-    }
-
-    /// `checkInvite` on compiled sets.
-    #[wasm_bindgen(js_name = explainInviteOf)]
-    pub fn explain_invite_of(&self, actor: &RoleSet, target: &RoleSet) -> Vec<u32> {
-        words(&self.inner.explain_invite(&actor.inner, &target.inner))
+    /// The wasm memory, where the JS layer reads decisions' words in place.
+    pub fn memory() -> JsValue {
+        wasm_bindgen::memory()
     }
 
     /// `explain` for a compiled set.

@@ -2,6 +2,7 @@
 //! cannot answer from its cache of compiled sets, so malformed arguments get the core's errors and paths).
 //! Decisions cross as numbers (`grant::Reason::words`), never as text.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::JSON;
@@ -109,22 +110,23 @@ impl Engine {
         Ok(self.inner.allows(&names(roles, "roles")?, &feature, &level)?)
     }
 
-    /// May the actor give the target (null: a new user) exactly `roles`? The decision's words.
+    /// May the actor give the target (null: a new user) exactly `roles`? The decision's words in wasm memory
+    /// (see [`written`]).
     #[wasm_bindgen(js_name = checkGrant)]
-    pub fn check_grant(&self, request: JsValue) -> Result<Vec<u32>, Error> {
-        Ok(words(&self.inner.check_grant(&GrantRequest::from_json(Js(request))?)))
+    pub fn check_grant(&self, request: JsValue) -> Result<u32, Error> {
+        Ok(written(&self.inner.check_grant(&GrantRequest::from_json(Js(request))?)))
     }
 
     /// May the actor delete (or disable, or enable) the target?
     #[wasm_bindgen(js_name = checkRemove)]
-    pub fn check_remove(&self, request: JsValue) -> Result<Vec<u32>, Error> {
-        Ok(words(&self.inner.check_remove(&TargetRequest::from_json(Js(request))?)))
+    pub fn check_remove(&self, request: JsValue) -> Result<u32, Error> {
+        Ok(written(&self.inner.check_remove(&TargetRequest::from_json(Js(request))?)))
     }
 
     /// May the actor send (or resend) the target's invitation?
     #[wasm_bindgen(js_name = checkInvite)]
-    pub fn check_invite(&self, request: JsValue) -> Result<Vec<u32>, Error> {
-        Ok(words(&self.inner.check_invite(&TargetRequest::from_json(Js(request))?)))
+    pub fn check_invite(&self, request: JsValue) -> Result<u32, Error> {
+        Ok(written(&self.inner.check_invite(&TargetRequest::from_json(Js(request))?)))
     }
 
     /// Ids of the roles the actor may give a new user, policy order.
@@ -152,12 +154,31 @@ impl Engine {
     }
 }
 
-/// A decision on the wire: its allowed number (0 when refused), then five words per reason.
-pub(super) fn words(decision: &Decision) -> Vec<u32> {
-    match decision {
-        Decision::Allowed(why) => vec![why.number()],
-        Decision::Refused(reasons) => std::iter::once(0).chain(reasons.iter().flat_map(grant::Reason::words)).collect(),
-    }
+thread_local! {
+    /// The last decision's words: reused, so a decision allocates nothing here and the JS layer reads it in place.
+    static WORDS: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Writes a decision into [`WORDS`] and returns its address in wasm memory: how many words follow, then its
+/// allowed number (0 when refused), then five words per reason (`grant::Reason::words`). Valid until the next
+/// decision.
+pub(super) fn written(decision: &Decision) -> u32 {
+    WORDS.with_borrow_mut(|words| {
+        words.clear();
+        words.push(0);
+        match decision {
+            Decision::Allowed(why) => words.push(why.number()),
+            Decision::Refused(reasons) => {
+                words.push(0);
+                words.extend(reasons.iter().flat_map(grant::Reason::words));
+            }
+        }
+        let count = (words.len() - 1) as u32;
+        if let Some(first) = words.first_mut() {
+            *first = count;
+        }
+        words.as_ptr() as u32
+    })
 }
 
 /// `explain` on the wire: per feature, the winning level id, the count of supplying roles, their ids.

@@ -26,6 +26,14 @@ const NO_NAMES = Object.freeze([]);
 let KEYS = null;
 let CODES = null;
 
+/** The wasm memory as 32-bit words, made anew when the memory grew (which detaches the old buffer). */
+let WORDS = null;
+
+function memoryWords() {
+  if (WORDS === null || WORDS.length === 0) WORDS = new Uint32Array(Engine.memory().buffer);
+  return WORDS;
+}
+
 function keys() {
   if (KEYS === null) {
     KEYS = Engine.keys();
@@ -58,6 +66,8 @@ export class Policy {
   #messages;
   /** The message of an allowed decision's one reason, by outcome number (worded on first use). */
   #allowed = [];
+  /** Each message key's template, split into literal text and parameter names (on first use). */
+  #templates = new Map();
   /** Read-only view handler shared by every `effective` result of this policy. */
   #view;
 
@@ -192,10 +202,7 @@ export class Policy {
     const want = t && t.unknown.length === 0 && this.#entry(r.roles);
     if (!want) return this.#byName(this.#core.checkGrant(request), request, request.roles);
     const same = target !== NEW_USER && target.id === actor.id;
-    const outcome = want.unknown.length === 0 ? this.#core.grantOutcome(a.set, t.set, want.set, same, admins) : 0;
-    return ignoring(a.unknown, outcome > 0
-      ? this.#allow(outcome)
-      : this.#decision(this.#core.explainGrantOf(a.set, t.set, want.set, same, want.unknown.length, admins), want.unknown));
+    return ignoring(a.unknown, this.#decision(this.#core.grantOf(a.set, t.set, want.set, same, want.unknown.length, admins), want.unknown));
   }
 
   /** May the actor delete (or disable, or enable) the target? `others` as for `checkGrant`. */
@@ -203,8 +210,7 @@ export class Policy {
     const pair = this.#pair(request);
     if (pair === null) return this.#byName(this.#core.checkRemove(request), request);
     const [a, t, same, admins] = pair;
-    const outcome = this.#core.removeOutcome(a.set, t.set, same, admins);
-    return ignoring(a.unknown, outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainRemoveOf(a.set, t.set, same, admins)));
+    return ignoring(a.unknown, this.#decision(this.#core.removeOf(a.set, t.set, same, admins)));
   }
 
   /** May the actor send (or resend) the target's invitation? */
@@ -212,8 +218,7 @@ export class Policy {
     const pair = this.#pair(request);
     if (pair === null) return this.#byName(this.#core.checkInvite(request), request);
     const [a, t] = pair;
-    const outcome = this.#core.inviteOutcome(a.set, t.set);
-    return ignoring(a.unknown, outcome > 0 ? this.#allow(outcome) : this.#decision(this.#core.explainInviteOf(a.set, t.set)));
+    return ignoring(a.unknown, this.#decision(this.#core.inviteOf(a.set, t.set)));
   }
 
   /**
@@ -345,11 +350,18 @@ export class Policy {
 
   /** The message `key` in this policy's catalog (English where it has none), its `{parameters}` filled in. */
   #say(key, params) {
-    const template = typeof this.#messages[key] === "string" ? this.#messages[key] : en[key] ?? String(key);
-    return template.replace(/\{(\w+)\}/g, (whole, name) => {
-      const value = params[name];
-      return value === undefined ? whole : Array.isArray(value) ? value.join(", ") : String(value);
-    });
+    let parts = this.#templates.get(key);
+    if (parts === undefined) {
+      const template = typeof this.#messages[key] === "string" ? this.#messages[key] : en[key] ?? String(key);
+      // Literal text and parameter names, alternating: "'{role}' is ..." -> ["'", "role", "' is ..."].
+      this.#templates.set(key, (parts = template.split(/\{(\w+)\}/)));
+    }
+    let out = parts[0];
+    for (let i = 1; i < parts.length; i += 2) {
+      const value = params[parts[i]];
+      out += (value === undefined ? `{${parts[i]}}` : Array.isArray(value) ? value.join(", ") : value) + parts[i + 1];
+    }
+    return out;
   }
 
   /** The allowed decision for an outcome number. */
@@ -363,22 +375,25 @@ export class Policy {
    * A decision of the core's by-name call for a request it read (so well formed): the names its reasons point
    * into, and the actor's unknown names as `ignored`, read from the request.
    */
-  #byName(words, request, requested = NO_NAMES) {
-    const decision = this.#decision(words, this.#unknownOf(requested), this.#unknownOf(request.target?.roles ?? NO_NAMES));
+  #byName(address, request, requested = NO_NAMES) {
+    const decision = this.#decision(address, this.#unknownOf(requested), this.#unknownOf(request.target?.roles ?? NO_NAMES));
     return ignoring(this.#unknownOf(request.actor.roles), decision);
   }
 
   /**
-   * A decision from the core's words (`[outcome, ...reasons]`, five words a reason: see `grant::Reason::words`);
-   * `unknown` and `foreign`: the requested and the target's names the policy does not know, which
-   * `unknown_role` and `unknown_target_role` reasons point into.
+   * A decision from the core's words, read in wasm memory at `address` (see `js::policy::written`): their count,
+   * the allowed number (0: refused), five words a reason (`grant::Reason::words`). `unknown` and `foreign`: the
+   * requested and the target's names the policy does not know, which `unknown_role` and `unknown_target_role`
+   * reasons point into.
    */
-  #decision(words, unknown = NO_NAMES, foreign = NO_NAMES) {
-    if (words[0] !== 0) return this.#allow(words[0]);
+  #decision(address, unknown = NO_NAMES, foreign = NO_NAMES) {
     keys();
+    const words = memoryWords();
+    const at = address >>> 2;
+    if (words[at + 1] !== 0) return this.#allow(words[at + 1]);
     const reasons = [];
-    for (let i = 1; i < words.length; i += 5) {
-      const [kind, role, f, needed, held] = words.subarray(i, i + 5);
+    for (let i = at + 2, end = at + 1 + words[at]; i < end; i += 5) {
+      const kind = words[i], role = words[i + 1], f = words[i + 2], needed = words[i + 3], held = words[i + 4];
       const r = { code: CODES[kind], message: "" };
       if (role !== NONE) r.role = role & UNKNOWN ? unknown[role ^ UNKNOWN] : role & FOREIGN ? foreign[role ^ FOREIGN] : this.#roleNames[role];
       if (f !== NONE) {
@@ -389,7 +404,9 @@ export class Policy {
         r.needed = String(needed);
         r.held = held === NO_RANK ? "none" : String(held);
       }
-      r.message = this.#say(KEYS[kind], f === NONE ? r : { ...r, feature: this.#featureLabels[f] });
+      // The message names the feature by its label; the reason's `feature` stays its name.
+      const label = f === NONE ? undefined : this.#featureLabels[f];
+      r.message = this.#say(KEYS[kind], { role: r.role, feature: label, needed: r.needed, held: r.held });
       reasons.push(r);
     }
     return { allowed: false, reasons };

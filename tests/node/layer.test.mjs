@@ -24,7 +24,13 @@ function reference(doc) {
   const NONE = 2 ** 32 - 1;
   const unknownOf = (names = []) => [...new Set(names.filter((r) => !roles.includes(r)))];
   /** The decision for `request` from its words: its names resolved as the wire says, the actor's unknown ones `ignored`. */
-  const decision = (words, request, unknown = []) => {
+  /** A decision's words, read where the engine wrote them: their count first (`js::policy::written`). */
+  const read = (address) => {
+    const memory = new Uint32Array(Engine.memory().buffer);
+    return memory.slice((address >>> 2) + 1, (address >>> 2) + 1 + memory[address >>> 2]);
+  };
+  const decision = (address, request, unknown = []) => {
+    const words = read(address);
     const ignored = unknownOf(request.actor.roles);
     const foreign = unknownOf(request.target?.roles);
     const decided = words[0] !== 0
@@ -255,7 +261,7 @@ test("the public methods are there, the engine's internal protocol is not", () =
     "checkInvite", "checkRemove", "compileRoles", "delegation", "disable", "disableTenant", "effective", "enable", "enableTenant",
     "explain", "featureId", "features", "free", "grantRule", "grantableRoles", "invitationTtlMs", "invite", "levelId", "roles",
     "warnings", "watchInvitation", "whoCan"].concat("check", "describe", "takesUserAdmin").sort());
-  for (const internal of ["roleSetOf", "grantOutcome", "explainGrantOf", "explainOf", "grantableOf"]) {
+  for (const internal of ["roleSetOf", "grantOf", "removeOf", "explainOf", "grantableOf"]) {
     assert.ok(!(internal in layer), internal);
     assert.ok(internal in core, `${internal} is the engine's`);
   }

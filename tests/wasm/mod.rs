@@ -59,19 +59,26 @@ fn a_bad_policy_throws_every_error_with_its_path_as_data() {
     }
 }
 
+/// A decision's words, read where the engine wrote them: their count first (`js::policy::written`).
+fn words(address: u32) -> Vec<u32> {
+    let memory = js_sys::Uint32Array::new(&wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer());
+    let at = address / 4;
+    (at + 1..at + 1 + memory.get_index(at)).map(|i| memory.get_index(i)).collect()
+}
+
 #[wasm_bindgen_test]
 fn decisions_cross_as_numbers_with_every_reason() {
     let p = policy(A);
     let keys: Vec<String> = Array::from(&JsPolicy::keys()).iter().filter_map(|k| k.as_string()).collect();
     let req = js(r#"{"actor":{"id":"um","roles":["UserManager","User"]},"target":null,"roles":["User","CustomerAdmin"]}"#);
-    let d = p.check_grant(req).unwrap();
+    let d = words(p.check_grant(req).unwrap());
     // Refused (0), then one reason: role_not_held for role 3 (CustomerAdmin), nothing else.
     assert_eq!(d, [0, keys.iter().position(|k| k == "role_not_held").unwrap() as u32, 3, u32::MAX, u32::MAX, u32::MAX]);
-    let ok = p.check_grant(js(r#"{"actor":{"id":"um","roles":["UserManager","User"],"name":"Uma"},"roles":["User"]}"#)).unwrap();
+    let ok = words(p.check_grant(js(r#"{"actor":{"id":"um","roles":["UserManager","User"],"name":"Uma"},"roles":["User"]}"#)).unwrap());
     assert_eq!(keys[ok[0] as usize], "allowed.held_roles");
     let grantable = p.grantable_roles(js(r#"{"id":"um","roles":["UserManager","User"]}"#)).unwrap();
     assert_eq!(grantable, [0, 2], "User and UserManager");
-    let remove = p.check_remove(js(r#"{"actor":{"id":"a","roles":["UserManager"]},"target":{"id":"a","roles":[]}}"#)).unwrap();
+    let remove = words(p.check_remove(js(r#"{"actor":{"id":"a","roles":["UserManager"]},"target":{"id":"a","roles":[]}}"#)).unwrap());
     assert_eq!(keys[remove[1] as usize], "self_remove");
 }
 
@@ -80,11 +87,11 @@ fn a_target_holding_an_unknown_role_name_is_refused_by_index_into_its_unknown_na
     let p = policy(A);
     let keys: Vec<String> = Array::from(&JsPolicy::keys()).iter().filter_map(|k| k.as_string()).collect();
     let drift = r#"{"id":"x","roles":["User","LegacySuper"]}"#;
-    let refused = p.check_remove(js(&format!(r#"{{"actor":{{"id":"um","roles":["UserManager","User","Ghost"]}},"target":{drift}}}"#))).unwrap();
+    let refused = words(p.check_remove(js(&format!(r#"{{"actor":{{"id":"um","roles":["UserManager","User","Ghost"]}},"target":{drift}}}"#))).unwrap());
     // The role word: FOREIGN (1 << 30) plus the name's place among the target's unknown names.
     let kind = keys.iter().position(|k| k == "unknown_target_role").unwrap() as u32;
     assert_eq!(refused, [0, kind, 1 << 30, u32::MAX, u32::MAX, u32::MAX]);
-    let cleaned = p.check_remove(js(&format!(r#"{{"actor":{{"id":"ca","roles":["CustomerAdmin"]}},"target":{drift}}}"#))).unwrap();
+    let cleaned = words(p.check_remove(js(&format!(r#"{{"actor":{{"id":"ca","roles":["CustomerAdmin"]}},"target":{drift}}}"#))).unwrap());
     assert_eq!(keys[cleaned[0] as usize], "allowed.administers_target");
 }
 

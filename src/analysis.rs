@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use crate::grant::Member;
+use crate::input::decimal;
 use crate::json::{child, index};
 use crate::permissions::RoleSet;
 use crate::policy::{Feature, FeatureId, GrantRule, Level, LookupError, Policy, RoleId};
@@ -149,7 +150,7 @@ impl AnalysisError {
         match self {
             AnalysisError::UnknownRole { path, role } => [path.as_str(), ": '", role, "' is a role of neither policy"].concat(),
             AnalysisError::TooLarge { roles } => {
-                let (max, roles) = (crate::input::decimal(MAX_ANALYSIS_ROLES as u64), crate::input::decimal(*roles as u64));
+                let (max, roles) = (decimal(MAX_ANALYSIS_ROLES as u64), decimal(*roles as u64));
                 ["the delegation graph is computed for at most ", &max, " roles; this policy has ", &roles].concat()
             }
         }
@@ -245,7 +246,7 @@ impl Policy {
     /// The grant rule as a document spells it (`rank` with its order).
     fn grant_rule_text(&self) -> String {
         match self.grant_rule {
-            GrantRule::Rank(order) => format!("rank ({})", order.name()),
+            GrantRule::Rank(order) => ["rank (", order.name(), ")"].concat(),
             rule => rule.name().to_string(),
         }
     }
@@ -376,7 +377,7 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
     for new in &after.roles {
         let Some(old) = before.role_id(&new.name).and_then(|r| before.roles.get(r)) else { continue };
         if old.rank != new.rank {
-            let show = |r: Option<u32>| r.map_or_else(|| "none".to_string(), |r| r.to_string());
+            let show = |r: Option<u32>| r.map_or_else(|| "none".to_string(), |r| decimal(u64::from(r)));
             let (from, to) = (show(old.rank), show(new.rank));
             changes.push(Change { role: Some(new.name.clone()), ..Change::new("rank_changed").with_values(from, to) });
         }
@@ -390,12 +391,13 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
 /// Top-level settings that changed, each as text: grant rule (`rank (strictly-lower)` with its order), user
 /// administration (`feature:level`), protection of higher users, invitation window (milliseconds).
 fn settings(before: &Policy, after: &Policy, changes: &mut Changes) {
-    let admin = |p: &Policy| format!("{}:{}", p.feature_name(p.user_admin.0), p.level_name(p.user_admin.0, p.user_admin.1));
+    let admin = |p: &Policy| [p.feature_name(p.user_admin.0), ":", p.level_name(p.user_admin.0, p.user_admin.1)].concat();
+    let flag = |b: bool| if b { "true" } else { "false" }.to_string();
     let pairs: [(&'static str, String, String); 4] = [
         ("grantRule", before.grant_rule_text(), after.grant_rule_text()),
         ("userAdmin", admin(before), admin(after)),
-        ("protectHigherUsers", before.protect_higher_users.to_string(), after.protect_higher_users.to_string()),
-        ("invitationTtl", before.invitation_ttl_ms.to_string(), after.invitation_ttl_ms.to_string()),
+        ("protectHigherUsers", flag(before.protect_higher_users), flag(after.protect_higher_users)),
+        ("invitationTtl", decimal(before.invitation_ttl_ms), decimal(after.invitation_ttl_ms)),
     ];
     for (setting, from, to) in pairs {
         if from != to {

@@ -252,10 +252,10 @@ fn float(v: f64) -> Value {
 /// as its own line and column.
 pub fn syntax_detail(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    match text.rfind(" at line ").and_then(|i| text.get(..i)) {
-        Some(detail) => detail.to_string(),
-        None => text,
-    }
+    // serde_json writes "{what} at line {line} column {column}" (just "{what}" without a position).
+    let digits = |n: usize| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let position = if e.line() == 0 { 0 } else { " at line ".len() + digits(e.line()) + " column ".len() + digits(e.column()) };
+    text.get(..text.len().saturating_sub(position)).map_or_else(|| text.clone(), str::to_string)
 }
 
 /// Why [`parse`] refused a text.
@@ -441,12 +441,40 @@ pub fn child(parent: &str, key: &str) -> String {
     let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '$'));
     match (parent.is_empty(), plain) {
         (true, true) => key.to_string(),
-        (false, true) => format!("{parent}.{key}"),
-        _ => format!("{parent}[{}]", serde_json::to_string(key).unwrap_or_default()),
+        (false, true) => [parent, ".", key].concat(),
+        _ => {
+            let mut path = [parent, "[\""].concat();
+            escape_into(&mut path, key);
+            path.push_str("\"]");
+            path
+        }
+    }
+}
+
+/// `key` as the inside of a JSON string literal, escaped as serde_json escapes it (`"`, `\\` and control
+/// characters; `\u00XX` for those without a short form).
+fn escape_into(out: &mut String, key: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for c in key.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let n = c as usize;
+                out.push_str("\\u00");
+                out.extend([HEX.get(n >> 4), HEX.get(n & 15)].into_iter().flatten().map(|&h| char::from(h)));
+            }
+            c => out.push(c),
+        }
     }
 }
 
 pub fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    [parent, "[", itoa::Buffer::new().format(i), "]"].concat()
 }
 

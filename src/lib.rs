@@ -37,7 +37,7 @@ pub use account::{AccountError, AccountRecord, AccountStatus, Millis, Status, Te
 #[cfg(feature = "analysis")]
 pub use analysis::{AnalysisError, Change, Delegation, Diff, Escalation, Grants, Reach, UserChange, diff};
 pub use error::{Error, Result};
-pub use policy::{Issue, LookupError, PolicyError};
+pub use policy::{Issue, IssueKind, LookupError, PolicyError};
 #[cfg(not(target_arch = "wasm32"))]
 pub use grant::Described;
 pub use grant::{Allowed, Decision, GrantRequest, Member, Others, Reason, TargetRequest};

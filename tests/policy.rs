@@ -415,3 +415,12 @@ fn warnings_of_a_large_policy_are_placed_by_their_paths() {
         assert_eq!((w.line, w.column), (Some(line as u32), Some(column as u32)), "{}", w.path);
     }
 }
+
+#[test]
+fn a_name_that_would_not_read_back_as_one_path_segment_is_quoted_as_json_writes_it() {
+    for key in ["say \"hi\"\n", "a.b", "\u{1}x\u{1f}", "tab\t", "back\\slash", "", "\u{8}\u{c}\r", "é.b", "[0]"] {
+        assert_eq!(rolegate::json::child("p", key), format!("p[{}]", serde_json::to_string(key).unwrap()), "{key:?}");
+    }
+    assert_eq!(rolegate::json::child("p", "é"), "p.é");
+    assert_eq!(rolegate::json::index("p", 12), "p[12]");
+}

@@ -12,25 +12,31 @@ use super::output::{array, issue};
 /// policy carries its issues as data (`{ path, key, params, line?, column? }`): the JS layer words them.
 impl From<Error> for JsValue {
     fn from(e: Error) -> Self {
-        let (message, extra): (String, Vec<(&str, JsValue)>) = match &e {
-            Error::Input(i) => (i.message(), vec![("path", i.path.as_str().into())]),
-            Error::Json(j) => (j.message(), j.path().map(|p| ("path", p.into())).into_iter().collect()),
-            Error::Policy(p) => ("invalid policy".into(), vec![("errors", array(&p.errors, issue))]),
-            Error::Lookup(l) => (l.message(), Vec::new()),
-            Error::Account(a) => (a.message().into(), Vec::new()),
+        let (message, path) = match &e {
+            Error::Input(i) => (i.message(), Some(i.path.as_str())),
+            Error::Json(j) => (j.message(), j.path()),
+            Error::Policy(_) => ("invalid policy".to_string(), None),
+            Error::Lookup(l) => (l.message(), None),
+            Error::Account(a) => (a.message().to_string(), None),
             #[cfg(feature = "token")]
-            Error::Token(t) => {
-                let mut extra = Vec::new();
-                extra.extend(t.reason().map(|r| ("reason", r.code().into())));
-                extra.extend(t.path().map(|p| ("path", p.into())));
-                (t.message(), extra)
-            }
+            Error::Token(t) => (t.message(), t.path()),
             #[cfg(feature = "analysis")]
-            Error::Analysis(a) => (a.message(), a.path().map(|p| ("path", p.into())).into_iter().collect()),
+            Error::Analysis(a) => (a.message(), a.path()),
         };
         let err: JsValue = js_sys::Error::new(&message).into();
-        for (key, value) in [("code", e.code().into())].into_iter().chain(extra) {
+        let set = |key: &str, value: JsValue| {
             let _ = Reflect::set(&err, &key.into(), &value);
+        };
+        set("code", e.code().into());
+        if let Some(path) = path {
+            set("path", path.into());
+        }
+        if let Error::Policy(p) = &e {
+            set("errors", array(&p.errors, issue));
+        }
+        #[cfg(feature = "token")]
+        if let Some(reason) = if let Error::Token(t) = &e { t.reason() } else { None } {
+            set("reason", reason.code().into());
         }
         err
     }

@@ -1,6 +1,8 @@
 //! Warnings for a valid policy: things worth a look that are not errors. Computed when asked for (a console
 //! asks, an edge never does), in time linear in roles and features but for a sort per feature.
 
+use std::collections::BinaryHeap;
+
 use crate::json::child;
 
 use super::error::{Issue, IssueKind};
@@ -25,8 +27,8 @@ impl Policy {
     }
 
     /// For each ranked role, the first role (policy order) that may grant it by rank while holding less of
-    /// feature `f`: per level, the granters sorted by rank, highest first, with the lowest role id so far, so
-    /// each role's question is a binary search per lower level.
+    /// feature `f`: per level, the granters sorted by rank with the lowest role id from each onward, so each
+    /// role's question is a binary search per lower level.
     fn rank_grants_unheld(&self, f: FeatureId, order: RankOrder, out: &mut Vec<Issue>) {
         let Some(feature) = self.features.get(f) else { return };
         let mut by_level: Vec<Vec<(u32, RoleId)>> = vec![Vec::new(); feature.levels.len()];
@@ -39,10 +41,12 @@ impl Policy {
         // be handed out above the granter's level only beside some role administering users below that level.
         let (admin, needed) = self.user_admin;
         let lowest_admin = self.roles.iter().filter(|r| r.level(admin) >= needed).map(|r| r.level(f)).min();
+        // Each level's granters by rank, lowest first (a heap sort: the smallest code in the wasm), then each
+        // entry holds the lowest role id among it and every higher-ranked one.
         for granters in &mut by_level {
-            granters.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            *granters = BinaryHeap::from(std::mem::take(granters)).into_sorted_vec();
             let mut first = RoleId::MAX;
-            for entry in granters.iter_mut() {
+            for entry in granters.iter_mut().rev() {
                 first = first.min(entry.1);
                 entry.1 = first;
             }
@@ -56,8 +60,9 @@ impl Policy {
                 .iter()
                 .take(usize::from(level))
                 .filter_map(|granters| {
-                    let within = granters.partition_point(|&(r, _)| order.permits(r, rank));
-                    granters.get(within.checked_sub(1)?).map(|&(_, first)| first)
+                    // The first granter whose rank may grant `rank`: every one after it may too.
+                    let from = granters.partition_point(|&(r, _)| !order.permits(r, rank));
+                    granters.get(from).map(|&(_, first)| first)
                 })
                 .min();
             let Some(high) = granter.and_then(|g| self.roles.get(g)) else { continue };

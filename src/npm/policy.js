@@ -11,6 +11,8 @@ import en from "./messages.en.js";
 
 /** Role lists whose compiled sets a policy keeps (least recently used go first; each is freed on eviction). */
 const DEFAULT_CACHE_SIZE = 1024;
+/** Reason messages a policy keeps worded (all dropped when full: they are quick to word again). */
+const MAX_MESSAGES = 65536;
 /** The core's bound on a role list (`policy::MAX_ROLES`): longer lists go to the core, which refuses them. */
 const MAX_ROLES = 4096;
 const GRANT_MEMBERS = new Set(["actor", "target", "roles", "others"]);
@@ -68,6 +70,8 @@ export class Policy {
   #allowed = [];
   /** Each message key's template, split into literal text and parameter names (on first use). */
   #templates = new Map();
+  /** The messages of reasons about the policy's own roles and levels, by their words (see `#decision`). */
+  #messagesOf = new Map();
   /** Read-only view handler shared by every `effective` result of this policy. */
   #view;
 
@@ -348,8 +352,11 @@ export class Policy {
     return this.#cache.size;
   }
 
-  /** The message `key` in this policy's catalog (English where it has none), its `{parameters}` filled in. */
-  #say(key, params) {
+  /**
+   * The message `key` in this policy's catalog (English where it has none), its `{parameters}` filled in from
+   * `params` (`feature` from `label` when given: a reason names a feature by its label).
+   */
+  #say(key, params, label) {
     let parts = this.#templates.get(key);
     if (parts === undefined) {
       const template = typeof this.#messages[key] === "string" ? this.#messages[key] : en[key] ?? String(key);
@@ -358,7 +365,7 @@ export class Policy {
     }
     let out = parts[0];
     for (let i = 1; i < parts.length; i += 2) {
-      const value = params[parts[i]];
+      const value = label !== undefined && parts[i] === "feature" ? label : params[parts[i]];
       out += (value === undefined ? `{${parts[i]}}` : Array.isArray(value) ? value.join(", ") : value) + parts[i + 1];
     }
     return out;
@@ -404,9 +411,20 @@ export class Policy {
         r.needed = String(needed);
         r.held = held === NO_RANK ? "none" : String(held);
       }
-      // The message names the feature by its label; the reason's `feature` stays its name.
-      const label = f === NONE ? undefined : this.#featureLabels[f];
-      r.message = this.#say(KEYS[kind], { role: r.role, feature: label, needed: r.needed, held: r.held });
+      // The message names the feature by its label; the reason's `feature` stays its name. A reason about the
+      // policy's own roles and levels reads the same every time: its message is kept, by a number made of its words.
+      const key = f !== NONE && needed < 64 && (held < 64 || held === NONE) && (role === NONE || role < 4096)
+        ? (((kind * 4097 + (role === NONE ? 4096 : role)) * 1025 + f) * 65 + needed) * 65 + (held === NONE ? 64 : held)
+        : -1;
+      let message = this.#messagesOf.get(key);
+      if (message === undefined) {
+        message = this.#say(KEYS[kind], r, f === NONE ? undefined : this.#featureLabels[f]);
+        if (key >= 0) {
+          if (this.#messagesOf.size >= MAX_MESSAGES) this.#messagesOf.clear();
+          this.#messagesOf.set(key, message);
+        }
+      }
+      r.message = message;
       reasons.push(r);
     }
     return { allowed: false, reasons };
@@ -481,13 +499,16 @@ export class Policy {
   #entry(roles) {
     // The same array as last time, with the same names (an array can change between calls): no key to build.
     let e = this.#byArray.get(roles);
-    if (e !== undefined && e.set !== null && sameNames(e.names, roles)) return this.#hit(e, roles);
+    if (e !== undefined && e.set !== null && sameNames(e.names, roles)) return this.#hit(e);
     if (!Array.isArray(roles) || roles.length > MAX_ROLES) return null;
     for (let i = 0; i < roles.length; i++) if (typeof roles[i] !== "string") return null;
     const key = roles.join("\0");
     e = this.#cache.get(key);
     // A name holding NUL joins like two names: the key finds the entry, the names confirm it.
-    if (e !== undefined && sameNames(e.names, roles)) return this.#hit(e, roles);
+    if (e !== undefined && sameNames(e.names, roles)) {
+      this.#byArray.set(roles, e);
+      return this.#hit(e);
+    }
     // Another list under the same key is kept (a call may be holding it); this one is answered uncached.
     const cached = e === undefined;
     if (cached && this.#cache.size >= this.#cacheSize) this.#evictOne();
@@ -506,10 +527,9 @@ export class Policy {
     return this.#hold(e);
   }
 
-  /** A cached entry answers `roles`: marked used, remembered for this array, held. */
-  #hit(e, roles) {
+  /** A cached entry answers a list: marked used, held. */
+  #hit(e) {
     e.used = true;
-    this.#byArray.set(roles, e);
     return this.#hold(e);
   }
 

@@ -85,6 +85,8 @@ export interface Reason {
 export interface Decision {
   allowed: boolean;
   reasons: Reason[];
+  /** The actor's role names the policy does not know, which granted nothing (left out when none). */
+  ignored?: string[];
 }
 
 /** Which level a feature ends at, and which of the held roles supply it. */

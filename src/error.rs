@@ -86,14 +86,24 @@ from!(
     Analysis(AnalysisError) if "analysis",
 );
 
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message())
-    }
+/// `Display` (its message) and `std::error::Error` for each error, for Rust callers (native builds: the wasm
+/// hands messages to JS without `core::fmt`).
+macro_rules! display {
+    ($($error:ident $(if $feature:literal)?),* $(,)?) => {$(
+        $(#[cfg(feature = $feature)])?
+        #[cfg(not(target_arch = "wasm32"))]
+        impl std::fmt::Display for $error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.message())
+            }
+        }
+
+        $(#[cfg(feature = $feature)])?
+        #[cfg(not(target_arch = "wasm32"))]
+        impl std::error::Error for $error {}
+    )*};
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for Error {}
+display!(Error, InputError, ParseError, LookupError, AccountError, TokenError if "token", AnalysisError if "analysis");
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

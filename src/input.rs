@@ -163,16 +163,6 @@ impl Expected {
     }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-impl std::fmt::Display for InputError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.message())
-    }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl std::error::Error for InputError {}
-
 /// A whole number in decimal (messages are built without `core::fmt`).
 pub(crate) fn decimal(n: u64) -> String {
     itoa::Buffer::new().format(n).to_string()

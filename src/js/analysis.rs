@@ -9,11 +9,21 @@ use crate::input::{Expected, Input, InputError, InputKind};
 use crate::json;
 
 use super::input::{Js, string};
-use super::output::{Obj, array, strings};
+use super::output::{Obj, array, issue, strings};
 use super::policy::Engine;
 
 #[wasm_bindgen]
 impl Engine {
+    /// Issues of a valid policy worth a look, computed now (placed in the text, when there is one): for whoever
+    /// writes policies (the edge never reads them, so its build leaves the lint out).
+    pub fn warnings(&self) -> JsValue {
+        let mut warnings = self.inner.warnings();
+        if let Some(text) = &self.text {
+            crate::json::place(text, &mut warnings);
+        }
+        array(&warnings, issue)
+    }
+
     /// The roles whose effective access (with `includes`) reaches `level` of `feature`, each with the chain of
     /// includes that gives it: `{ role, level, via }`.
     #[wasm_bindgen(js_name = whoCan)]

@@ -15,14 +15,16 @@ use crate::policy::{self, Issue, IssueKind, PolicyError};
 
 use super::engine::RoleSet;
 use super::input::{Js, names, string};
-use super::output::{Obj, account_record, array, issue, strings};
+use super::output::{Obj, account_record, array, strings};
 
 /// A compiled policy. Compile once with `Engine.fromJson`, then ask it anything.
 #[wasm_bindgen]
 pub struct Engine {
     pub(super) inner: Rc<policy::Policy>,
-    /// The document's text, when it was given as text: warnings are placed in it when asked for.
-    text: Option<String>,
+    /// The document's text, when it was given as text: warnings are placed in it when asked for (feature
+    /// `analysis`; the edge build keeps it unread).
+    #[cfg_attr(not(feature = "analysis"), allow(dead_code))]
+    pub(super) text: Option<String>,
 }
 
 #[wasm_bindgen]
@@ -50,15 +52,6 @@ impl Engine {
     #[wasm_bindgen(js_name = newAccount)]
     pub fn new_account() -> JsValue {
         account_record(&AccountRecord::default())
-    }
-
-    /// Issues of a valid policy worth a look, computed now (placed in the text, when there is one).
-    pub fn warnings(&self) -> JsValue {
-        let mut warnings = self.inner.warnings();
-        if let Some(text) = &self.text {
-            crate::json::place(text, &mut warnings);
-        }
-        array(&warnings, issue)
     }
 
     /// `{ name, label, levels }` per feature, policy order.

@@ -565,10 +565,11 @@ export class Policy {
   }
 
   static {
-    // The edge build leaves policy analysis out: so does its Policy.
+    // The edge build leaves policy analysis (and the lint) out: so does its Policy.
     if (typeof Engine.prototype.whoCan !== "function") {
       delete Policy.prototype.whoCan;
       delete Policy.prototype.delegation;
+      delete Policy.prototype.warnings;
       delete Policy.diff;
     }
   }

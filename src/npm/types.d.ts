@@ -210,7 +210,7 @@ export declare class Policy {
   static fromJson(doc: string | object, options?: PolicyOptions): Policy;
   /** The impact of replacing `before` with `after`, and the access each of `users` gains or loses (not at the edge). */
   static diff(before: Policy, after: Policy, users?: Member[]): Diff;
-  /** Issues of a valid policy worth a look (same shape as errors). */
+  /** Issues of a valid policy worth a look (same shape as errors), computed when asked for (not at the edge). */
   warnings(): Issue[];
   features(): Feature[];
   roles(): RoleInfo[];

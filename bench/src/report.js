@@ -164,10 +164,10 @@ export function report(results) {
     const n = c("rolegate-names");
     out.push("## Product A in covered mode: refusals with several reasons", "",
       `Product A's roles under \`grantRule: "covered"\`, 1,000 users with 1–2 roles, 2,000 grant requests: ${n.checked.grantRefused.of} refused, ` +
-      `with ${n.reasons.toFixed(1)} reasons each on average (each feature the actor lacks for each role being added). Cross-checked like product A.`, "",
-      table(["engine", "per grant check", "allowed path", "refused path", "grant check"], Object.keys(results.covered).map((id) => [label(id),
-        spread(c(id).grant), c(id).grantAllowed ? spread(c(id).grantAllowed) : "–", c(id).grantRefused ? spread(c(id).grantRefused) : "–",
-        results.engines[id].grantNote])), "");
+      `with ${n.reasons.toFixed(1)} reasons each on average (each feature the actor lacks for each role being added). Cross-checked like product A; ` +
+      "CASL's check is composed from `can` as for product A, each role being added checked feature by feature (`can` at the level the role gives).", "",
+      table(["engine", "per grant check", "allowed path", "refused path"], Object.keys(results.covered).map((id) => [label(id),
+        spread(c(id).grant), c(id).grantAllowed ? spread(c(id).grantAllowed) : "–", c(id).grantRefused ? spread(c(id).grantRefused) : "–"])), "");
   }
 
   out.push("## Cold start (fresh process each)", "",

@@ -117,13 +117,13 @@ for (const spec of specs) {
     ...Object.fromEntries(Object.entries(answers).map(([k, a]) => [k, count(ops[k.slice(0, -1)], a)])),
     ...Object.fromEntries(Object.entries(split).map(([k, a]) => [k, count(extra[k], a)])),
   };
-  const keep = reference ? {} : { answers };
+  const keep = { ...(reference ? {} : { answers }), ...(reasons === undefined ? {} : { reasons }) };
   if (process.env.BENCH_CHECK_ONLY === "1") {
     results.push({ key, spec, checked, ...keep });
     continue;
   }
   const timed = Object.fromEntries(Object.entries({ ...ops, ...extra }).map(([k, o]) => [k, measure(o.pass, o.n, timing)]));
-  results.push({ key, spec, ...timed, checked, ...(reasons === undefined ? {} : { reasons }), ...keep });
+  results.push({ key, spec, ...timed, checked, ...keep });
   console.error(`${id} ${key}: ${Object.entries(timed).map(([k, s]) => `${k} ${s.median.toFixed(1)} ns`).join(", ")}`);
 }
 console.log(JSON.stringify({ engine: id, label: engine.label, flags: engine.flags, grantNote: engine.grantNote, results }));

@@ -3,6 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::grant::Allowed;
 use crate::input::{Expected, InputError, InputKind};
 use crate::permissions;
 
@@ -68,25 +69,32 @@ impl Engine {
         self.inner.allows_grant(&actor.inner, Some(&target.inner), &requested.inner, flag(same_user, "sameUser"))
     }
 
-    /// `checkGrant` on compiled sets: the decision's words in wasm memory (see [`written`]). `unknown`: how many
-    /// requested names the policy does not know (their reasons point into the caller's list of them); `admins`:
-    /// how many other enabled users of the tenant hold `userAdmin` (-1: not known).
+    /// `checkGrant` on compiled sets, in one call: why it is allowed (its number in `grant::KEYS`, from 1), or,
+    /// refused, the address of its words in wasm memory (see [`written`]; an address is never that small). The
+    /// fast path decides first and stops at the first refusal; only a refusal is walked again for every reason.
+    /// `unknown`: how many requested names the policy does not know (their reasons point into the caller's list
+    /// of them); `admins`: how many other enabled users of the tenant hold `userAdmin` (-1: not known).
     #[wasm_bindgen(js_name = grantOf)]
     pub fn grant_of(&self, actor: &RoleSet, target: &RoleSet, requested: &RoleSet, same_user: f64, unknown: u32, admins: f64) -> u32 {
         let (same, admins) = (flag(same_user, "sameUser"), count(admins));
-        written(&self.inner.explain_grant(&actor.inner, Some(&target.inner), &requested.inner, unknown as usize, same, admins))
+        let (actor, target, requested) = (&actor.inner, Some(&target.inner), &requested.inner);
+        let allowed = if unknown == 0 { self.inner.grant_outcome(actor, target, requested, same, admins) } else { None };
+        allowed.map_or_else(|| written(&self.inner.explain_grant(actor, target, requested, unknown as usize, same, admins)), Allowed::number)
     }
 
     /// `checkRemove` on compiled sets, as `grantOf`.
     #[wasm_bindgen(js_name = removeOf)]
     pub fn remove_of(&self, actor: &RoleSet, target: &RoleSet, same_user: f64, admins: f64) -> u32 {
-        written(&self.inner.explain_remove(&actor.inner, &target.inner, flag(same_user, "sameUser"), count(admins)))
+        let (same, admins) = (flag(same_user, "sameUser"), count(admins));
+        let allowed = self.inner.remove_outcome(&actor.inner, &target.inner, same, admins);
+        allowed.map_or_else(|| written(&self.inner.explain_remove(&actor.inner, &target.inner, same, admins)), Allowed::number)
     }
 
     /// `checkInvite` on compiled sets, as `grantOf`.
     #[wasm_bindgen(js_name = inviteOf)]
     pub fn invite_of(&self, actor: &RoleSet, target: &RoleSet) -> u32 {
-        written(&self.inner.explain_invite(&actor.inner, &target.inner))
+        let allowed = self.inner.invite_outcome(&actor.inner, &target.inner);
+        allowed.map_or_else(|| written(&self.inner.explain_invite(&actor.inner, &target.inner)), Allowed::number)
     }
 
     /// The wasm memory, where the JS layer reads decisions' words in place.

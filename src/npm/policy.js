@@ -24,9 +24,11 @@ const UNKNOWN = 0x80000000;
 const FOREIGN = 0x40000000;
 const NO_NAMES = Object.freeze([]);
 
-/** Message keys by wire number (`grant::KEYS`) and their codes, read from the core once it is loaded. */
+/** Message keys by wire number (`grant::KEYS`) and their codes, read from the core once it is loaded; how many
+ * say why a request is allowed (numbers 1 to ALLOWED). */
 let KEYS = null;
 let CODES = null;
+let ALLOWED = 0;
 
 /** The wasm memory as 32-bit words, made anew when the memory grew (which detaches the old buffer). */
 let WORDS = null;
@@ -40,6 +42,7 @@ function keys() {
   if (KEYS === null) {
     KEYS = Engine.keys();
     CODES = KEYS.map((key) => key.split(".")[0]);
+    ALLOWED = CODES.filter((code) => code === "allowed").length;
   }
 }
 
@@ -206,7 +209,7 @@ export class Policy {
     const want = t && t.unknown.length === 0 && this.#entry(r.roles);
     if (!want) return this.#byName(this.#core.checkGrant(request), request, request.roles);
     const same = target !== NEW_USER && target.id === actor.id;
-    return ignoring(a.unknown, this.#decision(this.#core.grantOf(a.set, t.set, want.set, same, want.unknown.length, admins), want.unknown));
+    return ignoring(a.unknown, this.#answer(this.#core.grantOf(a.set, t.set, want.set, same, want.unknown.length, admins), want.unknown));
   }
 
   /** May the actor delete (or disable, or enable) the target? `others` as for `checkGrant`. */
@@ -214,7 +217,7 @@ export class Policy {
     const pair = this.#pair(request);
     if (pair === null) return this.#byName(this.#core.checkRemove(request), request);
     const [a, t, same, admins] = pair;
-    return ignoring(a.unknown, this.#decision(this.#core.removeOf(a.set, t.set, same, admins)));
+    return ignoring(a.unknown, this.#answer(this.#core.removeOf(a.set, t.set, same, admins)));
   }
 
   /** May the actor send (or resend) the target's invitation? */
@@ -222,7 +225,7 @@ export class Policy {
     const pair = this.#pair(request);
     if (pair === null) return this.#byName(this.#core.checkInvite(request), request);
     const [a, t] = pair;
-    return ignoring(a.unknown, this.#decision(this.#core.inviteOf(a.set, t.set)));
+    return ignoring(a.unknown, this.#answer(this.#core.inviteOf(a.set, t.set)));
   }
 
   /**
@@ -376,6 +379,15 @@ export class Policy {
     keys();
     const message = (this.#allowed[outcome] ??= this.#say(KEYS[outcome], {}));
     return { allowed: true, reasons: [{ code: "allowed", message }] };
+  }
+
+  /**
+   * A decision from a compiled-set call's answer: why it is allowed (a number up to the last allowed kind), or
+   * the address of a refusal's words (see `#decision`).
+   */
+  #answer(answer, unknown) {
+    keys();
+    return answer <= ALLOWED ? this.#allow(answer) : this.#decision(answer, unknown);
   }
 
   /**

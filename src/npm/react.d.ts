@@ -2,7 +2,7 @@
 // the core's error comes back in `error` (with its `code`, and `path` or `errors` where they apply) and the
 // answer fails closed.
 import type { ReactElement, ReactNode } from "react";
-import type { AccountRecord, AccountStatus, Member, Policy, Reason, RolegateError } from "./index.js";
+import type { AccountRecord, AccountStatus, Member, Others, Policy, Reason, RolegateError } from "./types.js";
 
 export interface RolegateProviderProps {
   /**
@@ -31,8 +31,11 @@ export function useAllows(feature: string, level: string): Answer<{ allowed: boo
 export function useEffective(): Answer<{ levels: Readonly<Record<string, string>> }>;
 /** Roles the actor may give `target` on top of its roles (a new user: null or left out), policy order. */
 export function useGrantableRoles(target?: Member | null): Answer<{ roles: string[] }>;
-/** May the actor give `target` (null: a new user) exactly `roles`? Every reason listed, for a disabled control. */
-export function useGrantDecision(request: { target?: Member | null; roles: string[] }): Answer<{ allowed: boolean; reasons: Reason[] }>;
+/**
+ * May the actor give `target` (null: a new user) exactly `roles`? Every reason listed, for a disabled control.
+ * `others` as for `checkGrant`: given, taking `userAdmin` from the last user holding it is refused (`last_admin`).
+ */
+export function useGrantDecision(request: { target?: Member | null; roles: string[]; others?: Others }): Answer<{ allowed: boolean; reasons: Reason[] }>;
 /** The account's status now, rendered again when the invitation expires. `now`: the clock (epoch ms), for tests. */
 export function useInvitationStatus(account: AccountRecord, options?: { now?: () => number }): Answer<{ status: AccountStatus }>;
 

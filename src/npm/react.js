@@ -70,10 +70,12 @@ export function useGrantableRoles(target) {
 
 /**
  * `{ allowed, reasons, error }`: may the actor give `target` (null: a new user) exactly `roles`? Every reason is
- * listed, for a disabled control to show. Refused with no reasons on error.
+ * listed, for a disabled control to show. `others` as for `checkGrant` (given, taking `userAdmin` from the last
+ * user holding it is refused). Refused with no reasons on error.
  */
-export function useGrantDecision({ target = null, roles } = {}) {
-  const { value, error } = ask(rolegate(), (policy, actor) => policy.checkGrant({ actor, target, roles }));
+export function useGrantDecision({ target = null, roles, others } = {}) {
+  const tenant = others === undefined ? {} : { others };
+  const { value, error } = ask(rolegate(), (policy, actor) => policy.checkGrant({ actor, target, roles, ...tenant }));
   return { allowed: value?.allowed ?? false, reasons: value?.reasons ?? [], error };
 }
 

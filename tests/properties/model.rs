@@ -255,7 +255,7 @@ impl Spec {
             }
     }
 
-    /// Reference for `check_grant(..).allowed` (all names known); `target` is `(same user, roles)`.
+    /// Reference for `check_grant(..).is_allowed()` (all names known); `target` is `(same user, roles)`.
     pub fn grant_allowed(&self, actor: &[usize], target: Option<(bool, &[usize])>, requested: &[usize]) -> bool {
         let held_before: &[usize] = target.map_or(&[], |t| t.1);
         self.is_user_admin(actor)
@@ -264,12 +264,19 @@ impl Spec {
             && requested.iter().filter(|r| !held_before.contains(r)).all(|&r| self.may_grant(actor, r))
     }
 
-    /// Reference for `check_remove(..).allowed`.
+    /// A full administrator: every feature at its top level and, in rank mode, the highest rank of any role.
+    pub fn is_full_administrator(&self, actor: &[usize]) -> bool {
+        let tops = self.union(actor).iter().zip(&self.features).all(|(&l, &n)| l + 1 == n);
+        let ranked = !matches!(self.rule, RuleSpec::Rank { .. }) || self.roles.iter().all(|r| r.rank <= self.rank(actor));
+        tops && ranked
+    }
+
+    /// Reference for `check_remove(..).is_allowed()`.
     pub fn remove_allowed(&self, actor: &[usize], same_user: bool, target: &[usize]) -> bool {
         self.is_user_admin(actor) && !same_user && self.may_manage(actor, target)
     }
 
-    /// Reference for `check_invite(..).allowed`.
+    /// Reference for `check_invite(..).is_allowed()`.
     pub fn invite_allowed(&self, actor: &[usize], target: &[usize]) -> bool {
         self.is_user_admin(actor) && self.may_manage(actor, target)
     }

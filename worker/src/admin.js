@@ -1,83 +1,120 @@
 // The user-admin routes: authenticate the actor, check the tenant, validate the body, read the
-// target's current roles, ask the core for a decision, and forward only what the rules allow.
+// target's and the actor's current records at origin, ask the core for a decision, and forward only
+// what the rules allow.
 import { authenticate } from "./auth.js";
-import { readJsonBody, shadowingQuery } from "./body.js";
-import { actorKeyring, policyFor, targetCacheMs } from "./config.js";
+import { readRequestBody, shadowingQuery } from "./body.js";
+import { actorAuth, actorCheck, policyFor, targetCacheMs } from "./config.js";
 import { recordIssued } from "./invitations.js";
-import { forgetTarget, forward, lookupTarget } from "./origin.js";
+import { forgetUser, forward, lookupUser, originError, userUrl } from "./origin.js";
 import { problem } from "./problems.js";
 
 /** Actions that can never apply to oneself; refused without asking origin. */
 const SELF_REFUSED = new Set(["roles", "remove", "disable", "enable"]);
-/** Actions after which a cached copy of the target's roles is stale. */
-const CHANGES_TARGET = new Set(["roles", "remove"]);
+/** Actions after which a cached copy of the target's record is stale. */
+const CHANGES_TARGET = new Set(["roles", "remove", "disable", "enable"]);
 
 /**
  * @param {Request} request
- * @param {{ url: URL, action: string, tenant: string, id?: string }} route
+ * @param {{ url: URL, route: import("./routes.js").Route, action: string, tenant?: string, id?: string }} classified
  * @param {{ env: object, base: string, now: number, audit: import("./decisions.js").Audit }} ctx
  */
-export async function handleAdmin(request, route, { env, base, now, audit }) {
-  const keyring = actorKeyring(env);
-  if (!keyring.ok) return problem(503, "keys_unavailable", "the edge has no valid token keys; nothing was forwarded");
+export async function handleAdmin(request, classified, { env, base, now, audit }) {
+  const { route, id } = classified;
   // Authenticated before the tenant's policy is looked up: an anonymous caller learns nothing of which
   // tenants are configured.
-  const auth = authenticate(request, keyring.value, now);
+  const auth = await authenticate(request, env, now, audit);
   if (auth.response) return auth.response;
-  const { sub, tenant, roles } = auth.claims;
-  audit.actor = sub;
-  if (tenant !== route.tenant) {
-    return problem(403, "tenant_mismatch", `the token is for tenant '${tenant}', not '${route.tenant}'`);
-  }
-  const policy = policyFor(env, route.tenant);
+  const { sub, tenant: claimed, roles } = auth.claims;
+  // A template without {tenant} acts in the token's tenant.
+  const tenant = classified.tenant ?? claimed;
+  audit.tenant = tenant;
+  if (tenant !== claimed) return problem(403, "tenant_mismatch", `the token is for tenant '${claimed}', not '${tenant}'`);
+  const policy = policyFor(env, tenant);
   audit.policy = policy.hash;
   if (!policy.ok) return problem(503, "policy_unavailable", "the edge has no valid policy for this tenant; nothing was forwarded");
 
-  const schema = route.action === "add" || route.action === "roles" ? route.action : "none";
-  const shadowed = shadowingQuery(route.url, schema);
+  const shadowed = shadowingQuery(classified.url, route);
   if (shadowed) return shadowed;
-  const body = await readJsonBody(request, schema);
+  const body = await readRequestBody(request, route);
   if (body.response) return body.response;
 
   const actor = { id: sub, roles };
+  // Origin reads the records with the actor's own credential, in the header it came in (AUTH_HEADER).
+  const header = actorAuth(env).value.header;
+  const look = (who) => lookupUser({
+    url: userUrl(base, route.target, { tenant, id: who }), target: route.target, id: who, now,
+    cacheMs: targetCacheMs(env), credential: [header, request.headers.get(header)],
+  });
+  const fresh = actorCheck(env) === "origin";
   let target = null;
-  if (route.id === sub && SELF_REFUSED.has(route.action)) {
+  let current = null;
+  if (id === sub && SELF_REFUSED.has(classified.action)) {
     target = actor;
-  } else if (route.action !== "add") {
-    const found = await lookupTarget({
-      base, tenant: route.tenant, id: route.id, now, cacheMs: targetCacheMs(env),
-      authorization: request.headers.get("authorization"),
-    });
+  } else if (classified.action !== "add") {
+    // The target's record, and the actor's (unless it is the same user), in one round trip.
+    const [found, own] = await Promise.all([look(id), fresh && id !== sub ? look(sub) : null]);
     if (found.response) return found.response;
+    if (found.status === 404) return problem(404, "user_not_found", `no user '${id}' in tenant '${tenant}'`);
+    if (found.status) return originError(`origin answered ${found.status} when asked for the target user`);
     target = found.member;
     audit.target = target.id;
+    current = fresh ? (own ?? found) : null;
   }
 
-  const decision = decide(policy.value, route.action, actor, target, body.json);
+  let decision = decide(policy.value, classified.action, actor, target, body.roles);
+  let prefix = "";
+  if (decision.allowed && fresh) {
+    // The token's roles allowed it: the actor's current record at origin must allow it too (an add asks only now).
+    const checked = actorNow(current ?? await look(sub), { policy: policy.value, tenant, sub, now });
+    if (checked.response) return checked.response;
+    decision = decide(policy.value, classified.action, checked.actor, target, body.roles);
+    prefix = "with the actor's current roles at origin: ";
+  }
   if (decision.response) return decision.response;
   if (!decision.allowed) {
-    return problem(403, "forbidden", decision.reasons.map((r) => r.message).join("; "), {
+    return problem(403, "forbidden", prefix + decision.reasons.map((r) => r.message).join("; "), {
       title: "Refused by the user-administration rules",
-      extra: { reasons: decision.reasons },
+      extra: { reasons: decision.reasons, ...(decision.ignored && { ignored: decision.ignored }) },
     });
   }
-  const response = await forward(request, base, route.url, body.bytes);
-  if (CHANGES_TARGET.has(route.action)) forgetTarget(base, route.tenant, route.id);
-  if (route.action === "invite") return recordIssued(response, { env, tenant: route.tenant, now });
+  const response = await forward(request, base, classified.url, body.bytes);
+  if (CHANGES_TARGET.has(classified.action)) forgetUser(userUrl(base, route.target, { tenant, id }));
+  if (classified.action === "invite") return recordIssued(response, { env, tenant, now });
   return response;
 }
 
-/** The core's decision for the action; malformed input the core refuses becomes a 400. */
-function decide(policy, action, actor, target, json) {
-  try {
-    switch (action) {
-      // The package answers from role sets it compiled and cached per policy: no strings cross on the
-      // allowed path, and a refusal is explained by the core.
-      case "add":
-      case "roles": return policy.checkGrant({ actor, target, roles: json.roles });
-      case "invite": return policy.checkInvite({ actor, target });
-      default: return policy.checkRemove({ actor, target });
+/**
+ * The actor as origin knows them now: their current roles (and id, if origin's record says another), or a
+ * refusal: 403 `actor_not_found` when origin has no such user (removed), 403 `actor_inactive` when the record's
+ * account may not use the tenant (disabled, or an invitation never accepted) or origin refuses the actor's own
+ * lookup (401/403).
+ */
+function actorNow(lookup, { policy, tenant, sub, now }) {
+  if (lookup.response) return lookup;
+  const inactive = (detail) => ({ response: problem(403, "actor_inactive", detail) });
+  if (lookup.status === 404) return { response: problem(403, "actor_not_found", `origin has no user '${sub}' in tenant '${tenant}' any more`) };
+  if (lookup.status === 401 || lookup.status === 403) return inactive(`origin refused the actor's own record (${lookup.status})`);
+  if (lookup.status) return { response: originError(`origin answered ${lookup.status} when asked for the actor`) };
+  const { id, roles, account } = lookup.member;
+  if (account != null) {
+    let status;
+    try {
+      status = policy.accountStatus(account, now);
+    } catch {
+      return { response: originError("origin sent an account record the edge cannot read") };
     }
+    const state = status.tenantStatus === "disabled" ? "disabled" : status.status;
+    if (!status.canAccessTenant) return inactive(`the actor's account is ${state} in tenant '${tenant}'`);
+  }
+  return { actor: { id, roles } };
+}
+
+/** The core's decision for the action; malformed input the core refuses becomes a 400. */
+function decide(policy, action, actor, target, roles) {
+  try {
+    // The package maps the action to its check (one mapping for the edge, the console and the CLI) and answers
+    // from role sets it compiled and cached per policy: no strings cross on the allowed path.
+    return policy.check(action, { actor, target, roles });
   } catch (err) {
     if (err?.code !== "invalid_request") throw err;
     const path = err.path ? `${err.path}: ` : "";

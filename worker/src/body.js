@@ -1,29 +1,35 @@
 // Request bodies of protected routes: JSON only, at most 64 KiB (by Content-Length and by the bytes
-// actually read), parsed strictly (no duplicate or unknown members) and kept as the exact bytes
-// received so the forwarded request is byte-identical.
+// actually read), parsed strictly (no member named twice), the requested roles read at the route's
+// JSON pointer, and kept as the exact bytes received so the forwarded request is byte-identical.
 import { parseJson } from "rolegate";
 import { problem } from "./problems.js";
+import { pathOf, valueAt } from "./pointer.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Strict UTF-8 that keeps a BOM (JSON.parse then refuses it); one per isolate: creating one is costly. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
-/** Members each JSON body may carry and their types (`?` = optional); "none" is an empty object. */
-const SCHEMAS = {
+/**
+ * The exact members (and their types, `?` = optional) of the default map's bodies (docs/origin-api.md). A
+ * route of ROUTES checks only its roles: its other members are origin's business and pass unchanged.
+ */
+export const DOCUMENTED_BODIES = {
   add: { email: "string", name: "string?", roles: "string[]" },
   roles: { roles: "string[]" },
-  none: {},
 };
 
 /**
- * A query parameter named like a body member (`?roles=`, `?roles[]=`): an origin that merges query
- * and body parameters could read it instead of the checked body, so it is refused.
+ * A query parameter named like a body member the edge checks (`?roles=`, `?roles[]=`, `?email=`): an origin
+ * that merges query and body parameters could read it instead of the checked body, so it is refused.
+ * @param {URL} url
+ * @param {import("./routes.js").Route} route
  * @returns {Response | undefined}
  */
-export function shadowingQuery(url, schema) {
+export function shadowingQuery(url, route) {
+  const checked = route.members ? Object.keys(route.members) : route.roles?.length ? [route.roles[0].toLowerCase()] : [];
   for (const key of url.searchParams.keys()) {
     const name = key.replace(/\[.*$/, "").toLowerCase();
-    if (Object.hasOwn(SCHEMAS[schema], name)) {
+    if (checked.includes(name)) {
       return problem(400, "invalid_request", `query parameter '${name}' would shadow the body member`);
     }
   }
@@ -31,18 +37,21 @@ export function shadowingQuery(url, schema) {
 }
 
 /**
- * Reads and validates the body of a protected request.
- * `schema` is "add", "roles", or "none" (no body, or an empty JSON object).
- * @returns {Promise<{ bytes: Uint8Array, json: any } | { response: Response }>}
+ * Reads and validates the body of a protected request: the requested roles at the route's `roles` pointer
+ * (one role name or an array of them), or, for a route without roles, no body (or an empty JSON object).
+ * @param {Request} request
+ * @param {import("./routes.js").Route} route
+ * @returns {Promise<{ bytes: Uint8Array, roles?: string[] } | { response: Response }>}
  */
-export async function readJsonBody(request, schema) {
+export async function readRequestBody(request, route) {
   const contentType = request.headers.get("content-type");
-  if (schema !== "none" && !isJson(contentType)) return { response: unsupported() };
+  const none = route.roles === null;
+  if (!none && !isJson(contentType)) return { response: unsupported() };
   const read = await readBody(request);
   if (read.response) return read;
   const { bytes } = read;
-  if (schema === "none" && bytes.length === 0) return { bytes, json: {} };
-  if (schema === "none" && !isJson(contentType)) return { response: unsupported() };
+  if (none && bytes.length === 0) return { bytes };
+  if (none && !isJson(contentType)) return { response: unsupported() };
 
   let json;
   try {
@@ -56,8 +65,23 @@ export async function readJsonBody(request, schema) {
     const message = err?.code === "invalid_json" ? err.message : "the body is not valid UTF-8";
     return invalid([{ path: "", code: "malformed_json", message }]);
   }
-  const errors = validate(json, SCHEMAS[schema]);
-  return errors.length ? invalid(errors) : { bytes, json };
+  if (none || route.members) {
+    const errors = validate(json, route.members ?? {});
+    return errors.length ? invalid(errors) : { bytes, roles: json.roles };
+  }
+  const roles = rolesAt(json, route.roles);
+  return roles.errors ? invalid(roles.errors) : { bytes, roles: roles.value };
+}
+
+/** The requested roles at `tokens` in the body: one role name or an array of them. */
+function rolesAt(json, tokens) {
+  const path = pathOf(tokens);
+  const value = valueAt(json, tokens);
+  if (value === undefined) return { errors: [{ path, code: "missing_member", message: "is required" }] };
+  if (typeof value === "string") return { value: [value] };
+  if (!Array.isArray(value)) return { errors: [{ path, code: "invalid_type", message: "must be a role name or an array of them" }] };
+  const errors = value.flatMap((v, i) => (typeof v === "string" ? [] : [{ path: `${path}[${i}]`, code: "invalid_type", message: "must be a string" }]));
+  return errors.length ? { errors } : { value };
 }
 
 /**

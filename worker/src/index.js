@@ -4,7 +4,7 @@
 // and the edge/origin split: see worker/README.md.
 import { handleAdmin } from "./admin.js";
 import { nowMs } from "./clock.js";
-import { originBase } from "./config.js";
+import { originBase, routeMap } from "./config.js";
 import { logDecision } from "./decisions.js";
 import { handleAccept } from "./invitations.js";
 import { forward } from "./origin.js";
@@ -37,7 +37,13 @@ export default {
 
 /** The edge's answer: a refusal, or origin's answer to the forwarded request. */
 async function handle(request, env, audit) {
-  const route = classify(request);
+  const map = routeMap(env);
+  if (!map.ok) {
+    // Without a valid map the edge cannot tell which requests are protected: it forwards none.
+    Object.assign(audit, { protected: true, now: nowMs(request, env) });
+    return problem(503, "routes_unavailable", "the edge has no valid ROUTES; nothing was forwarded");
+  }
+  const route = classify(request, map.value);
   if (route.kind !== "pass") {
     const action = route.kind === "accept" ? "accept" : route.action ?? null;
     Object.assign(audit, { protected: true, now: nowMs(request, env), action, tenant: route.tenant, target: route.id });

@@ -1,8 +1,11 @@
-// Talking to origin: forwarding requests unchanged, and reading a target user's current roles.
+// Talking to origin: forwarding requests unchanged, and reading a user's current record (the target's
+// roles, and the actor's own).
+import { valueAt } from "./pointer.js";
 import { problem } from "./problems.js";
+import { fill } from "./routes.js";
 
 const LOOKUP_TIMEOUT_MS = 10_000;
-const MAX_CACHED_TARGETS = 1000;
+const MAX_CACHED_USERS = 1000;
 
 /**
  * Sends the request on to origin: same method, path, query, headers and body (`body` when the edge
@@ -26,59 +29,70 @@ export async function forward(request, base, url, body) {
   }
 }
 
-/** Per-isolate cache of target roles: key -> { member, expiresAt }. Insertion order = age. */
-const targets = new Map();
+/** Per-isolate cache of users' records read from origin: lookup URL -> { member, expiresAt }. Insertion order = age. */
+const users = new Map();
 
 /**
- * The target's current `{ id, roles }` from `GET /api/tenants/{tenant}/users/{id}` at origin, sent
- * with the actor's Authorization; cached for `cacheMs` (0 = always ask).
- * @returns {Promise<{ member: { id: string, roles: string[] } } | { response: Response }>}
+ * The lookup URL of a user's record: the route's `target.path` filled in.
+ * @param {string} base ORIGIN
+ * @param {import("./routes.js").Target} target
+ * @param {{ tenant: string, id: string }} values
  */
-export async function lookupTarget({ base, tenant, id, authorization, now, cacheMs }) {
-  const key = `${base}\u0000${tenant}\u0000${id}`;
-  const hit = targets.get(key);
+export function userUrl(base, target, values) {
+  return base + fill(target.path, values);
+}
+
+/**
+ * A user's current record from origin (`GET url`, sent with the actor's credential: `[header, value]`): `{ id, roles,
+ * account }` read at the target's pointers (`id` defaults to the one asked for; roles may be one name or an
+ * array; `account` is undefined unless the target names where it is and origin's answer has it). Cached for
+ * `cacheMs` (0 = always ask). Any answer but 200 is `{ status }`, for the caller to say what it means.
+ * @param {{ url: string, target: import("./routes.js").Target, id: string, credential: [string, string],
+ *   now: number, cacheMs: number }} lookup
+ * @returns {Promise<{ member: { id: string, roles: string[], account?: unknown } } | { status: number } | { response: Response }>}
+ */
+export async function lookupUser({ url, target, id, credential, now, cacheMs }) {
+  const hit = users.get(url);
   if (hit && hit.expiresAt >= now) return { member: hit.member };
-  targets.delete(key);
+  users.delete(url);
 
   let res;
   try {
-    res = await fetch(`${base}/api/tenants/${tenant}/users/${id}`, {
-      headers: { authorization, accept: "application/json" },
+    res = await fetch(url, {
+      headers: { [credential[0]]: credential[1], accept: "application/json" },
       redirect: "manual",
       signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
     });
   } catch {
-    return { response: originError("origin could not be reached to read the target user") };
-  }
-  if (res.status === 404) {
-    await res.body?.cancel();
-    return { response: problem(404, "user_not_found", `no user '${id}' in tenant '${tenant}'`) };
+    return { response: originError("origin could not be reached to read a user") };
   }
   if (res.status !== 200) {
     await res.body?.cancel();
-    return { response: originError(`origin answered ${res.status} when asked for the target user`) };
+    return { status: res.status };
   }
   let user;
   try {
     user = await res.json();
   } catch {
-    return { response: originError("origin sent a target user that is not JSON") };
+    return { response: originError("origin sent a user that is not JSON") };
   }
-  const roles = user?.roles;
+  const found = valueAt(user, target.roles);
+  const roles = typeof found === "string" ? [found] : found;
   if (!Array.isArray(roles) || !roles.every((r) => typeof r === "string")) {
-    return { response: originError("origin sent a target user without a roles array") };
+    return { response: originError("origin sent a user without roles where the route map says they are") };
   }
-  const member = { id: typeof user.id === "string" ? user.id : id, roles };
+  const real = valueAt(user, target.id);
+  const member = { id: typeof real === "string" ? real : id, roles, account: target.account && valueAt(user, target.account) };
   if (cacheMs > 0) {
-    if (targets.size >= MAX_CACHED_TARGETS) targets.delete(targets.keys().next().value);
-    targets.set(key, { member, expiresAt: now + cacheMs });
+    if (users.size >= MAX_CACHED_USERS) users.delete(users.keys().next().value);
+    users.set(url, { member, expiresAt: now + cacheMs });
   }
   return { member };
 }
 
-/** Drops a cached target after a change went through this isolate. */
-export function forgetTarget(base, tenant, id) {
-  targets.delete(`${base}\u0000${tenant}\u0000${id}`);
+/** Drops a cached record after a change to that user went through this isolate. */
+export function forgetUser(url) {
+  users.delete(url);
 }
 
-const originError = (detail) => problem(502, "origin_error", detail);
+export const originError = (detail) => problem(502, "origin_error", detail);

@@ -13,6 +13,8 @@ const SPECS = {
   noKeys: { authKeys: undefined, inviteKey: undefined },
   shortKey: { authKeys: { k: `${SECRET_MARKER}short` } },
   brokenTenants: { vars: { TENANT_POLICIES: "[1, 2" } },
+  // A member named twice inside a tenant's policy: JSON.parse would keep the last grantRule ("held").
+  duplicateInTenant: { vars: { TENANT_POLICIES: JSON.stringify({ globex: PRODUCT_B }).replace('"grantRule":"rank"', '"grantRule":"rank","grantRule":"held"') } },
   oneBadTenant: { tenantPolicies: { globex: { ...PRODUCT_B, grantRule: "sideways" } } },
   newKeyOnly: { authKeys: { "auth-2025": AUTH_KEYS["auth-2025"] } },
   issuer: { issuer: "https://idp.test", audience: "rolegate-admin" },
@@ -52,7 +54,7 @@ const protectedRequests = () => [
 describe("fail closed: every protected request refused with 503, nothing forwarded", () => {
   for (const [worker, code] of [
     ["brokenJson", "policy_unavailable"], ["invalidPolicy", "policy_unavailable"], ["noPolicy", "policy_unavailable"],
-    ["brokenTenants", "policy_unavailable"], ["noKeys", "keys_unavailable"], ["shortKey", "keys_unavailable"],
+    ["brokenTenants", "policy_unavailable"], ["duplicateInTenant", "policy_unavailable"], ["noKeys", "keys_unavailable"], ["shortKey", "keys_unavailable"],
   ]) {
     test(`${worker}: ${code}`, async () => {
       for (const req of protectedRequests()) {
@@ -99,6 +101,7 @@ describe("fail closed: every protected request refused with 503, nothing forward
     assert.match(logs, /roles\.X\.grants\.nope: unknown_feature/);
     assert.match(logs, /AUTH_KEYS: invalid_key/);
     assert.match(logs, /TENANT_POLICIES: is not valid JSON/);
+    assert.match(logs, /TENANT_POLICIES: duplicate_member \(globex\.grantRule\)/);
     assert.ok(!logs.includes(SECRET_MARKER), logs);
   });
 });
@@ -171,7 +174,8 @@ describe("a token verified once is not trusted beyond its own window", () => {
 });
 
 describe("target roles cache (TARGET_CACHE_SECONDS=30)", () => {
-  const lookups = () => origin.requests.filter((r) => r.method === "GET").length;
+  // The target's record (the actor's own is cached alike, below).
+  const lookups = () => origin.requests.filter((r) => r.method === "GET" && r.path.endsWith("/alice")).length;
   test("reused within the window, read again after it, forgotten after a change through the edge", async () => {
     const t0 = Date.now();
     const at = (ms) => ({ "x-test-now": String(t0 + ms) });

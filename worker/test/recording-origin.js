@@ -17,8 +17,8 @@ import { createServer } from "node:http";
  * @returns {Promise<{ url: string, requests: Recorded[], users: Map<string, Map<string, User>>,
  *   clear(): void, mutations(): Recorded[], beyondLookup(path: string): Recorded[], close(): Promise<void> }>}
  *   `mutations()`: recorded requests other than GET (what the edge forwarded, not its lookups);
- *   `beyondLookup(path)`: recorded requests other than the edge's GET of the target `path` names (an add,
- *   `/api/tenants/{t}/users`, names none: then every request).
+ *   `beyondLookup(path)`: recorded requests other than the edge's lookups, its GETs of user records in the tenant
+ *   `path` names (the target's, and the actor's own).
  */
 export async function startRecordingOrigin({ users = {}, respond, onRequest } = {}) {
   const store = new Map(Object.entries(users).map(([t, list]) => [t, new Map(list.map((u) => [u.id, structuredClone(u)]))]));
@@ -82,8 +82,9 @@ export async function startRecordingOrigin({ users = {}, respond, onRequest } = 
     mutations: () => requests.filter((r) => r.method !== "GET"),
     beyondLookup: (path) => {
       // Dot segments resolved as workerd resolves them before the edge sees the path.
-      const target = /^\/api\/tenants\/[^/]+\/users\/[^/?]+/.exec(new URL(path, "http://origin").pathname)?.[0];
-      return requests.filter((r) => !(r.method === "GET" && r.path === target));
+      const tenant = /^\/api\/tenants\/([^/]+)\/users/.exec(new URL(path, "http://origin").pathname)?.[1];
+      const record = /^\/api\/tenants\/([^/]+)\/users\/[^/]+$/;
+      return requests.filter((r) => !(r.method === "GET" && record.exec(r.path)?.[1] === tenant));
     },
     close: () => new Promise((ok) => { server.closeAllConnections(); server.close(() => ok()); }),
   };

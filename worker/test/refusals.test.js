@@ -115,7 +115,8 @@ describe("403, 404, 502: refused before the change reaches origin", () => {
   test("404 user_not_found when origin has no such target", async () => {
     const res = await call({ method: "DELETE", path: "/api/tenants/acme/users/ghost", headers: mona() });
     assertProblem(res, 404, "user_not_found");
-    assert.deepEqual(origin.requests.map((r) => `${r.method} ${r.path}`), ["GET /api/tenants/acme/users/ghost"]);
+    // The target's record, and the actor's own read beside it (ACTOR_CHECK=origin): nothing else.
+    assert.deepEqual(origin.requests.map((r) => `${r.method} ${r.path}`).sort(), ["GET /api/tenants/acme/users/ghost", "GET /api/tenants/acme/users/mona"]);
   });
   test("the target lookup carries the actor's Authorization", async () => {
     const headers = mona();
@@ -275,7 +276,7 @@ describe("accepted requests reach origin intact; everything else passes through 
     };
     const res = await call({ method: "PUT", path: "/api/tenants/acme/users/alice/roles?dry=1&a=%2F&a=b", headers, body });
     assert.equal(res.status, 200, res.text);
-    const [lookup, forwarded] = origin.requests;
+    const [lookup, forwarded] = [origin.requests.find((r) => r.path.endsWith("/alice")), origin.requests.at(-1)];
     assert.equal(`${lookup.method} ${lookup.path}`, "GET /api/tenants/acme/users/alice");
     assert.equal(forwarded.method, "PUT");
     assert.equal(forwarded.path, "/api/tenants/acme/users/alice/roles");
@@ -307,15 +308,15 @@ describe("accepted requests reach origin intact; everything else passes through 
       for (const [h, value] of Object.entries(sent)) assert.equal(forwarded.headers[h], value, h);
       assert.deepEqual(Object.keys(forwarded.headers).sort(), [...Object.keys(sent), "cf-worker", "host"].sort(), "no header added or lost");
       assert.ok(forwarded.body.equals(Buffer.from(body ?? "")), "the same body bytes");
-      assert.equal(origin.requests.length, name === "add user" ? 1 : 2, "the target's lookup (if any), then the request");
+      assert.equal(origin.requests.length, name === "add user" ? 2 : 3, "the target's and the actor's lookups, then the request");
     });
   }
   test("POST add user: the body arrives byte for byte, unicode included", async () => {
     const body = Buffer.from('{"email":"zo\u00eb@acme.test","name":"Zo\u00eb \u2713","roles":["User"]}');
     const res = await call({ method: "POST", path: "/api/tenants/acme/users", headers: { ...mona(), ...json }, body });
     assert.equal(res.status, 201, res.text);
-    assert.equal(origin.requests.length, 1);
-    assert.ok(origin.requests[0].body.equals(body));
+    assert.equal(origin.requests.length, 2, "the actor's lookup, then the request");
+    assert.ok(origin.requests[1].body.equals(body));
   });
   test("unprotected requests pass through untouched (no token needed)", async () => {
     const list = await call({ method: "GET", path: "/api/tenants/acme/users?q=al&limit=5" });

@@ -3,10 +3,12 @@
 export const MAX_BODY = 64 * 1024;
 
 export class HttpProblem extends Error {
-  constructor(status, code, detail) {
+  /** `headers`: sent with the problem (e.g. `WWW-Authenticate` on a 401). */
+  constructor(status, code, detail, headers = {}) {
     super(detail);
     this.status = status;
     this.code = code;
+    this.headers = headers;
   }
 }
 
@@ -15,15 +17,16 @@ export function sendJson(res, status, body, headers = {}) {
   res.end(JSON.stringify(body));
 }
 
-export function sendProblem(res, { status, code, message }) {
+export function sendProblem(res, { status, code, message, headers }) {
   const title = TITLES[status] ?? "Error";
   sendJson(res, status, { type: `urn:rolegate:problem:${code}`, title, status, detail: message, code }, {
-    "content-type": "application/problem+json",
+    ...headers, "content-type": "application/problem+json",
   });
 }
 
-const TITLES = { 400: "Bad request", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
-  409: "Conflict", 410: "Gone", 413: "Payload too large", 415: "Unsupported media type", 500: "Internal error" };
+const TITLES = { 400: "Bad request", 401: "Authentication required", 403: "Forbidden", 404: "Not found", 405: "Method not allowed",
+  409: "Conflict", 410: "Gone", 413: "Payload too large", 415: "Unsupported media type", 500: "Internal error",
+  503: "Service unavailable" };
 
 /** Reads a JSON object body (at most 64 KiB, `application/json`). */
 export async function readJson(req) {
@@ -56,4 +59,14 @@ export function wantsHtml(req) {
 
 export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A page for a browser following a link (an invitation's outcome), in the console's style. */
+export function htmlPage({ title, message, ok }) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · rolegate</title><link rel="stylesheet" href="/style.css"></head>
+<body class="page"><main class="card ${ok ? "ok" : "bad"}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
+<p><a href="/">Back to the console</a></p></main></body></html>
+`;
 }

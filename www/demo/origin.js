@@ -1,36 +1,35 @@
-// The demo origin: the admin API of docs/origin-api.md over the JSON store, plus the console's static
-// files and the demo endpoints. It trusts the edge worker in front of it to enforce the user-admin
-// rules; it enforces what needs consistent state (single-use, newest-only invitation links).
+// The demo origin: the admin API of docs/origin-api.md over the demo's directory (its JSON store), plus
+// the console's static files and the demo endpoints. It trusts the edge worker in front of it to enforce
+// the user-admin rules; it checks who is calling (a token from the identity provider, for the path's
+// tenant, of a person who may still sign in) and what needs consistent state (single-use, newest-only
+// invitation links).
 import { createServer } from "node:http";
 import { randomUUID } from "node:crypto";
-import { Policy, Keyring } from "rolegate";
-import { openStore } from "./store.js";
-import { seedStore } from "./seed.js";
+import { Keyring } from "rolegate";
 import { loadDemoKeys } from "./keys.js";
+import { tokenVerifier } from "./auth.js";
 import { serveStatic } from "./static.js";
-import { HttpProblem, escapeHtml, readJson, sendJson, sendProblem, wantsHtml } from "./http.js";
+import { HttpProblem, htmlPage, readJson, sendJson, sendProblem, wantsHtml } from "./http.js";
 
-const ACTOR_TOKEN_LIFETIME_SEC = 3600;
 const RECEIVED_LIMIT = 1000;
 
 /**
  * Starts the origin on `host:port` (port 0 = pick one).
- * @param {{ dataDir: string, tenants: { tenant: string, product: string, label: string, policy: object }[],
- *           decisions?: { recent(tenant?: string): object[] }, port?: number, host?: string, now?: () => number }} options
- *   `decisions`: the edge's decision log (demo/decisions.js), served at `/demo/decisions`
+ * @param {{ directory: ReturnType<import("./directory.js").openDirectory>,
+ *           signIn: { issuer: string, audience: string, clientId: string, scope: string },
+ *           decisions?: { recent(tenant?: string): object[] }, port?: number, host?: string }} options
+ *   `signIn`: the identity provider whose access tokens the API accepts, and what the console asks it
+ *   for (served at `/demo/sign-in`); `decisions`: the edge's decision log (demo/decisions.js), served at
+ *   `/demo/decisions`
  * @returns {Promise<{ url: string, port: number, storeFile: string, keys: object,
  *                     received: { method: string, path: string }[], close: () => Promise<void> }>}
  */
-export async function startOrigin({ dataDir, tenants, decisions, port = 0, host = "127.0.0.1", now = Date.now }) {
-  const compiled = new Map(tenants.map((t) => [t.tenant, { ...t, compiled: Policy.fromJson(t.policy) }]));
-  const store = openStore(dataDir, "store.json",
-    () => seedStore([...compiled.values()].map((t) => ({ ...t, policy: t.compiled })), now()));
-  const keys = loadDemoKeys(dataDir);
-  const actorKeys = new Keyring(keys.authKeys);
+export async function startOrigin({ directory, signIn, decisions, port = 0, host = "127.0.0.1" }) {
+  const keys = loadDemoKeys(directory.dataDir);
   const inviteKeys = new Keyring({ [keys.inviteKid]: keys.inviteKey });
   const received = [];
 
-  const api = { store, compiled, actorKeys, inviteKeys, keys, now, decisions };
+  const api = { ...directory, inviteKeys, keys, decisions, signIn, verify: tokenVerifier(signIn) };
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://origin");
     received.push({ method: req.method, path: url.pathname + url.search });
@@ -51,7 +50,7 @@ export async function startOrigin({ dataDir, tenants, decisions, port = 0, host 
   return {
     url: `http://${host}:${bound}`,
     port: bound,
-    storeFile: store.file,
+    storeFile: directory.store.file,
     keys,
     received,
     close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
@@ -62,7 +61,12 @@ export async function startOrigin({ dataDir, tenants, decisions, port = 0, host 
 const PATHS = new Map([
   ["/invitations/accept", acceptInvitation],
   ["/demo/policies", (api, req, res) => { onlyGet(req); demoPolicies(api, res); }],
-  ["/demo/token", (api, req, res, url) => { onlyGet(req); demoToken(api, res, url); }],
+  // What the console needs to sign in: the provider, its client id and what to ask for (all public).
+  ["/demo/sign-in", (api, req, res) => {
+    onlyGet(req);
+    const { issuer, clientId, scope } = api.signIn;
+    sendJson(res, 200, { issuer, clientId, scope });
+  }],
   // DEMO ONLY: the edge's recent decisions for the console; a deployment reads them from Workers Logs.
   ["/demo/decisions", (api, req, res, url) => {
     onlyGet(req);
@@ -92,11 +96,24 @@ async function route(api, req, res, url) {
   const m = url.pathname.match(/^\/api\/tenants\/([^/]+)\/users(?:\/([^/]+)(?:\/(roles|invitation|disable|enable))?)?$/);
   if (!m) return false;
   const [tenantName, id, action] = m.slice(1).map((s) => (s === undefined ? s : decodeURIComponent(s)));
+  await authorize(api, req, tenantName);
   const tenant = tenantOf(api, tenantName);
   const handler = API.get(`${req.method} ${id === undefined ? "" : "user"}${action ? `/${action}` : ""}`);
   if (!handler) throw new HttpProblem(405, "method_not_allowed", `${req.method} is not supported here`);
   await handler(api, req, res, tenant, id);
   return true;
+}
+
+/**
+ * Every admin API request needs an access token of the provider for the path's tenant (401 without a
+ * valid one, 403 for another tenant's), whose person may still sign in (403 once disabled or removed).
+ */
+async function authorize(api, req, tenant) {
+  const claims = await api.verify(req.headers.authorization);
+  if (claims.tenant !== tenant) throw new HttpProblem(403, "wrong_tenant", "the token is for another tenant");
+  if (api.signInAccount(claims.sub)?.tenant !== tenant) {
+    throw new HttpProblem(403, "account_inactive", "this account cannot access the tenant");
+  }
 }
 
 function onlyGet(req) {
@@ -194,6 +211,15 @@ function invite(api, tenant, id, res) {
   sendJson(res, 200, { user: publicUser(user), link: `/invitations/accept?token=${encodeURIComponent(token)}` });
 }
 
+/** The heading of the page a browser gets for each outcome of an invitation link. */
+const PAGE_TITLES = {
+  accepted: "Invitation accepted",
+  invalid_token: "Invalid invitation link",
+  invitation_expired: "Invitation expired",
+  invitation_used: "Invitation already used",
+  invitation_superseded: "Invitation replaced",
+};
+
 /** The origin's half of an invitation link: signature again, then single use and newest-link-only. */
 function acceptInvitation(api, req, res, url) {
   if (req.method !== "GET" && req.method !== "POST") {
@@ -202,8 +228,7 @@ function acceptInvitation(api, req, res, url) {
   const reply = (status, code, message, user) => {
     if (wantsHtml(req)) {
       res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-      return res.end(`<!doctype html><meta charset="utf-8"><title>Invitation</title>
-<p>${escapeHtml(message)}</p><p><a href="/">Back to the console</a></p>`);
+      return res.end(htmlPage({ title: PAGE_TITLES[code], message, ok: status === 200 }));
     }
     if (status === 200) return sendJson(res, 200, { user: publicUser(user) });
     sendProblem(res, { status, code, message });
@@ -243,21 +268,4 @@ function verifiedInvitation(api, token) {
 function demoPolicies(api, res) {
   const tenants = [...api.compiled.values()].map(({ tenant, label, policy }) => ({ tenant, label, policy }));
   sendJson(res, 200, { tenants });
-}
-
-/**
- * DEMO ONLY: signs an actor token for any active user of the store, with the roles the store holds.
- * A real deployment gets actor tokens from its identity provider; never ship this endpoint.
- */
-function demoToken(api, res, url) {
-  const tenant = tenantOf(api, url.searchParams.get("tenant") ?? "");
-  const user = userOf(tenant, url.searchParams.get("user") ?? "");
-  const nowMs = api.now();
-  if (!tenant.policy.accountStatus(user.account, nowMs).canAccessTenant) {
-    throw new HttpProblem(403, "account_inactive", "this account cannot sign in to the tenant");
-  }
-  const iat = Math.floor(nowMs / 1000);
-  const token = api.actorKeys.signActor(
-    { sub: user.id, tenant: tenant.name, roles: user.roles, iat, exp: iat + ACTOR_TOKEN_LIFETIME_SEC }, api.keys.authKid);
-  sendJson(res, 200, { token, expiresAt: (iat + ACTOR_TOKEN_LIFETIME_SEC) * 1000 });
 }

@@ -1,13 +1,12 @@
-// Which example policy runs at which demo tenant: product A at `acme`, product B at `globex`,
-// behind one worker (POLICY + TENANT_POLICIES) and one origin.
+// The demo's tenants and people (examples/demo-people.json, the one seed `make demo`, its identity
+// provider and `make worker` share) and which example policy runs at which tenant: product A at
+// `acme`, product B at `globex`, behind one worker (POLICY + TENANT_POLICIES) and one origin.
 import { readFileSync } from "node:fs";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url);
 
-export const DEMO_TENANTS = [
-  { tenant: "acme", product: "product-a", label: "Product A" },
-  { tenant: "globex", product: "product-b", label: "Product B" },
-];
+/** `[{ tenant, product, label, users: [{ id, name, email, roles, account }] }]`, `account` a seed scenario. */
+export const DEMO_PEOPLE = JSON.parse(readFileSync(new URL("demo-people.json", EXAMPLES), "utf8")).tenants;
 
 /**
  * The demo's policy documents, one per tenant. `overrides` (by tenant) are merged over the
@@ -15,8 +14,8 @@ export const DEMO_TENANTS = [
  * @returns {{ tenant: string, product: string, label: string, policy: object }[]}
  */
 export function loadDemoPolicies(overrides = {}) {
-  return DEMO_TENANTS.map((t) => ({
-    ...t,
-    policy: { ...JSON.parse(readFileSync(new URL(`${t.product}.json`, EXAMPLES), "utf8")), ...overrides[t.tenant] },
+  return DEMO_PEOPLE.map(({ tenant, product, label }) => ({
+    tenant, product, label,
+    policy: { ...JSON.parse(readFileSync(new URL(`${product}.json`, EXAMPLES), "utf8")), ...overrides[tenant] },
   }));
 }

@@ -1,7 +1,9 @@
-// First-start demo data: for each tenant, users covering every role and every account status
-// (pending invite, invited, invitation about to expire, expired, enabled, disabled, SSO only,
-// tenant-disabled). Times are relative to the first start and the tenant's invitation window.
+// First-start demo data: for each tenant, the people of examples/demo-people.json, covering every role
+// and every account status (pending invite, invited, invitation about to expire, expired, enabled,
+// disabled, SSO only, tenant-disabled). Times are relative to the first start and the tenant's
+// invitation window.
 import { randomUUID } from "node:crypto";
+import { DEMO_PEOPLE } from "./policies.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -24,47 +26,20 @@ function accounts(now, ttl) {
   };
 }
 
-/** [id, name, roles, scenario] per product. */
-const PEOPLE = {
-  "product-a": [
-    ["carla", "Carla Admin", ["CustomerAdmin"], "enabled"],
-    ["uma", "Uma Manager", ["UserManager", "User"], "enabled"],
-    ["rita", "Rita Reports", ["ReportViewer"], "enabled"],
-    ["ann", "Ann Baker", ["User"], "invited"],
-    ["ian", "Ian Soon", ["User"], "expiring"],
-    ["eve", "Eve Late", ["User", "ReportViewer"], "expired"],
-    ["pete", "Pete New", ["User"], "pending"],
-    ["dan", "Dan Gone", ["User"], "disabled"],
-    ["sam", "Sam Single", ["User", "ReportViewer"], "ssoOnly"],
-    ["tina", "Tina Away", ["ReportViewer"], "tenantDisabled"],
-  ],
-  "product-b": [
-    ["alice", "Alice Administrator", ["Administrator"], "enabled"],
-    ["sue", "Sue Supervisor", ["Supervisor"], "enabled"],
-    ["arjun", "Arjun Agent", ["Agent"], "enabled"],
-    ["ivy", "Ivy Invited", ["Agent"], "invited"],
-    ["hal", "Hal Hurry", ["Supervisor"], "expiring"],
-    ["xena", "Xena Expired", ["Agent"], "expired"],
-    ["pat", "Pat Pending", ["Agent"], "pending"],
-    ["dora", "Dora Disabled", ["Agent"], "disabled"],
-    ["otto", "Otto SSO", ["Supervisor"], "ssoOnly"],
-    ["tom", "Tom Elsewhere", ["Agent"], "tenantDisabled"],
-  ],
-};
-
 /**
- * The first store document. `tenants` are `{ tenant, product, policy: Policy }`; role names are
- * checked against each policy so a renamed role in an example fails loudly here.
+ * The first store document. `tenants` are `{ tenant, policy: Policy }`; role names are checked
+ * against each policy so a renamed role in an example fails loudly here.
  */
 export function seedStore(tenants, now) {
   const doc = { version: 1, seededAt: now, tenants: {} };
-  for (const { tenant, product, policy } of tenants) {
+  for (const { tenant, policy } of tenants) {
     const byScenario = accounts(now, policy.invitationTtlMs);
-    const users = (PEOPLE[product] ?? []).map(([id, name, roles, scenario]) => {
-      policy.compileRoles(roles).free();
+    const people = DEMO_PEOPLE.find((t) => t.tenant === tenant)?.users ?? [];
+    const users = people.map(({ account: scenario, ...person }) => {
+      policy.compileRoles(person.roles).free();
       const account = byScenario[scenario];
       const invited = account.invitedAt !== null && account.acceptedAt === null;
-      return { id, name, email: `${id}@${tenant}.example`, roles, account, inv: invited ? randomUUID() : null };
+      return { ...person, account, inv: invited ? randomUUID() : null };
     });
     doc.tenants[tenant] = { users };
   }

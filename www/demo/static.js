@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 const WWW = fileURLToPath(new URL("..", import.meta.url));
 /** The package's browser build (its JS layer, binding and wasm without token code): what a browser loads. */
 const PKG = join(dirname(fileURLToPath(import.meta.resolve("rolegate/package.json"))), "browser");
+/** The console's OpenID Connect client library (one ES module, no dependencies). */
+const OAUTH = dirname(fileURLToPath(import.meta.resolve("oauth4webapi")));
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8", ".wasm": "application/wasm", ".png": "image/png", ".svg": "image/svg+xml" };
@@ -14,6 +16,7 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; ch
 /** URL prefix -> [directory, files allowed under it (extensions)]. */
 const ROOTS = [
   ["/pkg/", PKG, [".js", ".wasm"]],
+  ["/vendor/oauth4webapi/", OAUTH, [".js"]],
   ["/ui/", join(WWW, "ui"), [".js"]],
   ["/", WWW, [".html", ".css", ".js", ".svg"]],
 ];

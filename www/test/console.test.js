@@ -2,72 +2,147 @@
 // in headless Chromium: what the console offers, what the worker enforces, what reaches origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Policy } from "rolegate";
-import { startStack } from "../demo/stack.js";
-import { launchBrowser, openPage } from "./browser.js";
+import { openPage, pickPerson, unexpected } from "./browser.js";
+import { startDemo } from "./demo.js";
+import { signInAs } from "./sign-in.js";
 
-const SCREENSHOT = fileURLToPath(new URL("../../docs/console.png", import.meta.url));
+/** Screenshots go to a gitignored folder; `make -C www screenshot` copies this one to docs/console.png. */
+const SCREENSHOTS = fileURLToPath(new URL("screenshots/", import.meta.url));
 const UMA = { id: "uma", roles: ["UserManager", "User"] };
-let stack, browser, dataDir, productA;
+let demo, stack, browser, dataDir, storedUser, productA;
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "rolegate-demo-"));
   // globex runs product B with a two-second invitation window, to watch one expire on screen.
-  stack = await startStack({ dataDir, overrides: { globex: { invitationTtl: "2s" } } });
+  demo = await startDemo({ overrides: { globex: { invitationTtl: "2s" } } });
+  ({ stack, browser, dataDir, storedUser } = demo);
   productA = Policy.fromJson(stack.tenants.find((t) => t.tenant === "acme").policy);
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => demo?.stop());
 
 const exampleA = () => JSON.parse(readFileSync(new URL("../../examples/product-a.json", import.meta.url), "utf8"));
-
-const storedUser = (tenant, id) =>
-  JSON.parse(readFileSync(stack.origin.storeFile, "utf8")).tenants[tenant].users.find((u) => u.id === id);
-
-/** Console errors other than the browser's log line for a response we provoked on purpose. */
-const unexpected = (errors, allowedStatus) =>
-  errors.filter((e) => !(allowedStatus && e.text.includes(`status of ${allowedStatus}`)));
+/** A copy of the policy document the worker enforces at `tenant`. */
+const live = (tenant) => structuredClone(stack.tenants.find((x) => x.tenant === tenant).policy);
 
 // First, while the seed is untouched: the console at 1280 px for the README.
 test("the screenshot for the README", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`, { width: 1280, height: 800 });
-  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma", viewport: { width: 1280, height: 800 } });
+  await page.getByRole("button", { name: "Edit roles of Pete New" }).click();
   await page.locator("#role-ReportViewer-why").waitFor();
   await page.locator("#role-UserManager").check();
   await page.getByText("with the ticked roles (unsaved)").waitFor();
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, "console.png"), fullPage: true });
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("acting as is picked from the list, and each row offers only the actions the rules allow", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/`);
-  const actAs = async (value, role) => {
-    await page.locator("#actor").selectOption(value);
-    await page.locator("#actor-roles").getByText(role, { exact: true }).waitFor();
-  };
+test("signing in: the provider's page of people, the code flow with PKCE, then an admin action through the edge", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url);
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+  assert.ok(await page.locator("#console").isHidden(), "nothing of the console before sign-in");
+  const requests = [];
+  page.on("request", (r) => requests.push(r.url()));
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  // The provider's own page: in English, everyone who may sign in, by tenant; nobody else.
+  await page.getByRole("heading", { name: "Sign in to the rolegate console" }).waitFor();
+  assert.ok(page.url().startsWith(`${stack.issuer}/interaction/`), page.url());
+  assert.equal(await page.locator("html").getAttribute("lang"), "en");
+  for (const name of ["Carla Admin", "Uma Manager", "Alice Administrator", "Sue Supervisor"]) {
+    assert.equal(await page.getByRole("button", { name, exact: true }).count(), 1, name);
+  }
+  for (const name of ["Dan Gone", "Ann Baker", "Tina Away", "Pat Pending"]) {
+    assert.equal(await page.getByRole("button", { name, exact: true }).count(), 0, `${name} cannot sign in`);
+  }
+  const authorize = new URL(requests.find((u) => u.startsWith(`${stack.issuer}/auth?`)));
+  assert.deepEqual([authorize.searchParams.get("response_type"), authorize.searchParams.get("code_challenge_method")], ["code", "S256"]);
+  assert.match(authorize.searchParams.get("code_challenge"), /^[\w-]{43}$/);
+  await pickPerson(page, "carla");
+  assert.equal(page.url(), `${stack.url}/`, "back at the console, the code gone from the address");
+  assert.equal(await page.locator("#actor-name").textContent(), "Carla Admin");
+  assert.equal(await page.locator("#tenant-name").textContent(), "at acme · Product A");
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem("rolegate.session")).accessToken);
+  const [header, claims] = token.split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url")));
+  assert.deepEqual([header.typ, header.alg, claims.sub, claims.tenant, claims.roles], ["at+jwt", "ES256", "carla", "acme", ["CustomerAdmin"]]);
+  // An admin action: through the edge (which verified the provider's token) to origin.
+  const seen = stack.origin.received.length;
+  await page.getByRole("button", { name: "Disable Rita Reports on this tenant" }).click();
+  await page.locator("#notice").filter({ hasText: "Rita Reports is disabled on acme" }).waitFor();
+  assert.equal(storedUser("acme", "rita").account.tenantEnabled, false);
+  assert.ok(stack.origin.received.slice(seen).some((r) => r.method === "POST" && r.path === "/api/tenants/acme/users/rita/disable"));
+  await page.getByRole("button", { name: "Enable Rita Reports on this tenant" }).click();
+  await page.locator("#notice").filter({ hasText: "Rita Reports is enabled on acme" }).waitFor();
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("signing out ends the session at the provider; a cancelled sign-in says so", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign out of the demo provider?" }).waitFor();
+  assert.equal(await page.locator("html").getAttribute("lang"), "en");
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
+  await page.locator("#signed-out").waitFor();
+  assert.equal(page.url(), `${stack.url}/`);
+  assert.equal(await page.evaluate(() => sessionStorage.getItem("rolegate.session")), null, "the tokens are forgotten");
+  // Signing in again asks who, even without a forced choice: the provider's session is gone.
+  await page.evaluate(() => import("/ui/session.js").then((s) => s.signIn({ choose: false })));
+  await page.getByRole("heading", { name: "Sign in to the rolegate console" }).waitFor();
+  await page.getByRole("link", { name: "Cancel" }).click();
+  await page.locator("#notice").filter({ hasText: "Sign-in cancelled." }).waitFor();
+  assert.ok(await page.locator("#signed-out").isVisible());
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("an expired token asks to sign in again, which the provider's live session answers without the page of people", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
+  const banner = page.locator("#expired");
+  assert.ok(await banner.isHidden());
+  // The console's clock for the token: expiring in a moment shows the banner then, without a request.
+  await page.evaluate(() => {
+    const session = JSON.parse(sessionStorage.getItem("rolegate.session"));
+    sessionStorage.setItem("rolegate.session", JSON.stringify({ ...session, expiresAt: Date.now() + 300 }));
+  });
+  await page.reload();
+  await page.locator("#users tr").first().waitFor();
+  await banner.getByText("Your sign-in has expired").waitFor();
+  // A token the edge and origin no longer accept (here: a broken signature) is a 401: the same banner.
+  await page.evaluate(() => {
+    const session = JSON.parse(sessionStorage.getItem("rolegate.session"));
+    sessionStorage.setItem("rolegate.session", JSON.stringify({ ...session, accessToken: `${session.accessToken.slice(0, -4)}AAAA`,
+      expiresAt: Date.now() + 3_600_000 }));
+  });
+  await page.reload();
+  await banner.getByText("Your sign-in has expired").waitFor();
+  await page.locator("#notice").filter({ hasText: "Could not load the users of acme" }).waitFor();
+  await banner.getByRole("button", { name: "Sign in again" }).click();
+  await page.locator("#users tr").first().waitFor();
+  assert.equal(await page.locator("#actor-name").textContent(), "Uma Manager");
+  assert.ok(await banner.isHidden());
+  assert.deepEqual(unexpected(errors, 401), []);
+});
+
+test("signed in through the provider, each row offers only the actions the rules allow; switching user", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
+  await page.locator("#actor-roles").getByText("UserManager", { exact: true }).waitFor();
   const shown = (id) => page.locator(`#${id}`).count().then((n) => n === 1);
-  await actAs("acme/uma", "UserManager");
   assert.ok(await shown("invite-ann") && await shown("access-pete"), "a plain User is his to invite and disable");
   assert.ok(!(await shown("invite-eve")) && !(await shown("access-rita")), "users with reports 'all' are above him");
   assert.ok(!(await shown("access-uma")), "not himself");
-  await actAs("globex/sue", "Supervisor");
+  await page.getByRole("button", { name: "Switch user" }).click();
+  await pickPerson(page, "sue");
+  await page.locator("#actor-roles").getByText("Supervisor", { exact: true }).waitFor();
+  assert.equal(await page.locator("#actor-name").textContent(), "Sue Supervisor");
   assert.ok(await shown("access-arjun") && await shown("invite-xena"), "agents are below a supervisor");
   assert.ok(!(await shown("access-alice")), "the administrator is above her");
   assert.deepEqual(unexpected(errors), []);
 });
 
 test("a user manager sees the roles he does not hold disabled, with the reason", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
-  await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).click();
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
+  await page.getByRole("button", { name: "Edit roles of Ann Baker" }).click();
   for (const role of ["ReportViewer", "CustomerAdmin"]) {
     const expected = productA.checkGrant({ actor: UMA, target: { id: "ann", roles: ["User"] }, roles: ["User", role] })
       .reasons.find((r) => r.role === role).message;
@@ -77,7 +152,7 @@ test("a user manager sees the roles he does not hold disabled, with the reason",
   assert.ok(await page.locator("#role-UserManager").isEnabled(), "UserManager is his to grant");
   assert.ok(await page.locator("#role-User").isEnabled(), "User is his to take away");
 
-  await page.getByRole("button", { name: "Roles and permissions of Uma Manager" }).click();
+  await page.getByRole("button", { name: "View roles of Uma Manager" }).click();
   await page.getByText("you cannot change your own roles").waitFor();
   for (const box of await page.locator("#editor input[type=checkbox]").all()) await assertDisabled(box);
   assert.equal(await page.locator("#save-roles").count(), 0, "no save button on his own row");
@@ -85,8 +160,8 @@ test("a user manager sees the roles he does not hold disabled, with the reason",
 });
 
 test("granting a role he holds, by keyboard, goes through the worker and changes origin's store", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
-  await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).focus();
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
+  await page.getByRole("button", { name: "Edit roles of Ann Baker" }).focus();
   await page.keyboard.press("Enter");
   await page.locator("#role-UserManager").focus();
   await page.keyboard.press("Space");
@@ -100,11 +175,11 @@ test("granting a role he holds, by keyboard, goes through the worker and changes
 });
 
 test("a forbidden change sent straight from the page gets the worker's 403; origin never sees it", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   const before = storedUser("acme", "rita");
   const seen = stack.origin.received.length;
   const res = await page.evaluate(async () => {
-    const { token } = await (await fetch("/demo/token?tenant=acme&user=uma")).json();
+    const { accessToken: token } = JSON.parse(sessionStorage.getItem("rolegate.session"));
     const r = await fetch("/api/tenants/acme/users/rita/roles", { method: "PUT",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ roles: ["ReportViewer", "CustomerAdmin"] }) });
@@ -120,13 +195,13 @@ test("a forbidden change sent straight from the page gets the worker's 403; orig
 });
 
 test("with a draft policy the console offers more, and shows the worker's refusal", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/uma`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
   const draft = exampleA();
   draft.roles.UserManager.includes = ["ReportViewer"];
   await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
   await page.getByRole("button", { name: "Use this draft in the console" }).click();
   await page.locator("#draft-banner").waitFor();
-  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
+  await page.getByRole("button", { name: "Edit roles of Pete New" }).click();
   await page.locator("#role-ReportViewer").check();
   await page.locator("#save-roles").click();
   const problem = page.locator("#editor .problem[role=alert]");
@@ -137,7 +212,7 @@ test("with a draft policy the console offers more, and shows the worker's refusa
 });
 
 test("an invitation with a two-second window flips to Expired invitation on screen, on time", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#globex/alice`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "alice" });
   const row = page.locator('#users tr[data-user="pat"]');
   // Record, inside the page, when the row first reads "Expired invitation".
   await page.evaluate(() => {
@@ -165,7 +240,7 @@ test("an invitation with a two-second window flips to Expired invitation on scre
 });
 
 test("an invitation link from the console is accepted once, through the worker", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
   await page.getByRole("button", { name: "Re-send invitation to Ian Soon" }).click();
   const [invitation] = await Promise.all([page.waitForEvent("popup"), page.locator("#notice a").click()]);
   await invitation.getByText("Welcome, Ian Soon").waitFor();
@@ -177,7 +252,7 @@ test("an invitation link from the console is accepted once, through the worker",
 });
 
 test("a broken policy edit lists each error with its path", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
   const broken = exampleA();
   broken.roles.ReportViewer.grants = { reprots: "all" };
   broken.roles.User.grants.customer360 = "fly";
@@ -185,7 +260,7 @@ test("a broken policy edit lists each error with its path", async (t) => {
   const listed = page.locator("#policy-result ul.errors");
   await listed.getByText("roles.ReportViewer.grants.reprots").waitFor();
   await listed.getByText("roles.User.grants.customer360").waitFor();
-  assert.match(await listed.textContent(), /unknown feature/);
+  assert.match(await listed.textContent(), /'reprots' is not a feature of this policy/);
   assert.equal(await page.locator("#policy-json").getAttribute("aria-invalid"), "true");
   await assertDisabled(page.getByRole("button", { name: "Use this draft in the console" }));
   await page.locator("#policy-json").fill("{ nope");
@@ -194,7 +269,7 @@ test("a broken policy edit lists each error with its path", async (t) => {
 });
 
 test("the decisions panel shows what the edge just decided, allowed and refused", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
   await page.getByRole("button", { name: "Disable Sam Single on this tenant" }).click();
   await page.locator("#notice").filter({ hasText: "Sam Single is disabled on acme" }).waitFor();
   const rows = page.locator("#decisions tr");
@@ -202,28 +277,25 @@ test("the decisions panel shows what the edge just decided, allowed and refused"
   await allowed.first().waitFor();
   assert.match(await allowed.first().textContent(), /allow 200/);
   // A forbidden change sent from the page: the edge's refusal and its reason appear too.
-  await page.evaluate(async () => {
-    const { token } = await (await fetch("/demo/token?tenant=acme&user=uma")).json();
+  const { accessToken: umaToken } = await signInAs({ issuer: stack.issuer, consoleUrl: stack.url }, "uma");
+  await page.evaluate(async (token) => {
     await fetch("/api/tenants/acme/users/ann/roles", { method: "PUT",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ roles: ["CustomerAdmin"] }) });
-  });
+  }, umaToken);
   const refused = rows.filter({ hasText: "uma" }).filter({ hasText: "role_not_held" });
   await refused.first().waitFor();
   assert.match(await refused.first().textContent(), /refuse 403/);
   // The collected log is in the data directory, without the demo's secrets.
   const log = readFileSync(stack.decisions.file, "utf8");
   assert.match(log, /"action":"disable","target":"sam"/);
-  const keys = JSON.parse(readFileSync(join(dataDir, "keys.json"), "utf8"));
-  for (const secret of [...Object.values(keys.authKeys), keys.inviteKey]) assert.ok(!log.includes(secret), "no secret in the log");
+  const secrets = [JSON.parse(readFileSync(join(dataDir, "keys.json"), "utf8")).inviteKey,
+    ...JSON.parse(readFileSync(join(dataDir, "provider-keys.json"), "utf8")).jwks.map((k) => k.d), umaToken];
+  for (const secret of secrets) assert.ok(!log.includes(secret), "no secret or token in the log");
   assert.deepEqual(unexpected(errors, 403), []);
 });
 
 test("an edited policy shows its impact before it is saved: who gains access, new delegation, escalations", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#acme/carla`);
-  const live = (tenant) => {
-    const doc = stack.tenants.find((x) => x.tenant === tenant).policy;
-    return typeof doc === "string" ? JSON.parse(doc) : structuredClone(doc);
-  };
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
   const impact = page.locator("#policy-impact");
   const draft = live("acme");
   draft.roles.UserManager.includes = ["ReportViewer"];
@@ -244,7 +316,8 @@ test("an edited policy shows its impact before it is saved: who gains access, ne
   assert.equal(await impact.textContent(), "");
 
   // Product B (ranks): agents given settings "manage" are an escalation for supervisors, who may grant Agent.
-  await page.locator("#actor").selectOption("globex/alice");
+  await page.getByRole("button", { name: "Switch user" }).click();
+  await pickPerson(page, "alice");
   await page.locator("#actor-roles").getByText("Administrator", { exact: true }).waitFor();
   const matrix = page.locator("#delegation table");
   assert.equal(await matrix.locator('td[data-granter="Supervisor"][data-role="Agent"]').count(), 1, "a supervisor may grant Agent");
@@ -264,9 +337,43 @@ test("an edited policy shows its impact before it is saved: who gains access, ne
   assert.deepEqual(unexpected(errors), []);
 });
 
+test("the impact panel words each change: roles nobody may grant first, rank order, an empty new role, the window", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "alice" });
+  const draft = live("globex");
+  Object.assign(draft, { rankOrder: "strictly-lower", invitationTtl: "90m" });
+  draft.roles.Auditor = { rank: 1, grants: {} };
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  const impact = page.locator("#policy-impact");
+  await impact.locator("h4").first().waitFor();
+  // With strictly-lower ranks no role may grant Administrator (the package's delegation of the draft).
+  const { grants } = Policy.fromJson(draft).delegation();
+  assert.deepEqual(["Agent", "Supervisor", "Administrator"].filter((r) => !grants.some((g) => g.roles.includes(r))), ["Administrator"]);
+  assert.equal(await impact.locator("h4").first().textContent(), "Roles nobody may grant any more");
+  assert.deepEqual(await impact.locator("li.warning").allTextContents(),
+    ["Administrator: nobody may grant it any more (Administrator could)."]);
+  assert.equal(await impact.locator('li[data-setting="grantRule"]').textContent(), "Rank order: same-or-lower → strictly-lower");
+  assert.equal(await impact.locator('li[data-setting="invitationTtl"]').textContent(), "Invitation window: 2 s → 90 m");
+  assert.equal(await impact.locator('li[data-role="Auditor"]').textContent(), "Auditor: gives no access");
+  assert.equal(await impact.getByRole("heading", { name: "Roles that gain access" }).count(), 0, "an empty role gains nothing");
+  assert.doesNotMatch(await impact.textContent(), /grantRule|5400000/);
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("the permission matrix's level columns read low to high for every feature", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "alice" });
+  await page.getByRole("button", { name: "Edit roles of Sue Supervisor" }).click();
+  const columns = (await page.locator("#permissions thead th").allTextContents()).slice(1);
+  for (const { name, levels } of Policy.fromJson(live("globex")).features()) {
+    const at = levels.map((l) => columns.indexOf(l));
+    assert.deepEqual(at, [...at].sort((a, b) => a - b), `${name}: ${levels.join(" < ")} in ${columns.join(", ")}`);
+  }
+  assert.ok(columns.indexOf("view") < columns.indexOf("manage"), "Tenant settings: view left of manage");
+  assert.deepEqual(unexpected(errors), []);
+});
+
 test("readable at 390 px wide", async (t) => {
-  const { page, errors } = await openPage(t, browser, `${stack.url}/#globex/sue`, { width: 390, height: 844 });
-  await page.getByRole("button", { name: "Roles and permissions of Arjun Agent" }).click();
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "sue", viewport: { width: 390, height: 844 } });
+  await page.getByRole("button", { name: "Edit roles of Arjun Agent" }).click();
   const wide = await page.evaluate(() => [...document.querySelectorAll("body *")]
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth && !el.closest(".scroll, .scroll-x"))
     .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}`));
@@ -282,7 +389,7 @@ async function assertDisabled(locator) {
 
 test("the invitation ledger survives a workerd restart: a used link stays refused at the edge", async () => {
   const call = (path, init = {}) => fetch(stack.url + path, init).then(async (r) => ({ status: r.status, body: await r.json() }));
-  const { body: { token } } = await call("/demo/token?tenant=acme&user=carla");
+  const { accessToken: token } = await signInAs({ issuer: stack.issuer, consoleUrl: stack.url }, "carla");
   const sent = await call("/api/tenants/acme/users/eve/invitation", { method: "POST", headers: { authorization: `Bearer ${token}` } });
   assert.equal(sent.status, 200);
   assert.equal((await call(sent.body.link)).status, 200);

@@ -1,32 +1,51 @@
-// The demo origin on its own (no worker): its store survives a restart, the seed covers every account
-// status, invitation links are single-use and newest-only, and it serves only the console's files.
+// The demo origin on its own (no worker), with the demo's identity provider: its store survives a
+// restart, the seed covers every account status, the admin API answers only a valid token of the path's
+// tenant, invitation links are single-use and newest-only, and it serves only the console's files.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Policy, Keyring } from "rolegate";
+import { Policy } from "rolegate";
+import { openDirectory } from "../demo/directory.js";
 import { startOrigin } from "../demo/origin.js";
 import { loadDemoPolicies } from "../demo/policies.js";
+import { ADMIN_AUDIENCE, CONSOLE_CLIENT, startDemoProvider } from "../demo/provider.js";
+import { startProvider } from "../../worker/test/provider.js";
+import { signInAs } from "./sign-in.js";
 
 const HOUR = 3_600_000;
 
-/** An origin on a fresh data dir with a hand-driven clock; `t.after` stops it and removes the dir. */
+/**
+ * The provider and an origin on a fresh data dir with a hand-driven clock (account statuses and
+ * invitations; tokens are checked on the wall clock, like the provider that issues them); `t.after`
+ * stops both and removes the dir. `call(path, init, as)`: a request, signed in as user id `as`.
+ */
 async function origin(t, { dataDir, clock = { now: Date.UTC(2030, 0, 1) } } = {}) {
   if (!dataDir) {
     dataDir = mkdtempSync(join(tmpdir(), "rolegate-origin-"));
     t.after(() => rmSync(dataDir, { recursive: true, force: true }));
   }
   const tenants = loadDemoPolicies();
-  const o = await startOrigin({ dataDir, tenants, now: () => clock.now });
+  const directory = openDirectory({ dataDir, tenants, now: () => clock.now });
+  const provider = await startDemoProvider();
+  t.after(() => provider.close());
+  const o = await startOrigin({ directory, signIn: { issuer: provider.issuer, audience: ADMIN_AUDIENCE, ...CONSOLE_CLIENT } });
   t.after(() => o.close());
-  const call = async (path, init = {}) => {
-    const res = await fetch(o.url + path, init);
+  provider.configure({ dataDir, directory, consoleUrl: o.url });
+  const tokens = new Map();
+  const tokenOf = async (id) => {
+    if (!tokens.has(id)) tokens.set(id, (await signInAs({ issuer: provider.issuer, consoleUrl: o.url }, id)).accessToken);
+    return tokens.get(id);
+  };
+  const call = async (path, init = {}, as = undefined) => {
+    const headers = { ...init.headers, ...(as && { authorization: `Bearer ${await tokenOf(as)}` }) };
+    const res = await fetch(o.url + path, { ...init, headers });
     const type = res.headers.get("content-type") ?? "";
-    return { status: res.status, type, body: type.includes("json") ? await res.json() : await res.text() };
+    return { status: res.status, type, headers: res.headers, body: type.includes("json") ? await res.json() : await res.text() };
   };
   const json = (method, body) => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  return { ...o, dataDir, clock, tenants, call, json };
+  return { ...o, dataDir, clock, tenants, provider, call, json, tokenOf };
 }
 
 test("the seed covers every account status in both tenants, and a restart keeps changes", async (t) => {
@@ -35,7 +54,8 @@ test("the seed covers every account status in both tenants, and a restart keeps 
   const first = await origin(t, { dataDir });
   for (const { tenant, policy } of first.tenants) {
     const compiled = Policy.fromJson(policy);
-    const { body } = await first.call(`/api/tenants/${tenant}/users`);
+    const admin = { acme: "carla", globex: "alice" }[tenant];
+    const { body } = await first.call(`/api/tenants/${tenant}/users`, {}, admin);
     const statuses = body.users.map((u) => compiled.accountStatus(u.account, first.clock.now));
     assert.deepEqual(new Set(statuses.map((s) => s.status)),
       new Set(["pending-invite", "invited", "expired-invitation", "enabled", "disabled", "sso-only"]), tenant);
@@ -43,18 +63,18 @@ test("the seed covers every account status in both tenants, and a restart keeps 
     assert.ok(statuses.some((s) => s.status === "invited" && s.expiresAt - first.clock.now <= 10 * 60_000),
       `${tenant}: an invitation about to expire`);
   }
-  assert.equal((await first.call("/api/tenants/acme/users/ann/roles", first.json("PUT", { roles: ["User", "ReportViewer"] }))).status, 200);
+  assert.equal((await first.call("/api/tenants/acme/users/ann/roles", first.json("PUT", { roles: ["User", "ReportViewer"] }), "carla")).status, 200);
   assert.deepEqual(JSON.parse(readFileSync(first.storeFile, "utf8")).tenants.acme.users.find((u) => u.id === "ann").roles,
     ["User", "ReportViewer"]);
   await first.close();
 
   const second = await origin(t, { dataDir });
-  assert.deepEqual((await second.call("/api/tenants/acme/users/ann")).body.roles, ["User", "ReportViewer"]);
+  assert.deepEqual((await second.call("/api/tenants/acme/users/ann", {}, "carla")).body.roles, ["User", "ReportViewer"]);
 });
 
 test("an invitation link works once, and only the newest one", async (t) => {
   const o = await origin(t);
-  const send = async () => (await o.call("/api/tenants/acme/users/pete/invitation", { method: "POST" })).body;
+  const send = async () => (await o.call("/api/tenants/acme/users/pete/invitation", { method: "POST" }, "carla")).body;
   const first = await send();
   assert.match(first.link, /^\/invitations\/accept\?token=/);
   o.clock.now += HOUR;
@@ -74,7 +94,7 @@ test("an invitation link works once, and only the newest one", async (t) => {
 
 test("an invitation link past the tenant's window is refused", async (t) => {
   const o = await origin(t);
-  const { link } = (await o.call("/api/tenants/globex/users/pat/invitation", { method: "POST" })).body;
+  const { link } = (await o.call("/api/tenants/globex/users/pat/invitation", { method: "POST" }, "alice")).body;
   o.clock.now += 24 * HOUR + 1000;
   const res = await o.call(link);
   assert.equal(res.status, 410);
@@ -84,18 +104,105 @@ test("an invitation link past the tenant's window is refused", async (t) => {
   assert.equal(forged.status, 400);
 });
 
-test("DEMO token endpoint signs the stored roles of an active user only", async (t) => {
+test("the admin API answers only a valid token of the path's tenant, of someone who may still sign in", async (t) => {
   const o = await origin(t);
-  const { body } = await o.call("/demo/token?tenant=acme&user=uma");
-  const claims = new Keyring(o.keys.authKeys).verifyActor(body.token, o.clock.now);
-  assert.deepEqual([claims.sub, claims.tenant, claims.roles], ["uma", "acme", ["UserManager", "User"]]);
-  assert.equal((await o.call("/demo/token?tenant=acme&user=dan")).body.code, "account_inactive");
-  assert.equal((await o.call("/demo/token?tenant=acme&user=nobody")).status, 404);
+  const users = "/api/tenants/acme/users";
+  const anonymous = await o.call(users);
+  assert.equal(anonymous.status, 401);
+  assert.equal(anonymous.body.code, "invalid_token");
+  assert.match(anonymous.headers.get("www-authenticate"), /^Bearer /);
+  assert.ok(!JSON.stringify(anonymous.body).includes("@acme.example"), "no user or e-mail without a token");
+  const carla = await o.tokenOf("carla");
+  for (const bad of [carla.slice(0, -2), `${carla.split(".").slice(0, 2).join(".")}.`, "not-a-jwt"]) {
+    const res = await o.call(users, { headers: { authorization: `Bearer ${bad}` } });
+    assert.equal(res.status, 401, bad);
+    assert.match(res.headers.get("www-authenticate"), /error="invalid_token"/);
+  }
+  for (const method of ["GET", "DELETE"]) {
+    assert.equal((await o.call(`${users}/ann`, { method })).status, 401, `${method} without a token`);
+  }
+  const other = await o.call(users, {}, "alice");
+  assert.equal(other.status, 403, "a globex token at acme");
+  assert.equal(other.body.code, "wrong_tenant");
+  const ok = await o.call(users, {}, "uma");
+  assert.equal(ok.status, 200);
+  assert.ok(ok.body.users.some((u) => u.id === "carla"));
+  // Carla disables Uma: Uma's token, still unexpired, no longer reads anything.
+  assert.equal((await o.call("/api/tenants/acme/users/uma/disable", { method: "POST" }, "carla")).status, 200);
+  const disabled = await o.call(users, {}, "uma");
+  assert.equal(disabled.status, 403);
+  assert.equal(disabled.body.code, "account_inactive");
+  // The token endpoint of the old demo is gone.
+  assert.equal((await o.call("/demo/token?tenant=acme&user=uma")).status, 404);
+});
+
+test("the provider's tokens: ES256 JWT access tokens for the admin API with the roles held at sign-in", async (t) => {
+  const o = await origin(t);
+  const consoleUrl = o.url;
+  const uma = await signInAs({ issuer: o.provider.issuer, consoleUrl }, "uma");
+  const [header, claims] = uma.accessToken.split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url")));
+  assert.deepEqual([header.alg, header.typ], ["ES256", "at+jwt"]);
+  assert.deepEqual([claims.iss, claims.aud, claims.sub, claims.tenant, claims.roles, claims.client_id],
+    [o.provider.issuer, ADMIN_AUDIENCE, "uma", "acme", ["UserManager", "User"], CONSOLE_CLIENT.clientId]);
+  assert.deepEqual([uma.claims.name, uma.claims.email, uma.claims.tenant], ["Uma Manager", "uma@acme.example", "acme"]);
+  const jwks = await (await fetch(`${o.provider.issuer}/jwks`)).json();
+  assert.deepEqual(jwks.keys.map((k) => k.alg).sort(), ["ES256", "RS256"], "an RS256 key is published beside the signing key");
+  assert.ok(jwks.keys.every((k) => !("d" in k)), "public keys only");
+  // A change of roles shows in the next sign-in's token; someone who may not sign in gets none.
+  assert.equal((await o.call("/api/tenants/acme/users/uma/roles", o.json("PUT", { roles: ["User"] }), "carla")).status, 200);
+  const again = await signInAs({ issuer: o.provider.issuer, consoleUrl }, "uma");
+  assert.deepEqual(JSON.parse(Buffer.from(again.accessToken.split(".")[1], "base64url")).roles, ["User"]);
+  await assert.rejects(signInAs({ issuer: o.provider.issuer, consoleUrl }, "dan"), /answered 400/, "Dan is disabled");
+});
+
+test("origin checks every part of a token: issuer, audience, type, expiry, a key of the provider's set", async (t) => {
+  const o = await origin(t);
+  await o.tokenOf("carla");
+  // Another oidc-provider (the worker tests' harness) holding the demo provider's own keys: it signs what
+  // the demo provider never would.
+  const keys = JSON.parse(readFileSync(join(o.dataDir, "provider-keys.json"), "utf8")).jwks;
+  const forger = await startProvider({ keys, audience: ADMIN_AUDIENCE,
+    accounts: { carla: { tenant: "acme", roles: ["CustomerAdmin"] } } });
+  t.after(() => forger.close());
+  const iss = o.provider.issuer;
+  const read = async (token) => (await o.call("/api/tenants/acme/users", { headers: { authorization: `Bearer ${token}` } })).status;
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss } })), 200, "the same claims and key as the demo's own");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss }, alg: "RS256" })), 200, "the RS256 key of the set verifies too");
+  assert.equal(await read(await forger.mint({ sub: "carla" })), 401, "another issuer");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss, aud: "urn:rolegate:edge" } })), 401, "another audience");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss }, header: { typ: "JWT" } })), 401, "not an access token");
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss, exp: Math.floor(Date.now() / 1000) - 120 } })), 401, "expired");
+  await forger.rotate({ alg: "ES256" });
+  assert.equal(await read(await forger.mint({ sub: "carla", payload: { iss } })), 401, "a key the provider does not publish");
+});
+
+test("while the provider cannot be reached the admin API fails closed, and recovers", async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "rolegate-origin-"));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const first = await origin(t, { dataDir });
+  const token = await first.tokenOf("carla");
+  await first.close();
+  await first.provider.close();
+  // A fresh origin whose provider is down: no keys, nothing answered.
+  const tenants = loadDemoPolicies();
+  const directory = openDirectory({ dataDir, tenants });
+  const o = await startOrigin({ directory, signIn: { issuer: first.provider.issuer, audience: ADMIN_AUDIENCE, ...CONSOLE_CLIENT } });
+  t.after(() => o.close());
+  const read = () => fetch(`${o.url}/api/tenants/acme/users`, { headers: { authorization: `Bearer ${token}` } });
+  const res = await read();
+  assert.equal(res.status, 503);
+  assert.equal((await res.json()).code, "keys_unavailable");
+  // The provider back on its port, with its keys: the same token reads again, nothing restarted here.
+  const back = await startDemoProvider({ port: Number(new URL(first.provider.issuer).port) });
+  t.after(() => back.close());
+  back.configure({ dataDir, directory, consoleUrl: o.url });
+  assert.equal((await read()).status, 200);
 });
 
 test("serves the console and the package, nothing else", async (t) => {
   const o = await origin(t);
   for (const [path, type] of [["/", "text/html"], ["/app.js", "text/javascript"], ["/ui/dom.js", "text/javascript"],
+    ["/vendor/oauth4webapi/index.js", "text/javascript"],
     ["/style.css", "text/css"], ["/pkg/index.js", "text/javascript"], ["/pkg/rolegate.js", "text/javascript"],
     ["/pkg/rolegate_bg.wasm", "application/wasm"]]) {
     const res = await fetch(o.url + path);
@@ -103,10 +210,16 @@ test("serves the console and the package, nothing else", async (t) => {
     assert.match(res.headers.get("content-type"), new RegExp(type), path);
   }
   for (const path of ["/demo/origin.js", "/package.json", "/pkg/package.json", "/ui/%2e%2e%2fdemo%2fkeys.js",
-    "/%2e%2e/www/app.js", "/.data/keys.json", "/test/origin.test.js"]) {
+    "/%2e%2e/www/app.js", "/.data/keys.json", "/.data/provider-keys.json", "/test/origin.test.js",
+    "/vendor/oauth4webapi/index.d.ts", "/vendor/oauth4webapi/../package.json"]) {
     assert.equal((await fetch(o.url + path)).status, 404, path);
   }
-  const keys = readFileSync(join(o.dataDir, "keys.json"), "utf8");
-  const all = await (await fetch(o.url + "/demo/policies")).text();
-  assert.ok(!all.includes(JSON.parse(keys).inviteKey), "no secret in a response");
+  const secrets = [JSON.parse(readFileSync(join(o.dataDir, "keys.json"), "utf8")).inviteKey,
+    ...JSON.parse(readFileSync(join(o.dataDir, "provider-keys.json"), "utf8")).jwks.map((k) => k.d)];
+  for (const path of ["/demo/policies", "/demo/sign-in", "/demo/decisions"]) {
+    const all = await (await fetch(o.url + path)).text();
+    assert.ok(secrets.every((secret) => !all.includes(secret)), `no secret in ${path}`);
+  }
+  assert.deepEqual(await (await fetch(o.url + "/demo/sign-in")).json(),
+    { issuer: o.provider.issuer, clientId: CONSOLE_CLIENT.clientId, scope: CONSOLE_CLIENT.scope });
 });

@@ -72,10 +72,16 @@ test("every hook answers for the actor, with the core's answers and reasons", ()
     forNewUser: ["User", "UserManager"],
     forAnn: ["UserManager"],
     forCora: { roles: [], error: null },
-    grant: { allowed: false, reasons: [{ code: "role_not_held", message: "'ReportViewer' can only be granted by someone who holds it", role: "ReportViewer" }], error: null },
+    grant: { allowed: false, reasons: [{ code: "role_not_held", message: "only someone who holds 'ReportViewer' can grant it, and you do not", role: "ReportViewer" }], error: null },
     self: ["self_role_change"],
     policy: "held",
   });
+});
+
+test("useGrantDecision with the tenant's other users: taking userAdmin from the last holder is refused", () => {
+  const demote = (others) => useGrantDecision({ target: uma, roles: ["User"], others }).reasons.map((r) => r.code);
+  render(ui(PRODUCT_A, cora, h(Show, { id: "last", fn: () => ({ alone: demote([ann]), withCora: demote([ann, cora]), unsaid: demote(undefined) }) })));
+  assert.deepEqual(shown("last"), { alone: ["last_admin"], withCora: ["allowed"], unsaid: ["allowed"] });
 });
 
 test("<Allowed> shows its children or the fallback", () => {

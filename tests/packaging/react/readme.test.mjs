@@ -30,9 +30,9 @@ test("the README's React block renders the users table a user manager may act on
   }));
   assert.deepEqual(rows, [
     { cells: ["ann", "invited"], boxes: [["User", true, false, ""],
-      ["ReportViewer", false, true, "'ReportViewer' can only be granted by someone who holds it"]] },
-    { cells: ["cora", "enabled"], boxes: [["User", false, true, "this user has reports 'all', above the actor's 'own'"],
-      ["ReportViewer", false, true, "this user has reports 'all', above the actor's 'own'; 'ReportViewer' can only be granted by someone who holds it"]] },
+      ["ReportViewer", false, true, "only someone who holds 'ReportViewer' can grant it, and you do not"]] },
+    { cells: ["cora", "enabled"], boxes: [["User", false, true, "this user has Reports: all, above your Reports: own"],
+      ["ReportViewer", false, true, "this user has Reports: all, above your Reports: own; only someone who holds 'ReportViewer' can grant it, and you do not"]] },
   ]);
   const viewer = renderToString(h(UsersScreen, { policyText: PRODUCT_A, me: { id: "rita", roles: ["ReportViewer"] }, users }));
   assert.equal(viewer.replace(/<!--.*?-->/g, ""), "<p>You cannot manage users.</p>");

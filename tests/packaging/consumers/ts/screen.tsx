@@ -4,7 +4,7 @@ import { Allowed, RolegateProvider, useAllows, useEffective, useGrantDecision, u
 import type { AccountRecord, Member } from "rolegate";
 
 function Row({ user, account }: { user: Member; account: AccountRecord }) {
-  const { allowed, reasons, error } = useGrantDecision({ target: user, roles: [...user.roles, "ReportViewer"] });
+  const { allowed, reasons, error } = useGrantDecision({ target: user, roles: [...user.roles, "ReportViewer"], others: 1 });
   const why: string = error ? `${error.code}: ${error.message}` : reasons.map((r) => r.message).join("; ");
   const { roles } = useGrantableRoles(user);
   const { status } = useInvitationStatus(account, { now: () => 0 });

@@ -1,11 +1,14 @@
 // The user-admin routes: authenticate the actor, check the tenant, validate the body, read the
 // target's and the actor's current records at origin, ask the core for a decision, and forward only
-// what the rules allow.
+// what the rules allow. A policy save goes on to policy-save.js once the actor and tenant are known.
+import { actorNow } from "./actor.js";
 import { authenticate } from "./auth.js";
 import { readRequestBody, shadowingQuery } from "./body.js";
-import { actorCheck, policyFor, targetCacheMs } from "./config.js";
+import { actorCheck, targetCacheMs } from "./config.js";
 import { recordIssued } from "./invitations.js";
 import { forgetUser, forward, lookupUser, originError, userUrl } from "./origin.js";
+import { policyFor } from "./policies.js";
+import { savePolicy } from "./policy-save.js";
 import { problem } from "./problems.js";
 
 /** Actions that can never apply to oneself; refused without asking origin. */
@@ -29,8 +32,9 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
   const tenant = classified.tenant ?? claimed;
   audit.tenant = tenant;
   if (tenant !== claimed) return problem(403, "tenant_mismatch", `the token is for tenant '${claimed}', not '${tenant}'`);
-  const policy = policyFor(env, tenant);
-  audit.policy = policy.hash;
+  if (classified.action === "policy") return savePolicy(request, classified, { env, base, now, audit, tenant, actor: { id: sub, roles } });
+  const policy = await policyFor(env, tenant, now);
+  Object.assign(audit, { policy: policy.hash, compiled: policy.value });
   if (!policy.ok) return problem(503, "policy_unavailable", "the edge has no valid policy for this tenant; nothing was forwarded");
 
   const shadowed = shadowingQuery(classified.url, route);
@@ -79,32 +83,6 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
   if (CHANGES_TARGET.has(classified.action)) forgetUser(userUrl(base, route.target, { tenant, id }));
   if (classified.action === "invite") return recordIssued(response, { env, tenant, now });
   return response;
-}
-
-/**
- * The actor as origin knows them now: their current roles (and id, if origin's record says another), or a
- * refusal: 403 `actor_not_found` when origin has no such user (removed), 403 `actor_inactive` when the record's
- * account may not use the tenant (disabled, or an invitation never accepted) or origin refuses the actor's own
- * lookup (401/403).
- */
-function actorNow(lookup, { policy, tenant, sub, now }) {
-  if (lookup.response) return lookup;
-  const inactive = (detail) => ({ response: problem(403, "actor_inactive", detail) });
-  if (lookup.status === 404) return { response: problem(403, "actor_not_found", `origin has no user '${sub}' in tenant '${tenant}' any more`) };
-  if (lookup.status === 401 || lookup.status === 403) return inactive(`origin refused the actor's own record (${lookup.status})`);
-  if (lookup.status) return { response: originError(`origin answered ${lookup.status} when asked for the actor`) };
-  const { id, roles, account } = lookup.member;
-  if (account != null) {
-    let status;
-    try {
-      status = policy.accountStatus(account, now);
-    } catch {
-      return { response: originError("origin sent an account record the edge cannot read") };
-    }
-    const state = status.tenantStatus === "disabled" ? "disabled" : status.status;
-    if (!status.canAccessTenant) return inactive(`the actor's account is ${state} in tenant '${tenant}'`);
-  }
-  return { actor: { id, roles } };
 }
 
 /** The core's decision for the action; malformed input the core refuses becomes a 400. */

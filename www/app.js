@@ -2,7 +2,8 @@
 // offers what is allowed; every change still goes through the worker, which enforces them again.
 import init, { Policy } from "rolegate";
 import { h, fill } from "./ui/dom.js";
-import { ApiError, fetchDecisions, fetchPolicies, fetchUsers, onSignInNeeded, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
+import { ApiError, fetchDecisions, fetchPolicies, fetchPolicy, fetchPolicyVersion, fetchPolicyVersions, fetchUsers, onSignInNeeded,
+  savePolicy, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
 import { SignInError, completeSignIn, currentSession, signIn, signOut } from "./ui/session.js";
 import { renderUsers, tickCountdowns } from "./ui/users-table.js";
 import { renderRoleEditor, sameRoles } from "./ui/role-editor.js";
@@ -17,7 +18,7 @@ const DECISIONS_REFRESH_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  /** @type {Map<string, { label: string, doc: object, deployed: Policy, draft: Policy | null }>} */
+  /** @type {Map<string, { label: string, doc: object | string, deployed: Policy, draft: Policy | null, etag?: string }>} */
   tenants: new Map(),
   /** @type {Map<string, any[]>} users by tenant */
   users: new Map(),
@@ -68,13 +69,19 @@ async function main() {
   }
   try {
     state.users.set(state.tenant, await fetchUsers(session()));
+    // The tenant's policy as origin stores it, with the ETag a save names.
+    deployPolicy(await fetchPolicy(session()));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     return notify(`Could not load the users of ${state.tenant}: ${err.message}`, true);
   }
   panel = mountPolicyPanel(
-    { textarea: $("policy-json"), result: $("policy-result"), impact: $("policy-impact"), useDraft: $("use-draft"), reset: $("reset-policy") },
-    { Policy, onUseDraft: useDraft, live: () => ({ policy: state.tenants.get(state.tenant).deployed, users: users() }) });
+    { textarea: $("policy-json"), result: $("policy-result"), impact: $("policy-impact"), useDraft: $("use-draft"), reset: $("reset-policy"),
+      save: $("save-policy"), saving: $("policy-saving"), history: $("policy-history") },
+    { Policy, onUseDraft: useDraft, live: () => ({ policy: state.tenants.get(state.tenant).deployed, users: users(), actor: actor() }),
+      store: { save: (text) => savePolicy(session(), text, state.tenants.get(state.tenant).etag), current: () => fetchPolicy(session()),
+        versions: () => fetchPolicyVersions(session()), version: (n) => fetchPolicyVersion(session(), n) },
+      onDeployed: (current) => { deployPolicy(current); render(); } });
   $("drop-draft").addEventListener("click", () => useDraft(null));
   tickCountdowns(document.body);
   $("actor-name").textContent = state.name;
@@ -94,6 +101,13 @@ async function refreshDecisions() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
   }
+}
+
+/** Makes `{ text, etag }` the tenant's live policy: what the console decides with (a draft in use stays). */
+function deployPolicy({ text, etag }) {
+  const t = state.tenants.get(state.tenant);
+  t.deployed.free();
+  Object.assign(t, { doc: text, etag, deployed: Policy.fromJson(text) });
 }
 
 function select(id) {

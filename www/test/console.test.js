@@ -379,3 +379,124 @@ test("the invitation ledger survives a workerd restart: a used link stays refuse
   assert.equal(replay.body.code, "invitation_used");
   assert.ok(!stack.origin.received.slice(seen).some((r) => r.path.startsWith("/invitations/accept")), "refused at the edge");
 });
+
+// ---- the policy saved from the console (acme; each test leaves version 1's rules in force) --------------
+
+/** A request through the edge as user `id`, with a token from the provider: status, ETag and text. */
+async function asUser(id, path, init = {}) {
+  const { accessToken } = await signInAs({ issuer: stack.issuer, consoleUrl: stack.url }, id);
+  const res = await fetch(stack.url + path, { ...init, headers: { authorization: `Bearer ${accessToken}`, ...init.headers } });
+  return { status: res.status, etag: res.headers.get("etag"), text: await res.text() };
+}
+const POLICY_API = "/api/tenants/acme/policy";
+const storedVersions = () => JSON.parse(readFileSync(stack.origin.storeFile, "utf8")).tenants.acme.policies;
+/** Saves `text` as carla through the edge, over the current version. */
+async function saveAsCarla(text) {
+  const { etag } = await asUser("carla", POLICY_API);
+  const res = await asUser("carla", POLICY_API, { method: "PUT", body: text, headers: { "content-type": "application/json", "if-match": etag } });
+  assert.equal(res.status, 200, res.text);
+}
+/** Uma (UserManager + User) adds a ReportViewer through the edge: refused under version 1 (grant only held roles). */
+const addViewer = () => asUser("uma", "/api/tenants/acme/users", { method: "POST", headers: { "content-type": "application/json" },
+  body: JSON.stringify({ email: `viewer-${storedVersions().length}-${Math.random()}@acme.example`, roles: ["ReportViewer"] }) });
+
+test("a policy saved from the console: its impact confirmed, then enforced by the edge at once; a revert brings version 1 back", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
+  const first = storedVersions()[0];
+  assert.equal((await addViewer()).status, 403, "version 1: a user manager cannot grant ReportViewer");
+  const draft = JSON.parse(first.text);
+  draft.roles.UserManager.includes = ["ReportViewer"];
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  await page.getByRole("button", { name: "Save policy" }).click();
+  const confirm = page.locator("#policy-saving .confirm");
+  await confirm.waitFor();
+  assert.ok((await confirm.locator("li").allTextContents()).includes("Uma Manager: reports: own → all"));
+  assert.equal(await page.evaluate(() => document.activeElement.id), "confirm-title", "focus moves to the confirmation");
+  assert.equal(storedVersions().length, 1, "nothing is saved before the confirmation");
+  await page.getByRole("button", { name: "Confirm and save" }).click();
+  await page.locator("#policy-saving").getByText(/^Saved as version 2/).waitFor();
+  const second = storedVersions()[1];
+  assert.deepEqual([second.savedBy, JSON.parse(second.text)], ["carla", draft]);
+  assert.equal((await addViewer()).status, 201, "the edge enforces version 2 for the very next request");
+
+  // A revert: version 1 from the history, saved again (Uma loses what she gained: confirmed as well).
+  await page.getByRole("button", { name: "Load version 1 into the editor" }).click();
+  assert.equal(await page.locator("#policy-json").inputValue(), first.text);
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.getByRole("button", { name: "Confirm and save" }).click();
+  await page.locator("#policy-saving").getByText(/^Saved as version 3/).waitFor();
+  await page.locator("#policy-history li").filter({ hasText: "restores version 1" }).waitFor();
+  assert.equal(storedVersions()[2].hash, first.hash);
+  assert.equal((await addViewer()).status, 403, "version 1's rules again");
+
+  // The decision log names the version that decided each of Uma's adds by its hash.
+  const short = (hash) => hash.replace(/^sha256:/, "").slice(0, 10);
+  const adds = page.locator("#decisions tr").filter({ hasText: "uma" }).filter({ hasText: "add" });
+  for (const [hash, decision] of [[first.hash, "refuse 403"], [second.hash, "allow 201"]]) {
+    await adds.filter({ hasText: short(hash) }).filter({ hasText: decision }).first().waitFor();
+  }
+  assert.notEqual(short(first.hash), short(second.hash));
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("a save the rules refuse: said in the console before anything is sent, and refused at the edge when sent from the page", async (t) => {
+  // Carla lets user managers edit the policy: a change of who may edit it, confirmed.
+  const carla = await openPage(t, browser, stack.url, { as: "carla" });
+  const delegated = { ...JSON.parse(storedVersions().at(-1).text), policyAdmin: { feature: "users", level: "manage" } };
+  await carla.page.locator("#policy-json").fill(JSON.stringify(delegated, null, 2));
+  await carla.page.getByRole("button", { name: "Save policy" }).click();
+  await carla.page.locator("#policy-saving .confirm").getByText("Who may edit the policy: orgSettings:manage → users:manage").waitFor();
+  await carla.page.getByRole("button", { name: "Confirm and save" }).click();
+  await carla.page.locator("#policy-saving").getByText(/^Saved as version/).waitFor();
+  const saved = storedVersions().length;
+
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
+  const save = page.getByRole("button", { name: "Save policy" });
+  const escalating = structuredClone(delegated);
+  escalating.roles.UserManager.grants.reports = "all";
+  await page.locator("#policy-json").fill(JSON.stringify(escalating, null, 2));
+  await page.locator("#policy-saving").getByText("the editor would gain reports: own → all").waitFor();
+  await assertDisabled(save);
+  const lockout = structuredClone(delegated);
+  lockout.roles.CustomerAdmin.grants = { orgSettings: "manage" };
+  lockout.roles.UserManager.grants = { channels: "manage" };
+  await page.locator("#policy-json").fill(JSON.stringify(lockout, null, 2));
+  await page.locator("#policy-saving").getByText("no enabled user would hold userAdmin (users: manage) under the new policy").waitFor();
+  await assertDisabled(save);
+
+  // The console bypassed: the same escalating document sent straight from the page, over the current version.
+  const seen = stack.origin.received.length;
+  const res = await page.evaluate(async (text) => {
+    const { accessToken } = JSON.parse(sessionStorage.getItem("rolegate.session"));
+    const authorization = `Bearer ${accessToken}`;
+    const etag = (await fetch("/api/tenants/acme/policy", { headers: { authorization } })).headers.get("etag");
+    const r = await fetch("/api/tenants/acme/policy", { method: "PUT", body: text,
+      headers: { authorization, "content-type": "application/json", "if-match": etag } });
+    return { status: r.status, body: await r.json() };
+  }, JSON.stringify(escalating));
+  assert.equal(res.status, 403, JSON.stringify(res.body));
+  assert.deepEqual(res.body.reasons.map((r) => [r.code, r.feature]), [["editor_gains", "reports"]]);
+  assert.equal(storedVersions().length, saved, "origin stored nothing");
+  assert.ok(!stack.origin.received.slice(seen).some((r) => r.method === "PUT"), "no PUT reached origin");
+
+  await saveAsCarla(storedVersions()[0].text);
+  assert.deepEqual(unexpected(errors, 403), []);
+});
+
+test("two editors at once: the later save is refused (412), the console says so, keeps the draft, and saves it over the new version", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
+  const draft = { ...JSON.parse(storedVersions()[0].text), invitationTtl: "48h" };
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  // Meanwhile another version is saved (another tab, another administrator).
+  await saveAsCarla(JSON.stringify({ ...JSON.parse(storedVersions()[0].text), invitationTtl: "12h" }, null, 2));
+  const count = storedVersions().length;
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.locator("#policy-saving").getByText(/Someone saved another version meanwhile/).waitFor();
+  assert.equal(storedVersions().length, count, "the stale save stored nothing");
+  assert.deepEqual(JSON.parse(await page.locator("#policy-json").inputValue()), draft, "the draft is kept");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.locator("#policy-saving").getByText(/^Saved as version/).waitFor();
+  assert.deepEqual(JSON.parse(storedVersions().at(-1).text), draft);
+  await saveAsCarla(storedVersions()[0].text);
+  assert.deepEqual(unexpected(errors, 412), []);
+});

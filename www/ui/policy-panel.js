@@ -1,8 +1,13 @@
 // The policy panel: the tenant's policy JSON in an editor, validated by the package on every keystroke,
 // every error listed with its JSON path and line. A valid draft shows its impact against the live policy
 // before anything is saved (`Policy.diff`: roles that gain access, new delegation with escalation paths
-// highlighted, the tenant's users whose access changes), and can drive this console (a preview); the
-// edge worker keeps enforcing the deployed document.
+// highlighted, the tenant's users whose access changes), and can drive this console (a preview). Saving it
+// goes through the edge to origin as a new version: refused here already, with the edge's own rules
+// (worker/src/policy-edit.js), when the editor would gain access or no user admin would be left; confirmed
+// first when it opens an escalation path, changes a user's access or who may edit the policy. Earlier
+// versions can be loaded into the editor and saved again (a revert).
+import { policyEditRefusals } from "/edge/policy-edit.js";
+import { ApiError } from "./api.js";
 import { h, fill } from "./dom.js";
 
 /** Validates policy JSON text: `{ policy }` (compiled) or `{ errors: [{ path, code, message }] }` (every error). */
@@ -16,12 +21,20 @@ export function validatePolicy(Policy, text) {
 }
 
 /**
- * @param {{ textarea: HTMLTextAreaElement, result: HTMLElement, impact: HTMLElement, useDraft: HTMLButtonElement, reset: HTMLButtonElement }} els
- * @param {{ Policy: any, onUseDraft: (policy: any) => void, live: () => { policy: any, users: { id: string, name: string, roles: string[] }[] } }} deps
+ * @param {{ textarea: HTMLTextAreaElement, result: HTMLElement, impact: HTMLElement, useDraft: HTMLButtonElement,
+ *   reset: HTMLButtonElement, save: HTMLButtonElement, saving: HTMLElement, history: HTMLElement }} els
+ *   `saving`: where a save's refusals, confirmation and outcome show; `history`: the versions
+ * @param {{ Policy: any, onUseDraft: (policy: any) => void,
+ *   live: () => { policy: any, users: { id: string, name: string, roles: string[], account?: object }[], actor: { id: string, roles: string[] } },
+ *   store: { save(text: string): Promise<{ version: number, etag: string }>, current(): Promise<{ text: string, etag: string }>,
+ *     versions(): Promise<object[]>, version(n: number): Promise<string> },
+ *   onDeployed: (current: { text: string, etag: string }) => void }} deps
+ *   `store`: the tenant's policy at origin, through the edge; `onDeployed`: a new version is the live one
  */
-export function mountPolicyPanel(els, { Policy, onUseDraft, live }) {
+export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeployed }) {
   let deployedText = "";
   let valid = null;
+  let busy = false;
   const check = () => {
     valid?.free();
     valid = null;
@@ -43,6 +56,82 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live }) {
     else fill(els.impact);
     els.useDraft.disabled = !valid || !edited;
     els.reset.disabled = els.textarea.value === deployedText;
+    const refusals = valid && edited ? saveRefusals(valid) : [];
+    fill(els.saving, refusals.length ? [h("p", { class: "bad" }, "This draft cannot be saved:"), h("ul", { class: "errors", "aria-label": "Why it cannot be saved" }, refusals.map(reason))] : null);
+    els.save.disabled = busy || !valid || !edited || refusals.length > 0;
+  };
+  /** The edge's refusals of saving `draft` now, judged the same way here. */
+  const saveRefusals = (draft) => {
+    const { policy, users, actor } = live();
+    return policyEditRefusals({ before: policy, after: draft, afterDoc: JSON.parse(els.textarea.value), editor: actor, users, now: Date.now() });
+  };
+  /** Sends the draft; shows the outcome where the save was asked for, focus kept there. */
+  const save = async () => {
+    const text = els.textarea.value;
+    busy = true;
+    check();
+    let outcome;
+    try {
+      const saved = await store.save(text);
+      onDeployed({ text, etag: saved.etag });
+      deployedText = text;
+      outcome = h("p", { class: "ok" }, `Saved as version ${saved.version}: the edge enforces it from now on.`);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      outcome = await refused(err);
+    } finally {
+      busy = false;
+    }
+    check();
+    fill(els.saving, h("div", { tabindex: "-1", class: "outcome" }, outcome)).firstChild.focus();
+    showHistory();
+  };
+  /** A refused save: the edge's reasons or errors; after a concurrent save, the new version becomes the base. */
+  const refused = async (err) => {
+    if (err.status === 412) {
+      const current = await store.current();
+      onDeployed(current);
+      deployedText = current.text;
+      return h("p", { class: "bad" }, "Someone saved another version meanwhile: the impact shown is now against it. "
+        + "Your draft is kept; save again to replace that version.");
+    }
+    const items = [...err.errors.map(item), ...err.reasons.map(reason)];
+    return [h("p", { class: "bad" }, `Not saved: ${err.message}`), items.length ? h("ul", { class: "errors" }, items) : null];
+  };
+  els.save.addEventListener("click", () => {
+    if (!valid) return;
+    const changes = confirmations(Policy, live(), valid);
+    if (changes.length === 0) return save();
+    fill(els.saving, h("div", { class: "confirm", role: "group", "aria-labelledby": "confirm-title" },
+      h("h3", { id: "confirm-title", tabindex: "-1" }, "Confirm this change of access"),
+      h("p", {}, "Saving this policy changes who may do what:"),
+      h("ul", {}, changes.map((c) => h("li", { class: c.escalation ? "escalation" : null }, c.text))),
+      h("div", { class: "buttons" },
+        h("button", { type: "button", class: "primary", id: "confirm-save", onclick: save }, "Confirm and save"),
+        h("button", { type: "button", id: "cancel-save", onclick: () => { fill(els.saving); els.save.focus(); } }, "Cancel"))));
+    els.saving.querySelector("#confirm-title").focus();
+  });
+  /** The versions, newest first; an earlier one can be loaded into the editor, then saved again. */
+  const showHistory = async () => {
+    let versions;
+    try {
+      versions = await store.versions();
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return fill(els.history, h("p", { class: "note" }, `Versions unavailable: ${err.message}`));
+    }
+    fill(els.history, h("h3", { id: "versions-title" }, "Versions"),
+      h("ol", { class: "versions", "aria-labelledby": "versions-title" }, versions.map((v) => h("li", { "data-version": v.version },
+        h("strong", {}, `Version ${v.version}`), ` · ${v.savedBy ?? "first start"} · `,
+        h("time", { datetime: new Date(v.savedAt).toISOString() }, new Date(v.savedAt).toLocaleString()),
+        ` · ${v.hash.replace(/^sha256:/, "").slice(0, 10)}`, v.restores ? ` · restores version ${v.restores}` : "",
+        v.current ? h("span", { class: "badge allow" }, "current")
+          : h("button", { type: "button", onclick: () => loadVersion(v.version), "aria-label": `Load version ${v.version} into the editor` }, "Load into the editor")))));
+  };
+  const loadVersion = async (n) => {
+    els.textarea.value = await store.version(n);
+    check();
+    els.textarea.focus();
   };
   els.textarea.addEventListener("input", check);
   els.reset.addEventListener("click", () => { els.textarea.value = deployedText; check(); });
@@ -54,13 +143,40 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live }) {
     check();
   });
   return {
-    /** Shows a tenant's deployed policy document. */
+    /** Shows a tenant's deployed policy (its text as stored, or a document) and its versions. */
     show(doc) {
-      deployedText = pretty(doc);
+      deployedText = typeof doc === "string" ? doc : pretty(doc);
       els.textarea.value = deployedText;
       check();
+      showHistory();
     },
   };
+}
+
+const reason = ({ code, message }) => h("li", {}, message, " ", h("small", {}, `(${code})`));
+
+/**
+ * What a save must be confirmed for: new escalation paths, each user whose access changes, and a change of who
+ * may edit the policy (`[{ text, escalation? }]`, empty when nothing needs confirming).
+ */
+function confirmations(Policy, { policy: deployed, users }, draft) {
+  let diff;
+  try {
+    diff = Policy.diff(deployed, draft, users);
+  } catch (err) {
+    if (!err.code) throw err;
+    return [{ text: `The impact cannot be computed (${err.message}): check the draft before saving.` }];
+  }
+  const name = (id) => users.find((u) => u.id === id)?.name ?? id;
+  const byUser = new Map();
+  for (const u of diff.users) byUser.set(u.id, [...(byUser.get(u.id) ?? []), `${u.feature}: ${u.from} → ${u.to}`]);
+  return [
+    ...diff.changes.filter((c) => c.code === "escalation_added").map((e) => ({ escalation: true,
+      text: `Escalation: ${e.granter} may grant ${e.role}, which gives ${e.feature} “${e.needed}” above the “${e.held}” ${e.granter} holds` })),
+    ...[...byUser].map(([id, moves]) => ({ text: `${name(id)}: ${moves.join(", ")}` })),
+    ...diff.changes.filter((c) => c.code === "setting_changed" && c.setting === "policyAdmin")
+      .map((c) => ({ text: `Who may edit the policy: ${c.from} → ${c.to}` })),
+  ];
 }
 
 const item = ({ path, code, message, line, column }) =>

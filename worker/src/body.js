@@ -100,7 +100,13 @@ export async function readBody(request, limit = MAX_BODY_BYTES) {
   // A declared length (never with Transfer-Encoding, refused above) bounds the body by HTTP framing:
   // one native read. Only a chunked body is counted as it arrives.
   if (length !== null) return { bytes: new Uint8Array(await request.arrayBuffer()) };
-  const reader = request.body.getReader();
+  const bytes = await readAtMost(request.body, limit);
+  return bytes ? { bytes } : { response: tooLarge(limit) };
+}
+
+/** A stream's bytes as they arrive, or null once they exceed `limit` (reading stops there). */
+export async function readAtMost(stream, limit) {
+  const reader = stream.getReader();
   const chunks = [];
   let total = 0;
   for (;;) {
@@ -109,7 +115,7 @@ export async function readBody(request, limit = MAX_BODY_BYTES) {
     total += value.byteLength;
     if (total > limit) {
       await reader.cancel();
-      return { response: tooLarge(limit) };
+      return null;
     }
     chunks.push(value);
   }
@@ -119,7 +125,7 @@ export async function readBody(request, limit = MAX_BODY_BYTES) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { bytes };
+  return bytes;
 }
 
 /** True for `application/json`, without a charset or with UTF-8's. */

@@ -4,7 +4,7 @@
 // POLICY_REVALIDATE_SECONDS old. Requests share a read while it is young enough for them; a save through this
 // isolate drops the tenant's copy at once. A policy that cannot be read and was never read fails closed; one
 // read before keeps deciding while origin cannot answer (worker/README.md: the bound).
-import { UTF8 } from "./body.js";
+import { UTF8, readAtMost } from "./body.js";
 import { bindingPolicy, compilePolicy, originBase, policySource, routeMap } from "./config.js";
 import { MAX_POLICY_BYTES } from "./policy-edit.js";
 import { fill } from "./routes.js";
@@ -124,21 +124,9 @@ async function read(env, tenant, url, entry, startedAt, fresh) {
 /** The answer's text, or null when it is over MAX_POLICY_BYTES or not UTF-8 (reading stops at the limit). */
 async function boundedText(res) {
   if (!res.body) return "";
-  const reader = res.body.getReader();
-  const chunks = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > MAX_POLICY_BYTES) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
+  const bytes = await readAtMost(res.body, MAX_POLICY_BYTES);
   try {
-    return UTF8.decode(await new Blob(chunks).arrayBuffer());
+    return bytes && UTF8.decode(bytes);
   } catch {
     return null;
   }

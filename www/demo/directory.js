@@ -80,7 +80,8 @@ export function openDirectory({ dataDir, tenants, now = Date.now }) {
     savePolicy(tenant, text, savedBy) {
       const hash = contentHashSync(text);
       const versions = versionsOf(tenant);
-      const restores = versions.slice(0, -1).findLast((v) => v.hash === hash && v.hash !== current(tenant).hash)?.version;
+      // Bringing back an earlier document (not saving the current one again) restores that version.
+      const restores = hash === current(tenant).hash ? undefined : versions.findLast((v) => v.hash === hash)?.version;
       const version = { version: current(tenant).version + 1, text, hash, savedBy, savedAt: now(), ...(restores && { restores }) };
       versions.push(version);
       store.save();

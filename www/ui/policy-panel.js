@@ -120,9 +120,11 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeplo
       if (!(err instanceof ApiError)) throw err;
       return fill(els.history, h("p", { class: "note" }, `Versions unavailable: ${err.message}`));
     }
+    const { users } = live();
+    const by = (id) => (id === null ? "first start" : users.find((u) => u.id === id)?.name ?? id);
     fill(els.history, h("h3", { id: "versions-title" }, "Versions"),
       h("ol", { class: "versions", "aria-labelledby": "versions-title" }, versions.map((v) => h("li", { "data-version": v.version },
-        h("strong", {}, `Version ${v.version}`), ` · ${v.savedBy ?? "first start"} · `,
+        h("strong", {}, `Version ${v.version}`), ` · ${by(v.savedBy)} · `,
         h("time", { datetime: new Date(v.savedAt).toISOString() }, new Date(v.savedAt).toLocaleString()),
         ` · ${v.hash.replace(/^sha256:/, "").slice(0, 10)}`, v.restores ? ` · restores version ${v.restores}` : "",
         v.current ? h("span", { class: "badge allow" }, "current")
@@ -143,9 +145,9 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeplo
     check();
   });
   return {
-    /** Shows a tenant's deployed policy (its text as stored, or a document) and its versions. */
-    show(doc) {
-      deployedText = typeof doc === "string" ? doc : pretty(doc);
+    /** Shows a tenant's deployed policy (its text as stored) and its versions. */
+    show(text) {
+      deployedText = text;
       els.textarea.value = deployedText;
       check();
       showHistory();
@@ -154,6 +156,9 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeplo
 }
 
 const reason = ({ code, message }) => h("li", {}, message, " ", h("small", {}, `(${code})`));
+
+/** An escalation path in words. */
+const escalation = (e) => `${e.granter} may grant ${e.role}, which gives ${e.feature} “${e.needed}” above the “${e.held}” ${e.granter} holds`;
 
 /**
  * What a save must be confirmed for: new escalation paths, each user whose access changes, and a change of who
@@ -172,7 +177,7 @@ function confirmations(Policy, { policy: deployed, users }, draft) {
   for (const u of diff.users) byUser.set(u.id, [...(byUser.get(u.id) ?? []), `${u.feature}: ${u.from} → ${u.to}`]);
   return [
     ...diff.changes.filter((c) => c.code === "escalation_added").map((e) => ({ escalation: true,
-      text: `Escalation: ${e.granter} may grant ${e.role}, which gives ${e.feature} “${e.needed}” above the “${e.held}” ${e.granter} holds` })),
+      text: `Escalation: ${escalation(e)}` })),
     ...[...byUser].map(([id, moves]) => ({ text: `${name(id)}: ${moves.join(", ")}` })),
     ...diff.changes.filter((c) => c.code === "setting_changed" && c.setting === "policyAdmin")
       .map((c) => ({ text: `Who may edit the policy: ${c.from} → ${c.to}` })),
@@ -207,8 +212,7 @@ function renderImpact(root, Policy, { policy: deployed, users }, draft) {
       ? [h("strong", {}, c.role), " (new role)"]
       : [h("strong", {}, c.role), ` ${c.feature}: ${c.from} → ${c.to}`]))),
     section("New delegation", [
-      ...escalations.map((e) => h("li", { class: "escalation" }, h("strong", {}, "Escalation: "),
-        `${e.granter} may grant ${e.role}, which gives ${e.feature} “${e.needed}” above the “${e.held}” ${e.granter} holds`)),
+      ...escalations.map((e) => h("li", { class: "escalation" }, h("strong", {}, "Escalation: "), escalation(e))),
       ...delegation.map((d) => h("li", {}, `${d.granter} may now grant ${d.role}`)),
     ]),
     section("Users whose access changes", [...byUser].map(([id, list]) => h("li", { "data-user": id }, h("strong", {}, name(id)), " ",
@@ -225,10 +229,4 @@ function duration(ms) {
   const units = [["d", 86_400_000, 2], ["h", 3_600_000, 1], ["m", 60_000, 1], ["s", 1000, 1]];
   const match = units.find(([, size, min]) => ms >= size * min && ms % size === 0);
   return match ? `${ms / match[1]} ${match[0]}` : `${ms} ms`;
-}
-
-/** JSON with two-space indents, short arrays of plain values kept on one line. */
-function pretty(doc) {
-  return JSON.stringify(doc, null, 2).replace(/\[\n\s*([^[\]{}]*?)\n\s*\]/g,
-    (whole, items) => (items.length < 80 ? `[${items.split(/,\n\s*/).join(", ")}]` : whole));
 }

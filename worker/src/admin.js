@@ -4,7 +4,7 @@
 import { actorNow } from "./actor.js";
 import { authenticate } from "./auth.js";
 import { readRequestBody, shadowingQuery } from "./body.js";
-import { actorCheck, targetCacheMs } from "./config.js";
+import { actorAuth, actorCheck, targetCacheMs } from "./config.js";
 import { recordIssued } from "./invitations.js";
 import { forgetUser, forward, lookupUser, originError, userUrl } from "./origin.js";
 import { policyFor } from "./policies.js";
@@ -43,9 +43,11 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
   if (body.response) return body.response;
 
   const actor = { id: sub, roles };
+  // Origin reads the records with the actor's own credential, in the header it came in (AUTH_HEADER).
+  const header = actorAuth(env).value.header;
   const look = (who) => lookupUser({
     url: userUrl(base, route.target, { tenant, id: who }), target: route.target, id: who, now,
-    cacheMs: targetCacheMs(env), authorization: request.headers.get("authorization"),
+    cacheMs: targetCacheMs(env), credential: [header, request.headers.get(header)],
   });
   const fresh = actorCheck(env) === "origin";
   let target = null;

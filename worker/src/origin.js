@@ -43,20 +43,20 @@ export function userUrl(base, target, values) {
 }
 
 /**
- * A user's current record from origin (`GET url`, sent with the actor's Authorization): `{ id, roles,
+ * A user's current record from origin (`GET url`, sent with the actor's credential: `[header, value]`): `{ id, roles,
  * account }` read at the target's pointers (`id` defaults to the one asked for; roles may be one name or an
  * array; `account` is undefined unless the target names where it is and origin's answer has it). Cached for
  * `cacheMs` (0 = always ask). Any answer but 200 is `{ status }`, for the caller to say what it means.
- * @param {{ url: string, target: import("./routes.js").Target, id: string, authorization: string | null,
+ * @param {{ url: string, target: import("./routes.js").Target, id: string, credential: [string, string],
  *   now: number, cacheMs: number }} lookup
  * @returns {Promise<{ member: { id: string, roles: string[], account?: unknown } } | { status: number } | { response: Response }>}
  */
-export async function lookupUser({ url, target, id, authorization, now, cacheMs }) {
+export async function lookupUser({ url, target, id, credential, now, cacheMs }) {
   const hit = users.get(url);
   if (hit && hit.expiresAt >= now) return { member: hit.member };
   users.delete(url);
 
-  const read = await readJson(url, authorization, "a user");
+  const read = await readJson(url, credential, "a user");
   if (!("json" in read)) return read;
   const member = memberOf(read.json, target, id);
   if (!member) return { response: originError("origin sent a user without roles where the route map says they are") };
@@ -68,13 +68,13 @@ export async function lookupUser({ url, target, id, authorization, now, cacheMs 
 }
 
 /**
- * The tenant's users from origin (`GET url`, sent with the actor's Authorization): each item of the array at the
+ * The tenant's users from origin (`GET url`, sent with the actor's credential): each item of the array at the
  * target's `list` pointer read as `lookupUser` reads one. Never cached. Any answer but 200 is `{ status }`.
- * @param {{ url: string, target: import("./routes.js").Target, authorization: string | null }} read
+ * @param {{ url: string, target: import("./routes.js").Target, credential: [string, string] }} read
  * @returns {Promise<{ users: { id: string, roles: string[], account?: unknown }[] } | { status: number } | { response: Response }>}
  */
-export async function readUsers({ url, target, authorization }) {
-  const read = await readJson(url, authorization, "the users");
+export async function readUsers({ url, target, credential }) {
+  const read = await readJson(url, credential, "the users");
   if (!("json" in read)) return read;
   const list = valueAt(read.json, target.list);
   const users = Array.isArray(list) ? list.map((user) => memberOf(user, target, null)) : [null];
@@ -95,14 +95,15 @@ function memberOf(user, target, id) {
 }
 
 /**
- * `GET url` at origin with the actor's Authorization: `{ json }` for a 200 with JSON, `{ status }` for any other
- * answer, `{ response }` (a 502) when origin cannot be reached or its 200 is not JSON.
+ * `GET url` at origin with the actor's credential (`[header, value]`: the header it came in, AUTH_HEADER):
+ * `{ json }` for a 200 with JSON, `{ status }` for any other answer, `{ response }` (a 502) when origin cannot be
+ * reached or its 200 is not JSON.
  */
-async function readJson(url, authorization, what) {
+async function readJson(url, [header, value], what) {
   let res;
   try {
     res = await fetch(url, {
-      headers: { authorization, accept: "application/json" },
+      headers: { [header]: value, accept: "application/json" },
       redirect: "manual",
       signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS),
     });

@@ -7,7 +7,7 @@
 import { parseJson, Policy } from "rolegate";
 import { actorNow } from "./actor.js";
 import { UTF8, isJson, readBody, unsupported } from "./body.js";
-import { actorCheck } from "./config.js";
+import { actorAuth, actorCheck } from "./config.js";
 import { forward, originError, readUsers, userUrl } from "./origin.js";
 import { currentPolicy, forgetPolicy } from "./policies.js";
 import { MAX_POLICY_BYTES, ifMatch, policyEditRefusals } from "./policy-edit.js";
@@ -29,9 +29,11 @@ export async function savePolicy(request, { url, route }, { env, base, now, audi
   const compiled = compile(body.bytes);
   if (compiled.response) return compiled.response;
 
+  // The users are read with the actor's own credential, in the header it came in (AUTH_HEADER).
+  const header = actorAuth(env).value.header;
   const [current, listed] = await Promise.all([
     currentPolicy(env, tenant, now),
-    readUsers({ url: userUrl(base, route.target, { tenant }), target: route.target, authorization: request.headers.get("authorization") }),
+    readUsers({ url: userUrl(base, route.target, { tenant }), target: route.target, credential: [header, request.headers.get(header)] }),
   ]);
   Object.assign(audit, { policy: current.hash, compiled: current.value });
   if (!current.ok) return problem(503, "policy_unavailable", "the edge cannot read this tenant's current policy; nothing was forwarded");

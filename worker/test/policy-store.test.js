@@ -36,6 +36,7 @@ before(async () => {
     tokenOnly: fromOrigin({ vars: { ACTOR_CHECK: "token" } }),
     everyRequest: fromOrigin({ vars: { POLICY_REVALIDATE_SECONDS: "0" } }),
     bindings: baseSpec(origin.url, { testClock: true }),
+    ownHeader: fromOrigin({ vars: { AUTH_HEADER: "X-Actor-Token" } }),
     badSource: fromOrigin({ vars: { POLICY_SOURCE: "kv" } }),
     badInterval: fromOrigin({ vars: { POLICY_REVALIDATE_SECONDS: "5" } }),
   };
@@ -152,6 +153,15 @@ test("POLICY_SOURCE=bindings: a save is still judged against origin's current ve
   assertProblem(await save("bindings", "acme/carl", WIDER, '"stale"'), 412, "precondition_failed");
   assert.equal((await save("bindings", "acme/carl", WIDER, etagOf("acme"))).status, 200);
   assertProblem(await addViewer("bindings"), 403, "forbidden");
+});
+
+test("a save reads the tenant's users with the actor's credential, in the header it came in (AUTH_HEADER)", async () => {
+  const token = tokenFor("acme", "carl", { exp: Math.floor(clock / 1000) + 600 });
+  const res = await send(url.ownHeader, { method: "PUT", path: "/api/tenants/acme/policy", body: JSON.stringify(WIDER),
+    headers: { "x-actor-token": token, "content-type": "application/json", "if-match": etagOf("acme"), "x-test-now": String(clock) } });
+  assert.equal(res.status, 200, res.text);
+  const read = origin.requests.find((r) => r.method === "GET" && r.path === "/api/tenants/acme/users");
+  assert.equal(read.headers["x-actor-token"], token);
 });
 
 describe("a save is judged at the edge; a refused one reaches origin not at all", () => {

@@ -360,12 +360,14 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
 }
 
 /// Top-level settings that changed, each as text: grant rule (`rank (strictly-lower)` with its order), user
-/// administration (`feature:level`), protection of higher users, invitation window (milliseconds).
+/// administration (`feature:level`), policy administration (`feature:level`, or `full administrator`), protection of higher users, invitation window (milliseconds).
 fn settings(before: &Policy, after: &Policy, changes: &mut Changes) {
-    let admin = |p: &Policy| format!("{}:{}", p.feature_name(p.user_admin.0), p.level_name(p.user_admin.0, p.user_admin.1));
-    let pairs: [(&'static str, String, String); 4] = [
+    let permission = |p: &Policy, (f, l): (FeatureId, Level)| format!("{}:{}", p.feature_name(f), p.level_name(f, l));
+    let editor = |p: &Policy| p.policy_admin.map_or_else(|| "full administrator".to_string(), |admin| permission(p, admin));
+    let pairs: [(&'static str, String, String); 5] = [
         ("grantRule", before.grant_rule_text(), after.grant_rule_text()),
-        ("userAdmin", admin(before), admin(after)),
+        ("userAdmin", permission(before, before.user_admin), permission(after, after.user_admin)),
+        ("policyAdmin", editor(before), editor(after)),
         ("protectHigherUsers", before.protect_higher_users.to_string(), after.protect_higher_users.to_string()),
         ("invitationTtl", before.invitation_ttl_ms.to_string(), after.invitation_ttl_ms.to_string()),
     ];

@@ -250,6 +250,13 @@ impl JsPolicy {
         self.inner.allows(&names(roles, "roles")?, &feature, &level).map_err(throw)
     }
 
+    /// May someone holding `roles` edit this policy (its `policyAdmin`, or a full administrator when it names
+    /// none)? Role names the policy does not know grant nothing.
+    #[wasm_bindgen(js_name = mayEditPolicy)]
+    pub fn may_edit_policy(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] roles: JsValue) -> JsResult<bool> {
+        Ok(self.inner.may_edit_policy(&self.inner.resolve(&names(roles, "roles")?).0))
+    }
+
     /// May the actor give the target (null: a new user) exactly `roles`? Every reason is listed.
     #[wasm_bindgen(js_name = checkGrant, unchecked_return_type = "Decision")]
     pub fn check_grant(&self, #[wasm_bindgen(unchecked_param_type = "GrantRequest")] request: JsValue) -> JsResult<JsValue> {

@@ -138,6 +138,8 @@ pub struct Policy {
     pub grant_rule: GrantRule,
     /// The permission needed to add, edit, delete or invite users at all.
     pub user_admin: (FeatureId, Level),
+    /// The permission needed to edit this policy (`policyAdmin`); `None`: only a full administrator may.
+    pub policy_admin: Option<(FeatureId, Level)>,
     pub protect_higher_users: bool,
     pub invitation_ttl_ms: u64,
     warnings: Vec<Issue>,
@@ -269,7 +271,7 @@ struct Compiler {
 }
 
 const TOP_FIELDS: &[&str] =
-    &["version", "features", "roles", "grantRule", "rankOrder", "userAdmin", "protectHigherUsers", "invitationTtl"];
+    &["version", "features", "roles", "grantRule", "rankOrder", "userAdmin", "policyAdmin", "protectHigherUsers", "invitationTtl"];
 
 impl Compiler {
     fn error(&mut self, path: impl Into<String>, code: &'static str, message: impl Into<String>) {
@@ -327,7 +329,14 @@ impl Compiler {
         let parsed = self.roles(top.get("roles"), &features, &feature_ids, grant_rule);
         let role_ids: FxHashMap<String, RoleId> = parsed.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
         let roles = self.fold_includes(parsed, features.len());
-        let user_admin = self.user_admin(top.get("userAdmin"), &features, &feature_ids);
+        let user_admin = match top.get("userAdmin") {
+            Some(value) => self.permission(value, "userAdmin", &features, &feature_ids),
+            None => {
+                self.error("userAdmin", "missing_field", "userAdmin is required: the { feature, level } needed to administer users");
+                (0, 0)
+            }
+        };
+        let policy_admin = top.get("policyAdmin").map(|value| self.permission(value, "policyAdmin", &features, &feature_ids));
         let protect_higher_users = match top.get("protectHigherUsers") {
             None => true,
             Some(v) => v.as_bool().unwrap_or_else(|| {
@@ -346,6 +355,7 @@ impl Compiler {
             role_ids,
             grant_rule,
             user_admin,
+            policy_admin,
             protect_higher_users,
             invitation_ttl_ms,
             warnings: Vec::new(),
@@ -640,17 +650,15 @@ impl Compiler {
         closure
     }
 
-    fn user_admin(
+    /// A `{ feature, level }` permission (`userAdmin`, `policyAdmin`): a feature of the policy and one of its
+    /// levels above no access.
+    fn permission(
         &mut self,
-        value: Option<&Value>,
+        value: &Value,
+        path: &str,
         features: &[Feature],
         feature_ids: &FxHashMap<String, FeatureId>,
     ) -> (FeatureId, Level) {
-        let path = "userAdmin";
-        let Some(value) = value else {
-            self.error(path, "missing_field", "userAdmin is required: the { feature, level } needed to administer users");
-            return (0, 0);
-        };
         let Some(obj) = self.object(value, path) else { return (0, 0) };
         self.known_fields(obj, path, &["feature", "level"]);
         let field = |c: &mut Self, key: &str| match obj.get(key) {
@@ -670,7 +678,7 @@ impl Compiler {
         let def = features.get(f);
         match def.and_then(|d| d.levels.iter().position(|l| *l == level)) {
             Some(0) => {
-                self.error(child(path, "level"), "invalid_level", "userAdmin must require more than the no-access level");
+                self.error(child(path, "level"), "invalid_level", format!("{path} must require more than the no-access level"));
                 (f, 0)
             }
             Some(l) => (f, Level::try_from(l).unwrap_or(Level::MAX)),

@@ -2,11 +2,12 @@
 // offers what is allowed; every change still goes through the worker, which enforces them again.
 import init, { Policy } from "rolegate";
 import { h, fill } from "./ui/dom.js";
-import { ApiError, fetchDecisions, fetchPolicies, fetchPolicy, fetchPolicyVersion, fetchPolicyVersions, fetchUsers, onSignInNeeded,
-  savePolicy, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
+import { ApiError, addUser, deleteUser, fetchDecisions, fetchPolicies, fetchPolicy, fetchPolicyVersion, fetchPolicyVersions, fetchUsers,
+  onSignInNeeded, savePolicy, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
 import { SignInError, completeSignIn, currentSession, signIn, signOut } from "./ui/session.js";
 import { renderUsers, tickCountdowns } from "./ui/users-table.js";
-import { renderRoleEditor, sameRoles } from "./ui/role-editor.js";
+import { renderAddUser, renderRoleEditor, sameRoles } from "./ui/role-editor.js";
+import { confirmDelete } from "./ui/confirm.js";
 import { renderPermissions } from "./ui/permissions.js";
 import { renderDelegation } from "./ui/delegation.js";
 import { mountPolicyPanel } from "./ui/policy-panel.js";
@@ -28,8 +29,12 @@ const state = {
   name: "",
   token: "",
   selectedId: /** @type {string | null} */ (null),
+  /** The add-user form's fields while it is open (then no user is selected). */
+  adding: /** @type {{ email: string, name: string } | null} */ (null),
   draftRoles: /** @type {Set<string>} */ (new Set()),
   editorError: null,
+  /** A refused row action, shown in that user's row. */
+  rowProblem: /** @type {{ id: string, lead: string, message: string, reasons: object[] } | null} */ (null),
   busy: false,
   stopWatches: () => {},
 };
@@ -83,6 +88,8 @@ async function main() {
         versions: () => fetchPolicyVersions(session()), version: (n) => fetchPolicyVersion(session(), n) },
       onDeployed: (current) => { deployPolicy(current); render(); } });
   $("drop-draft").addEventListener("click", () => useDraft(null));
+  $("add-user").addEventListener("click", startAdding);
+  $("dismiss-notice").addEventListener("click", () => notify(""));
   tickCountdowns(document.body);
   $("actor-name").textContent = state.name;
   $("signed-in").hidden = false;
@@ -112,7 +119,13 @@ function deployPolicy({ text, etag }) {
 
 function select(id) {
   const user = users().find((u) => u.id === id);
-  Object.assign(state, { selectedId: id, draftRoles: new Set(user.roles), editorError: null });
+  Object.assign(state, { selectedId: id, adding: null, draftRoles: new Set(user.roles), editorError: null, rowProblem: null });
+  render();
+  $("editor-title").focus();
+}
+
+function startAdding() {
+  Object.assign(state, { selectedId: null, adding: { email: "", name: "" }, draftRoles: new Set(), editorError: null, rowProblem: null });
   render();
   $("editor-title").focus();
 }
@@ -125,61 +138,117 @@ function useDraft(draft) {
   render();
 }
 
-/** Replaces a user with the origin's answer after a successful change. */
-function updateUser(user) {
-  state.users.set(state.tenant, users().map((u) => (u.id === user.id ? user : u)));
-}
+/** Replaces the tenant's users. */
+const setUsers = (list) => state.users.set(state.tenant, list);
 
-async function act(work, success) {
-  state.busy = true;
+/** Replaces a user with the origin's answer after a successful change (`null`: deletes `id`). */
+const updateUser = (user, id = user.id) => setUsers(users().flatMap((u) => (u.id !== id ? [u] : user ? [user] : [])));
+
+/** The ticked roles in the policy's order. */
+const tickedRoles = () => policy().roles().map((r) => r.name).filter((r) => state.draftRoles.has(r));
+
+/**
+ * Runs a change through the worker. Success: `done()` says what happened (announced in the notice). A refusal:
+ * `refused(err)`, then the users are read again (a refusal often means they changed elsewhere). Keyboard focus
+ * stays where it was, or, when that element is gone, moves to `focus()`'s.
+ */
+async function act(work, { done, refused, focus = () => null }) {
+  Object.assign(state, { busy: true, rowProblem: null, editorError: null });
   render();
   try {
-    await work();
-    notify(success);
+    notify(done(await work()));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    notify(`Refused: ${err.message}`, true);
+    refused(err);
+    await reloadUsers();
   } finally {
     state.busy = false;
     render();
     refreshDecisions();
   }
+  const lost = !document.activeElement || document.activeElement === document.body;
+  if (lost) focus()?.focus();
 }
 
-const onInvite = (user) => {
-  let link = "";
-  return act(async () => { const r = await sendInvitation(session(), user.id); updateUser(r.user); link = r.link; },
-    () => [`Invitation sent to ${user.email}. `, h("a", { href: link, target: "_blank", rel: "noopener" }, "Open the link"),
-      " (demo: the link would go by email)."]);
+/** Reads the tenant's users again; a failure keeps the ones shown. */
+async function reloadUsers() {
+  try {
+    setUsers(await fetchUsers(session()));
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+  }
+}
+
+/** A refused row action, shown in the user's row. */
+const inRow = (user, what) => (err) => {
+  state.rowProblem = { id: user.id, lead: `Could not ${what} ${user.name}:`, message: err.message, reasons: err.reasons };
+};
+/** A refused save or add, shown in the editor's form. */
+const inEditor = (err) => { state.editorError = { message: err.message, reasons: err.reasons }; };
+/** Where focus goes when the row's button is gone: its refusal, or the users' heading. */
+const rowFocus = (user) => () => document.querySelector(`[data-problem-for="${user.id}"] .problem`) ?? $("users-title");
+
+const onInvite = (user) => act(() => sendInvitation(session(), user.id), {
+  done: ({ user: invited, link }) => {
+    updateUser(invited);
+    return [`Invitation sent to ${user.email}. `, h("a", { href: link, target: "_blank", rel: "noopener" }, "Open the link"),
+      " (demo: the link would go by email)."];
+  },
+  refused: inRow(user, "send the invitation to"),
+  focus: rowFocus(user),
+});
+
+const onSetAccess = (user, enabled) => act(() => setTenantAccess(session(), user.id, enabled), {
+  done: (changed) => { updateUser(changed); return `${user.name} is ${enabled ? "enabled" : "disabled"} on ${state.tenant}.`; },
+  refused: inRow(user, enabled ? "enable" : "disable"),
+  focus: rowFocus(user),
+});
+
+async function onDelete(user) {
+  if (!(await confirmDelete($("confirm"), { user, tenant: state.tenant }))) return;
+  await act(() => deleteUser(session(), user.id), {
+    done: () => {
+      updateUser(null, user.id);
+      if (state.selectedId === user.id) state.selectedId = null;
+      return `${user.name} is deleted from ${state.tenant}.`;
+    },
+    refused: inRow(user, "delete"),
+    focus: rowFocus(user),
+  });
+}
+
+const onSave = () => {
+  const user = users().find((u) => u.id === state.selectedId);
+  return act(() => saveRoles(session(), user.id, tickedRoles()), {
+    done: (saved) => {
+      updateUser(saved);
+      state.draftRoles = new Set(saved.roles);
+      return `Saved the roles of ${saved.name}.`;
+    },
+    refused: inEditor,
+  });
 };
 
-const onSetAccess = (user, enabled) => act(async () => updateUser(await setTenantAccess(session(), user.id, enabled)),
-  () => `${user.name} is ${enabled ? "enabled" : "disabled"} on ${state.tenant}.`);
+/** Adds the user of the form; focus then goes to their "Send invitation" (they are pending invite). */
+const onAdd = () => {
+  let added = null;
+  return act(() => addUser(session(), { email: state.adding.email.trim(), name: state.adding.name.trim(), roles: tickedRoles() }), {
+    done: (user) => {
+      added = user;
+      setUsers([...users(), user]);
+      state.adding = null;
+      return `Added ${user.name} (${user.email}) as a pending invite. Send the invitation from their row.`;
+    },
+    refused: inEditor,
+    focus: () => added && ($(`invite-${added.id}`) ?? $(`edit-${added.id}`)),
+  });
+};
 
-async function onSave() {
-  const user = users().find((u) => u.id === state.selectedId);
-  const roles = policy().roles().map((r) => r.name).filter((r) => state.draftRoles.has(r));
-  state.busy = true;
-  state.editorError = null;
-  render();
-  try {
-    const saved = await saveRoles(session(), user.id, roles);
-    updateUser(saved);
-    state.draftRoles = new Set(saved.roles);
-    notify(`Saved the roles of ${saved.name}.`);
-  } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    state.editorError = { message: err.message, reasons: err.reasons };
-  } finally {
-    state.busy = false;
-    render();
-    refreshDecisions();
-  }
-}
-
+/** Shows and announces (live region) the outcome of an action, in view wherever the page is scrolled. */
 function notify(message, error = false) {
-  const el = fill($("notice"), typeof message === "function" ? message() : message);
+  const el = fill($("notice"), message);
   el.classList.toggle("error", error);
+  $("dismiss-notice").hidden = !el.textContent;
 }
 
 /** Renders everything from `state`, keeping keyboard focus on the element (by id) that had it. */
@@ -193,11 +262,17 @@ function render() {
   $("draft-banner").hidden = !t.draft;
   $("draft-tenant").textContent = state.tenant;
   state.stopWatches();
+  $("add-user").hidden = !p.checkGrant({ actor: me, target: null, roles: [] }).allowed;
   state.stopWatches = renderUsers($("users"), { policy: p, actor: me, users: users(), selectedId: state.selectedId,
-    onSelect: select, onInvite, onSetAccess });
+    problem: state.rowProblem, onSelect: select, onInvite, onSetAccess, onDelete });
   const user = users().find((u) => u.id === state.selectedId);
-  if (!user) {
-    fill($("editor"), h("p", { class: "note" }, "Choose “Edit roles” on a user."));
+  if (state.adding) {
+    renderAddUser($("editor"), { policy: p, actor: me, fields: state.adding, draft: state.draftRoles, error: state.editorError,
+      busy: state.busy, onToggle: toggleRole, onSubmit: onAdd, onCancel: () => { state.adding = null; render(); $("add-user").focus(); } });
+    renderPermissions($("permissions"), { policy: p, roles: [...state.draftRoles],
+      caption: "Effective permissions of the new user with the ticked roles" });
+  } else if (!user) {
+    fill($("editor"), h("p", { class: "note" }, "Choose “Edit roles” or “View” on a user, or “Add user”."));
     fill($("permissions"));
   } else {
     renderRoleEditor($("editor"), { policy: p, actor: me, user, draft: state.draftRoles, error: state.editorError,
@@ -207,7 +282,7 @@ function render() {
       caption: `Effective permissions of ${user.name}${unsaved ? " with the ticked roles (unsaved)" : ""}` });
   }
   renderDelegation($("delegation"), { policy: p });
-  if (focused && document.activeElement?.id !== focused) document.getElementById(focused)?.focus();
+  if (focused && document.activeElement?.id !== focused) document.getElementById(focused)?.focus({ preventScroll: true });
 }
 
 function toggleRole(role) {

@@ -11,6 +11,8 @@
  * roles (ACTOR_CHECK=token); a fourth series, the default ACTOR_CHECK=origin, also reads the actor's current
  * record from origin (for an add, one more origin round trip before forwarding): the freshness check, taken
  * round by round against the third as the budget is against pass-through.
+ * The actor token is an ES256 access token from a real OpenID Provider (the worker's test provider), its key
+ * set found through AUTH_ISSUER and cached after the warm-up; a cold key fetch is measured apart (`coldKeys`).
  */
 import { execFile } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
@@ -23,8 +25,11 @@ import { median } from "./format.js";
 
 const run = promisify(execFile);
 const HARNESS = new URL("../../worker/test/harness.js", import.meta.url);
+const PROVIDER = new URL("../../worker/test/provider.js", import.meta.url);
 const TENANT = "acme";
+/** HS256 key of the cold-fetch workers: an HS256 request warms an isolate without touching its key set. */
 const KEYS = { bench: "bench-only-hmac-key-0123456789abcdef" };
+const COLD_ISOLATES = 5;
 
 /** The actor's record, as origin answers the edge's lookup of it. */
 const ACTOR = { id: "mona", roles: ["UserManager", "User"] };
@@ -79,15 +84,15 @@ export function pairedCost(enforce, passthrough) {
 
 /** @returns {Promise<object>} latency and throughput for both workers, or `{ skipped }` with the reason */
 export async function edgeBench({ policyText, rounds = 7, seconds = 2, connections = 16 } = {}) {
-  let harness;
+  let harness, oidc;
   try {
-    harness = await import(HARNESS);
+    [harness, oidc] = await Promise.all([import(HARNESS), import(PROVIDER)]);
   } catch (err) {
     return { skipped: `worker harness not loadable (${err.code ?? err.message}); run make -C worker first` };
   }
-  const origin = await fastOrigin();
-  const keyring = new Keyring(KEYS, {});
-  const token = keyring.signActor({ sub: ACTOR.id, tenant: TENANT, roles: ACTOR.roles, exp: Math.floor(Date.now() / 1000) + 3600 }, "bench");
+  const [origin, idp] = await Promise.all([fastOrigin(), oidc.startProvider({ accounts: { [ACTOR.id]: { tenant: TENANT, roles: ACTOR.roles } } })]);
+  const token = await idp.mint({ sub: ACTOR.id, alg: "ES256", expiresIn: 3600 });
+  const auth = { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: oidc.DEFAULT_AUDIENCE };
   const luaScript = (role) => {
     const file = join(tmpdir(), `rolegate-bench-${process.pid}-${role}.lua`);
     writeFileSync(file, [
@@ -99,13 +104,15 @@ export async function edgeBench({ policyText, rounds = 7, seconds = 2, connectio
     return file;
   };
   const [accepted, refused] = [luaScript("User"), luaScript("CustomerAdmin")];
+  const cold = { script: "enforce", origin: origin.url, policy: policyText, authKeys: KEYS, decisionLog: "off", vars: auth };
   const workers = await harness.startWorkers([
-    { script: "enforce", origin: origin.url, policy: policyText, authKeys: KEYS, vars: { ACTOR_CHECK: "token" } },
+    { script: "enforce", origin: origin.url, policy: policyText, vars: { ...auth, ACTOR_CHECK: "token" } },
     { script: "passthrough", origin: origin.url },
-    { script: "enforce", origin: origin.url, policy: policyText, authKeys: KEYS },
+    { script: "enforce", origin: origin.url, policy: policyText, vars: auth },
+    ...Array.from({ length: COLD_ISOLATES }, () => cold),
   ]);
   try {
-    const [enforce, passthrough, fresh] = workers.urls.map((u) => new URL(`/api/tenants/${TENANT}/users`, u).href);
+    const [enforce, passthrough, fresh] = workers.urls.slice(0, 3).map((u) => new URL(`/api/tenants/${TENANT}/users`, u).href);
     const series = {
       passthrough: [passthrough, accepted, false], enforce: [enforce, accepted, false], refused: [enforce, refused, true],
       fresh: [fresh, accepted, false],
@@ -120,12 +127,46 @@ export async function edgeBench({ policyText, rounds = 7, seconds = 2, connectio
     }
     const summary = (s) => ({ p50Ms: median(s.latency), rps: median(s.throughput), latencyRounds: s.latency, rpsRounds: s.throughput });
     const [p, e, x, f] = Object.keys(series).map((k) => summary(samples[k]));
-    return { request: `POST /api/tenants/${TENANT}/users (add a User, actor UserManager)`, connections, seconds, rounds,
+    return { request: `POST /api/tenants/${TENANT}/users (add a User, actor UserManager, ES256 access token)`, connections, seconds, rounds,
       enforce: e, passthrough: p, refused: x, fresh: f,
-      ...pairedCost(e, p), freshness: pairedCost(f, e) };
+      ...pairedCost(e, p), freshness: pairedCost(f, e),
+      coldKeys: await coldKeyFetch(workers.urls.slice(3), idp) };
   } finally {
     await workers.stop();
-    await origin.close();
+    await Promise.all([origin.close(), idp.close()]);
     for (const file of [accepted, refused]) rmSync(file, { force: true });
   }
+}
+
+/**
+ * A cold key fetch, per isolate that has not fetched its key set yet: each is first warmed with an HS256
+ * request (policy compiled, wasm instantiated, no key set needed); then the first ES256 request (discovery
+ * and JWK Set fetched, then verified) against the next one with another token (verified, keys cached).
+ * @returns {Promise<{ isolates: number, firstMs: number, nextMs: number, addedMs: number, fetches: object }>}
+ */
+async function coldKeyFetch(urls, idp) {
+  const keyring = new Keyring(KEYS, {});
+  const hs256 = keyring.signActor({ sub: ACTOR.id, tenant: TENANT, roles: ACTOR.roles, exp: Math.floor(Date.now() / 1000) + 3600 }, "bench");
+  const before = { ...idp.counts };
+  const first = [];
+  const next = [];
+  for (const url of urls) {
+    await timedAdd(url, hs256);
+    first.push(await timedAdd(url, await idp.mint({ sub: ACTOR.id, alg: "ES256" })));
+    next.push(await timedAdd(url, await idp.mint({ sub: ACTOR.id, alg: "ES256" })));
+  }
+  const fetches = { discovery: idp.counts.discovery - before.discovery, jwks: idp.counts.jwks - before.jwks };
+  return { isolates: urls.length, firstMs: median(first), nextMs: median(next), addedMs: median(first.map((f, i) => f - next[i])), fetches };
+}
+
+/** One add-user request, its time in ms; it must be forwarded (201). */
+async function timedAdd(url, token) {
+  const started = performance.now();
+  const res = await fetch(new URL(`/api/tenants/${TENANT}/users`, url), {
+    method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ email: "new@acme.test", roles: ["User"] }),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 201) throw new Error(`edge: cold key fetch: ${url} answered ${res.status}`);
+  return performance.now() - started;
 }

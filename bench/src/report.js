@@ -190,7 +190,7 @@ export function report(results) {
   if (e.skipped) out.push("## Edge worker", "", `Skipped: ${e.skipped}.`, "");
   else {
     out.push("## Edge worker in workerd (loopback, wrk)", "",
-      `${e.request}: the enforcing worker (JWT check, body validation, \`checkGrant\`, forward, one decision-log line) against the pass-through worker (forward only), ` +
+      `${e.request}: the enforcing worker (ES256 token check with a warm key cache, body validation, \`checkGrant\`, forward, one decision-log line) against the pass-through worker (forward only), ` +
       `both in one workerd, same loopback origin answering at once. Latency at 1 connection, throughput at ${e.connections}; medians of ${e.rounds} alternating rounds of ${e.seconds} s ` +
       "(the last row: medians of each round's own difference and ratio, pass-through and enforcing run back to back).", "",
       table(["worker", "median latency (1 conn.)", `requests/s (${e.connections} conn.)`], [
@@ -203,7 +203,10 @@ export function report(results) {
           ["freshness check: ACTOR_CHECK=origin − token", ms(e.freshness.addedMs), `${(e.freshness.throughputRatio * 100).toFixed(0)}%`],
         ] : []),
       ]), "", ...(e.fresh ? ["The budget's enforcing worker trusts the token's roles (`ACTOR_CHECK=token`); the freshness check " +
-      "(for this add, one more origin round trip before forwarding) is the last two rows.", ""] : []));
+      "(for this add, one more origin round trip before forwarding) is the last two rows.", ""] : []),
+      ...(e.coldKeys ? [`A cold key fetch (the first ES256 request of ${e.coldKeys.isolates} isolates, each warmed first with an HS256 request; ` +
+        `${e.coldKeys.fetches.discovery} discovery and ${e.coldKeys.fetches.jwks} JWK Set fetches in all): ${ms(e.coldKeys.firstMs)} median against ` +
+        `${ms(e.coldKeys.nextMs)} for the next request with another token, so the fetch adds ${ms(e.coldKeys.addedMs)} (loopback provider).`, ""] : []));
   }
 
   const all = targets(results);

@@ -75,13 +75,13 @@ function tokenOf(request, header) {
 /**
  * The actor of a token, remembered for the same token string from the moment it passed until its
  * `exp` (leeway not counted, so every case near or past expiry is decided afresh) and, for a JWK Set
- * token, while the key set it was verified with is current and fresh.
+ * token, while the key set it was verified with is the one in use (a refetched set verifies it afresh).
  * @param {AuthConfig} auth
  * @returns {Promise<Actor>}
  */
 async function verify(auth, token, now) {
   const hit = auth.verified.get(token);
-  if (hit && hit.from <= now && now < hit.until && (hit.keys === null || (hit.keys === auth.keys.snapshot && now < hit.keys.expiresAt))) {
+  if (hit && hit.from <= now && now < hit.until && (hit.keys === null || hit.keys === await auth.keys.current(now))) {
     return hit.claims;
   }
   const { alg } = header(token);
@@ -128,8 +128,10 @@ async function verifyWithKeys(auth, token, alg, now) {
     keys = refetched;
     result = await verifyWith(token, keys.lookup, options).catch((again) => { throw refusal(again); });
   }
-  const typ = result.protectedHeader.typ?.toLowerCase().replace(/^application\//, "");
-  if (typ !== undefined && !ACTOR_TYPES.has(typ)) throw invalid("wrong_type");
+  const { typ } = result.protectedHeader;
+  if (typ !== undefined && !(typeof typ === "string" && ACTOR_TYPES.has(typ.toLowerCase().replace(/^application\//, "")))) {
+    throw invalid("wrong_type");
+  }
   // Claims read strictly, as the core reads an HS256 token's (jose's JSON.parse keeps the last of two).
   let payload;
   try {

@@ -35,6 +35,8 @@ export class KeySource {
     this.snapshot = jwks === undefined ? null : { lookup: keySet(parseJson(jwks), true), expiresAt: Infinity };
     this.jwksUrl = jwksUrl ?? null;
     this.issuer = issuer ?? null;
+    /** The binding a failed fetch is reported under. */
+    this.binding = jwksUrl === undefined ? "AUTH_ISSUER" : "AUTH_JWKS_URL";
     /** When the last fetch started (-Infinity: never), and the fetch in flight, shared by concurrent requests. */
     this.fetchedAt = -Infinity;
     this.pending = null;
@@ -64,8 +66,7 @@ export class KeySource {
     this.pending = this.fetchSet(now).then(
       (snapshot) => (this.snapshot = snapshot),
       (err) => {
-        const binding = this.issuer && !this.jwksUrl ? "AUTH_ISSUER" : "AUTH_JWKS_URL";
-        console.error(`rolegate edge: ${binding}: keys could not be fetched (${err?.code ?? err?.name ?? "error"})`);
+        console.error(`rolegate edge: ${this.binding}: keys could not be fetched (${err?.code ?? err?.name ?? "error"})`);
         return this.snapshot;
       },
     ).finally(() => { this.pending = null; });

@@ -68,11 +68,18 @@ function quality(accept, type, subtype) {
   return best.q;
 }
 
+/** The page's style: the demo console's invitation pages (a card on a grey page), inline: the edge serves no files. */
+const PAGE_STYLE = `:root { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2330; background: #f5f6f8; }
+body { margin: 0; min-height: 100vh; display: grid; place-items: start center; padding: 12vh 1rem 2rem; box-sizing: border-box; }
+main { max-width: 34rem; padding: 1.4rem 1.5rem; background: #fff; border: 1px solid #dde1e8; border-radius: 8px; }
+h1 { font-size: 1.35rem; line-height: 1.2; margin: 0 0 .6rem; color: #b3261e; }
+small { color: #5b6474; }`;
+
 function htmlPage({ title, detail, status }) {
   const esc = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title></head>
+<title>${esc(title)}</title><style>${PAGE_STYLE}</style></head>
 <body><main><h1>${esc(title)}</h1><p>${esc(detail)}</p><p><small>HTTP ${status}</small></p></main></body></html>
 `;
 }

@@ -49,7 +49,7 @@ const BROKEN = {
 let origin, idp, workers;
 const url = {};
 before(async () => {
-  [origin, idp] = await Promise.all([startRecordingOrigin({ users: {} }), startProvider()]);
+  [origin, idp] = await Promise.all([startRecordingOrigin({ users: { acme: [{ id: "alice", roles: ["User"] }] } }), startProvider()]);
   // What the token says is this suite's subject: the actor's record at origin is freshness.test.js's.
   const local = { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: DEFAULT_AUDIENCE, ACTOR_CHECK: "token" };
   const spec = (vars) => ({ origin: origin.url, policy: PRODUCT_A, vars: { ...local, ...vars } });
@@ -120,6 +120,16 @@ describe("README recipes, with tokens of their claim shape from the local provid
     const res = await add("Cloudflare Access", "acme", token, ["User"]);
     assert.equal(res.status, 401, "a bearer token is not where this deployment looks");
     assert.equal(origin.mutations().length, 0);
+  });
+  test("Cloudflare Access: origin's record lookups carry the token in the same header", async () => {
+    const { claims: { sub, ...rest } } = RECIPES["Cloudflare Access"];
+    const token = await idp.mint({ sub, claims: rest });
+    const res = await send(url["Cloudflare Access"], {
+      method: "DELETE", path: "/api/tenants/acme/users/alice", headers: { "cf-access-jwt-assertion": token },
+    });
+    assert.equal(res.status, 204, res.text);
+    const lookup = origin.requests.find((r) => r.method === "GET" && r.path === "/api/tenants/acme/users/alice");
+    assert.equal(lookup.headers["cf-access-jwt-assertion"], token);
   });
   test("Clerk: one role as a string; a provider role the map does not list passes unchanged", async () => {
     const { claims: { sub, ...rest } } = RECIPES.Clerk;

@@ -8,22 +8,24 @@ import { after, before, beforeEach, describe, test } from "node:test";
 import { send } from "./client.js";
 import { PRODUCT_A, baseSpec, rawJwt, tokenFor } from "./fixtures.js";
 import { decisionLines, startRecordingOrigin, startWorkers } from "./harness.js";
-import { DEFAULT_AUDIENCE, startProvider } from "./provider.js";
+import { DEFAULT_AUDIENCE, signingKey, startProvider } from "./provider.js";
+import { DEFAULT_MAX_AGE_MS, MAX_MAX_AGE_MS, MIN_MAX_AGE_MS, maxAge } from "../src/jwks.js";
 
 const MONA = { tenant: "acme", roles: ["UserManager", "User"] };
 const T0 = Date.now();
 const LONG = 3 * 24 * 3600; // seconds: tokens that outlive the clock moves below
 
-let origin, workers, idp, rotating, down, maxAge, other;
+let origin, workers, idp, rotating, down, maxAgeIdp, other, algs;
 const url = {};
 before(async () => {
-  [origin, idp, rotating, down, maxAge, other] = await Promise.all([
+  [origin, idp, rotating, down, maxAgeIdp, other, algs] = await Promise.all([
     startRecordingOrigin({ users: { acme: [{ id: "alice", roles: ["User"] }, { id: "mona", roles: MONA.roles }] } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA } }),
     startProvider({ accounts: { mona: MONA }, jwksCacheControl: "public, max-age=120" }),
     startProvider({ accounts: { mona: MONA } }),
+    startProvider({ accounts: { mona: MONA }, keys: await Promise.all(["EdDSA", "PS256"].map((alg) => signingKey(alg))) }),
   ]);
   const oidc = (provider, vars = {}) => ({
     origin: origin.url, policy: PRODUCT_A, testClock: true, decisionLog: "off",
@@ -38,7 +40,8 @@ before(async () => {
     rotation: oidc(rotating),
     warm: oidc(down),
     cold: oidc(down),
-    maxAge: oidc(maxAge),
+    maxAge: oidc(maxAgeIdp),
+    algs: oidc(algs),
   };
   const names = Object.keys(specs);
   workers = await startWorkers(names.map((n) => specs[n]));
@@ -46,7 +49,7 @@ before(async () => {
 });
 after(async () => {
   await workers?.stop();
-  await Promise.all([origin, idp, rotating, down, maxAge, other].map((s) => s?.close()));
+  await Promise.all([origin, idp, rotating, down, maxAgeIdp, other, algs].map((s) => s?.close()));
 });
 beforeEach(() => origin.clear());
 
@@ -72,6 +75,12 @@ describe("discovery and verification", () => {
     assert.equal(idp.counts.jwks - before.jwks, 1, "one fetch serves both keys");
     assert.equal(origin.mutations().length, 2);
   });
+  test("EdDSA and PS256 access tokens verify too", async () => {
+    for (const alg of ["EdDSA", "PS256"]) {
+      const res = await add("algs", await algs.mint({ sub: "mona", alg }));
+      assert.equal(res.status, 201, `${alg}: ${res.text}`);
+    }
+  });
   test("AUTH_JWKS_URL and inline AUTH_JWKS verify the same tokens; an inline set is never fetched", async () => {
     const token = await idp.mint({ sub: "mona" });
     const fetches = idp.counts.jwks;
@@ -84,7 +93,7 @@ describe("discovery and verification", () => {
     for (const typ of ["at+jwt", "application/at+jwt", "JWT", undefined]) {
       assert.equal((await add("discovery", await idp.mint({ sub: "mona", header: { typ } }))).status, 201, String(typ));
     }
-    for (const spec of [{ header: { typ: "invite+jwt" } }, { payload: { purpose: "invitation" } }]) {
+    for (const spec of [{ header: { typ: "invite+jwt" } }, { header: { typ: 5 } }, { payload: { purpose: "invitation" } }]) {
       const res = await add("discovery", await idp.mint({ sub: "mona", ...spec }));
       assert.equal(`${res.status} ${reason(res)}`, "401 this is not an actor token");
     }
@@ -181,6 +190,13 @@ describe("key confusion", () => {
 });
 
 describe("the key cache (per isolate, on the injected clock)", () => {
+  test("max-age is honoured within 30 s – 24 h; none is 10 min; no-cache and no-store the lower bound", () => {
+    assert.deepEqual([MIN_MAX_AGE_MS, DEFAULT_MAX_AGE_MS, MAX_MAX_AGE_MS], [30_000, 600_000, 86_400_000]);
+    const cases = [["public, max-age=300", 300_000], ["max-age=5", 30_000], ["max-age=31536000", 86_400_000], ["", 600_000],
+      ["no-store", 30_000], ["max-age=300, no-cache", 30_000], ["max-age=abc", 600_000], ['MAX-AGE="120"', 120_000]];
+    for (const [header, ms] of cases) assert.equal(maxAge(header), ms, header);
+  });
+
   test("rotation at the provider: the new key is fetched once; old tokens verify while the old key is published", async () => {
     const base = rotating.counts.jwks;
     const old = await rotating.mint({ sub: "mona", expiresIn: LONG });
@@ -218,13 +234,13 @@ describe("the key cache (per isolate, on the injected clock)", () => {
   });
 
   test("Cache-Control max-age is honoured: no fetch before it runs out, one after", async () => {
-    const base = maxAge.counts.jwks;
-    const token = await maxAge.mint({ sub: "mona", expiresIn: LONG });
+    const base = maxAgeIdp.counts.jwks;
+    const token = await maxAgeIdp.mint({ sub: "mona", expiresIn: LONG });
     assert.equal((await add("maxAge", token, 0)).status, 201);
     assert.equal((await add("maxAge", token, 119 * SECONDS)).status, 201);
-    assert.equal(maxAge.counts.jwks - base, 1);
+    assert.equal(maxAgeIdp.counts.jwks - base, 1);
     assert.equal((await add("maxAge", token, 121 * SECONDS)).status, 201);
-    assert.equal(maxAge.counts.jwks - base, 2);
+    assert.equal(maxAgeIdp.counts.jwks - base, 2);
   });
 
   test("provider down, warm isolate: cached keys keep serving; an unknown kid is 401; recovery needs no restart", async () => {

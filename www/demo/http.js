@@ -73,3 +73,13 @@ export function wantsHtml(req) {
 export function escapeHtml(text) {
   return String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
+
+/** A page for a browser following a link (an invitation's outcome), in the console's style. */
+export function htmlPage({ title, message, ok }) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)} · rolegate</title><link rel="stylesheet" href="/style.css"></head>
+<body class="page"><main class="card ${ok ? "ok" : "bad"}"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>
+<p><a href="/">Back to the console</a></p></main></body></html>
+`;
+}

@@ -11,7 +11,7 @@ import { MAX_POLICY_BYTES, ifMatch, policyEditRefusals } from "../../worker/src/
 import { loadDemoKeys } from "./keys.js";
 import { tokenVerifier } from "./auth.js";
 import { serveStatic } from "./static.js";
-import { HttpProblem, escapeHtml, readJson, readJsonText, sendJson, sendProblem, wantsHtml } from "./http.js";
+import { HttpProblem, htmlPage, readJson, readJsonText, sendJson, sendProblem, wantsHtml } from "./http.js";
 
 const RECEIVED_LIMIT = 1000;
 
@@ -289,6 +289,15 @@ function invite(api, tenant, id, res) {
   sendJson(res, 200, { user: publicUser(user), link: `/invitations/accept?token=${encodeURIComponent(token)}` });
 }
 
+/** The heading of the page a browser gets for each outcome of an invitation link. */
+const PAGE_TITLES = {
+  accepted: "Invitation accepted",
+  invalid_token: "Invalid invitation link",
+  invitation_expired: "Invitation expired",
+  invitation_used: "Invitation already used",
+  invitation_superseded: "Invitation replaced",
+};
+
 /** The origin's half of an invitation link: signature again, then single use and newest-link-only. */
 function acceptInvitation(api, req, res, url) {
   if (req.method !== "GET" && req.method !== "POST") {
@@ -297,8 +306,7 @@ function acceptInvitation(api, req, res, url) {
   const reply = (status, code, message, user) => {
     if (wantsHtml(req)) {
       res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
-      return res.end(`<!doctype html><meta charset="utf-8"><title>Invitation</title>
-<p>${escapeHtml(message)}</p><p><a href="/">Back to the console</a></p>`);
+      return res.end(htmlPage({ title: PAGE_TITLES[code], message, ok: status === 200 }));
     }
     if (status === 200) return sendJson(res, 200, { user: publicUser(user) });
     sendProblem(res, { status, code, message });

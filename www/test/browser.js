@@ -1,4 +1,7 @@
-// Headless Debian Chromium through playwright-core, and pages that record console errors.
+// Headless Debian Chromium through playwright-core, pages that record console errors, and axe-core's
+// accessibility check run inside a page.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 
 const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -34,4 +37,22 @@ export async function openPage(t, browser, url, { as, viewport = { width: 1280, 
 export async function pickPerson(page, id) {
   await page.locator(`button[name=account][value="${id}"]`).click();
   await page.locator("#users tr").first().waitFor();
+}
+
+/** Console errors other than the browser's log line for a response a test provoked on purpose. */
+export const unexpected = (errors, allowedStatus) =>
+  errors.filter((e) => !(allowedStatus && e.text.includes(`status of ${allowedStatus}`)));
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/**
+ * axe-core's critical and serious violations on the page as it is now, each as
+ * "rule-id (impact): selector, selector" (empty when there are none).
+ * @param {import("playwright-core").Page} page
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return violations.filter((v) => v.impact === "critical" || v.impact === "serious")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }

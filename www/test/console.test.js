@@ -2,50 +2,41 @@
 // in headless Chromium: what the console offers, what the worker enforces, what reaches origin.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Policy } from "rolegate";
-import { startStack } from "../demo/stack.js";
-import { launchBrowser, openPage, pickPerson } from "./browser.js";
+import { openPage, pickPerson, unexpected } from "./browser.js";
+import { startDemo } from "./demo.js";
 import { signInAs } from "./sign-in.js";
 
-const SCREENSHOT = fileURLToPath(new URL("../../docs/console.png", import.meta.url));
+/** Screenshots go to a gitignored folder; `make -C www screenshot` copies this one to docs/console.png. */
+const SCREENSHOTS = fileURLToPath(new URL("screenshots/", import.meta.url));
 const UMA = { id: "uma", roles: ["UserManager", "User"] };
-let stack, browser, dataDir, productA;
+let demo, stack, browser, dataDir, storedUser, productA;
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "rolegate-demo-"));
   // globex runs product B with a two-second invitation window, to watch one expire on screen.
-  stack = await startStack({ dataDir, overrides: { globex: { invitationTtl: "2s" } } });
+  demo = await startDemo({ overrides: { globex: { invitationTtl: "2s" } } });
+  ({ stack, browser, dataDir, storedUser } = demo);
   productA = Policy.fromJson(stack.tenants.find((t) => t.tenant === "acme").policy);
-  browser = await launchBrowser();
 });
 
-after(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => demo?.stop());
 
 const exampleA = () => JSON.parse(readFileSync(new URL("../../examples/product-a.json", import.meta.url), "utf8"));
-
-const storedUser = (tenant, id) =>
-  JSON.parse(readFileSync(stack.origin.storeFile, "utf8")).tenants[tenant].users.find((u) => u.id === id);
-
-/** Console errors other than the browser's log line for a response we provoked on purpose. */
-const unexpected = (errors, allowedStatus) =>
-  errors.filter((e) => !(allowedStatus && e.text.includes(`status of ${allowedStatus}`)));
+/** A copy of the policy document the worker enforces at `tenant`. */
+const live = (tenant) => structuredClone(stack.tenants.find((x) => x.tenant === tenant).policy);
 
 // First, while the seed is untouched: the console at 1280 px for the README.
 test("the screenshot for the README", async (t) => {
   const { page, errors } = await openPage(t, browser, stack.url, { as: "uma", viewport: { width: 1280, height: 800 } });
-  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
+  await page.getByRole("button", { name: "Edit roles of Pete New" }).click();
   await page.locator("#role-ReportViewer-why").waitFor();
   await page.locator("#role-UserManager").check();
   await page.getByText("with the ticked roles (unsaved)").waitFor();
-  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, "console.png"), fullPage: true });
   assert.deepEqual(unexpected(errors), []);
 });
 
@@ -151,7 +142,7 @@ test("signed in through the provider, each row offers only the actions the rules
 
 test("a user manager sees the roles he does not hold disabled, with the reason", async (t) => {
   const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
-  await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).click();
+  await page.getByRole("button", { name: "Edit roles of Ann Baker" }).click();
   for (const role of ["ReportViewer", "CustomerAdmin"]) {
     const expected = productA.checkGrant({ actor: UMA, target: { id: "ann", roles: ["User"] }, roles: ["User", role] })
       .reasons.find((r) => r.role === role).message;
@@ -161,7 +152,7 @@ test("a user manager sees the roles he does not hold disabled, with the reason",
   assert.ok(await page.locator("#role-UserManager").isEnabled(), "UserManager is his to grant");
   assert.ok(await page.locator("#role-User").isEnabled(), "User is his to take away");
 
-  await page.getByRole("button", { name: "Roles and permissions of Uma Manager" }).click();
+  await page.getByRole("button", { name: "View roles of Uma Manager" }).click();
   await page.getByText("you cannot change your own roles").waitFor();
   for (const box of await page.locator("#editor input[type=checkbox]").all()) await assertDisabled(box);
   assert.equal(await page.locator("#save-roles").count(), 0, "no save button on his own row");
@@ -170,7 +161,7 @@ test("a user manager sees the roles he does not hold disabled, with the reason",
 
 test("granting a role he holds, by keyboard, goes through the worker and changes origin's store", async (t) => {
   const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
-  await page.getByRole("button", { name: "Roles and permissions of Ann Baker" }).focus();
+  await page.getByRole("button", { name: "Edit roles of Ann Baker" }).focus();
   await page.keyboard.press("Enter");
   await page.locator("#role-UserManager").focus();
   await page.keyboard.press("Space");
@@ -210,7 +201,7 @@ test("with a draft policy the console offers more, and shows the worker's refusa
   await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
   await page.getByRole("button", { name: "Use this draft in the console" }).click();
   await page.locator("#draft-banner").waitFor();
-  await page.getByRole("button", { name: "Roles and permissions of Pete New" }).click();
+  await page.getByRole("button", { name: "Edit roles of Pete New" }).click();
   await page.locator("#role-ReportViewer").check();
   await page.locator("#save-roles").click();
   const problem = page.locator("#editor .problem[role=alert]");
@@ -305,10 +296,6 @@ test("the decisions panel shows what the edge just decided, allowed and refused"
 
 test("an edited policy shows its impact before it is saved: who gains access, new delegation, escalations", async (t) => {
   const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
-  const live = (tenant) => {
-    const doc = stack.tenants.find((x) => x.tenant === tenant).policy;
-    return typeof doc === "string" ? JSON.parse(doc) : structuredClone(doc);
-  };
   const impact = page.locator("#policy-impact");
   const draft = live("acme");
   draft.roles.UserManager.includes = ["ReportViewer"];
@@ -350,9 +337,43 @@ test("an edited policy shows its impact before it is saved: who gains access, ne
   assert.deepEqual(unexpected(errors), []);
 });
 
+test("the impact panel words each change: roles nobody may grant first, rank order, an empty new role, the window", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "alice" });
+  const draft = live("globex");
+  Object.assign(draft, { rankOrder: "strictly-lower", invitationTtl: "90m" });
+  draft.roles.Auditor = { rank: 1, grants: {} };
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  const impact = page.locator("#policy-impact");
+  await impact.locator("h4").first().waitFor();
+  // With strictly-lower ranks no role may grant Administrator (the package's delegation of the draft).
+  const { grants } = Policy.fromJson(draft).delegation();
+  assert.deepEqual(["Agent", "Supervisor", "Administrator"].filter((r) => !grants.some((g) => g.roles.includes(r))), ["Administrator"]);
+  assert.equal(await impact.locator("h4").first().textContent(), "Roles nobody may grant any more");
+  assert.deepEqual(await impact.locator("li.warning").allTextContents(),
+    ["Administrator: nobody may grant it any more (Administrator could)."]);
+  assert.equal(await impact.locator('li[data-setting="grantRule"]').textContent(), "Rank order: same-or-lower → strictly-lower");
+  assert.equal(await impact.locator('li[data-setting="invitationTtl"]').textContent(), "Invitation window: 2 s → 90 m");
+  assert.equal(await impact.locator('li[data-role="Auditor"]').textContent(), "Auditor: gives no access");
+  assert.equal(await impact.getByRole("heading", { name: "Roles that gain access" }).count(), 0, "an empty role gains nothing");
+  assert.doesNotMatch(await impact.textContent(), /grantRule|5400000/);
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("the permission matrix's level columns read low to high for every feature", async (t) => {
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "alice" });
+  await page.getByRole("button", { name: "Edit roles of Sue Supervisor" }).click();
+  const columns = (await page.locator("#permissions thead th").allTextContents()).slice(1);
+  for (const { name, levels } of Policy.fromJson(live("globex")).features()) {
+    const at = levels.map((l) => columns.indexOf(l));
+    assert.deepEqual(at, [...at].sort((a, b) => a - b), `${name}: ${levels.join(" < ")} in ${columns.join(", ")}`);
+  }
+  assert.ok(columns.indexOf("view") < columns.indexOf("manage"), "Tenant settings: view left of manage");
+  assert.deepEqual(unexpected(errors), []);
+});
+
 test("readable at 390 px wide", async (t) => {
   const { page, errors } = await openPage(t, browser, stack.url, { as: "sue", viewport: { width: 390, height: 844 } });
-  await page.getByRole("button", { name: "Roles and permissions of Arjun Agent" }).click();
+  await page.getByRole("button", { name: "Edit roles of Arjun Agent" }).click();
   const wide = await page.evaluate(() => [...document.querySelectorAll("body *")]
     .filter((el) => el.getBoundingClientRect().right > window.innerWidth && !el.closest(".scroll, .scroll-x"))
     .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}`));

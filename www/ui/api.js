@@ -51,7 +51,14 @@ export const fetchUsers = (session) => request(users(session.tenant), { token: s
 export const fetchDecisions = (tenant) =>
   request(`/demo/decisions?tenant=${encodeURIComponent(tenant)}`).then((d) => d.decisions);
 
-/** @param {{ tenant: string, token: string }} session */
+/**
+ * Adds a user (`{ email, name, roles }`); origin answers the new user, pending invite.
+ * @param {{ tenant: string, token: string }} session
+ */
+export const addUser = (session, user) => request(users(session.tenant), { method: "POST", token: session.token, body: user });
+
+export const deleteUser = (session, id) => request(user(session.tenant, id), { method: "DELETE", token: session.token });
+
 export const saveRoles = (session, id, roles) =>
   request(`${user(session.tenant, id)}/roles`, { method: "PUT", token: session.token, body: { roles } });
 

@@ -199,30 +199,74 @@ function renderImpact(root, Policy, { policy: deployed, users }, draft) {
   }
   const { changes, users: affected } = diff;
   const of = (...codes) => changes.filter((c) => codes.includes(c.code));
-  const gains = of("access_raised", "role_added");
   const escalations = of("escalation_added");
   const delegation = of("delegation_added").filter((d) => !escalations.some((e) => e.granter === d.granter && e.role === d.role));
+  // Roles of the draft that some role could grant before and none can now.
+  const { grants } = draft.delegation();
+  const ungrantable = (role) => grants.some((g) => g.granter === role) && !grants.some((g) => g.roles.includes(role));
+  const lost = new Map();
+  for (const d of of("delegation_removed")) if (ungrantable(d.role)) lost.set(d.role, [...(lost.get(d.role) ?? []), d.granter]);
   const byUser = new Map();
   for (const u of affected) byUser.set(u.id, [...(byUser.get(u.id) ?? []), u]);
   const name = (id) => users.find((u) => u.id === id)?.name ?? id;
   const section = (title, items) => (items.length ? [h("h4", {}, title), h("ul", {}, items)] : []);
+  const move = (c) => [h("strong", {}, c.role), ` ${c.feature}: ${c.from} → ${c.to}`];
   fill(root, h("h3", { id: "impact-title" }, "Impact against the live policy"),
     changes.length || affected.length ? null : h("p", { class: "note" }, "No change in access or delegation."),
-    section("Roles that gain access", gains.map((c) => h("li", {}, c.code === "role_added"
-      ? [h("strong", {}, c.role), " (new role)"]
-      : [h("strong", {}, c.role), ` ${c.feature}: ${c.from} → ${c.to}`]))),
+    section("Roles nobody may grant any more", [...lost].map(([role, granters]) => h("li", { class: "warning", "data-role": role },
+      h("strong", {}, role), `: nobody may grant it any more (${granters.join(", ")} could).`))),
     section("New delegation", [
       ...escalations.map((e) => h("li", { class: "escalation" }, h("strong", {}, "Escalation: "), escalation(e))),
       ...delegation.map((d) => h("li", {}, `${d.granter} may now grant ${d.role}`)),
     ]),
+    section("Roles that gain access", of("access_raised").map((c) => h("li", {}, move(c)))),
+    section("New roles", of("role_added").map((c) => h("li", { "data-role": c.role }, h("strong", {}, c.role), `: ${gives(draft, c.role)}`))),
     section("Users whose access changes", [...byUser].map(([id, list]) => h("li", { "data-user": id }, h("strong", {}, name(id)), " ",
       list.map((u) => h("span", { class: u.code === "user_gains" ? "gain" : "loss" },
         `${u.feature}: ${u.from} → ${u.to}`)).flatMap((el, i) => (i ? [", ", el] : [el]))))),
-    section("Other changes", of("access_lowered", "role_removed", "delegation_removed", "escalation_removed", "feature_added",
-      "feature_removed", "levels_changed", "rank_changed", "setting_changed")
-      .map((c) => h("li", {}, `${c.code.replace("_", " ")}: ${[c.granter, c.role, c.feature, c.setting].filter(Boolean).join(" → ")}`
-        + (c.from !== undefined ? ` (${c.from} → ${c.to})` : "")))));
+    section("Settings", of("setting_changed").map((c) => {
+      const [label, from, to] = (SETTINGS[c.setting] ?? ((a, b) => [c.setting, a, b]))(c.from, c.to);
+      return h("li", { "data-setting": c.setting }, h("strong", {}, label), `: ${from} → ${to}`);
+    })),
+    section("Roles that lose access", of("access_lowered").map((c) => h("li", {}, move(c)))),
+    section("Other changes", changes.filter((c) => !SECTIONED.has(c.code) && !(c.code === "delegation_removed" && lost.has(c.role)))
+      .map((c) => h("li", {}, OTHER[c.code]?.(c) ?? [c.code, c.granter, c.role, c.feature].filter(Boolean).join(" ")))));
 }
+
+/** What a role gives on its own (its levels above the empty role set's), or that it gives no access. */
+function gives(policy, role) {
+  const none = policy.effective([]);
+  const levels = policy.effective([role]);
+  const raised = policy.features().filter((f) => levels[f.name] !== none[f.name]).map((f) => `${f.name} ${levels[f.name]}`);
+  return raised.length ? `gives ${raised.join(", ")}` : "gives no access";
+}
+
+const yesNo = (flag) => (flag === "true" ? "yes" : "no");
+
+/** How each setting of `setting_changed` reads: [label, from, to]. The grant rule text carries the rank order. */
+const SETTINGS = {
+  grantRule: (from, to) => {
+    const order = (rule) => rule.match(/^rank \((.+)\)$/)?.[1];
+    return order(from) && order(to) ? ["Rank order", order(from), order(to)] : ["Grant rule", from, to];
+  },
+  userAdmin: (from, to) => ["Needed to administer users", from.replace(":", " "), to.replace(":", " ")],
+  protectHigherUsers: (from, to) => ["Users above the actor protected", yesNo(from), yesNo(to)],
+  invitationTtl: (from, to) => ["Invitation window", duration(Number(from)), duration(Number(to))],
+};
+
+/** Changes listed in a section of their own. */
+const SECTIONED = new Set(["escalation_added", "delegation_added", "access_raised", "role_added", "setting_changed", "access_lowered"]);
+
+/** How the other changes read. */
+const OTHER = {
+  role_removed: (c) => `Role ${c.role} removed`,
+  delegation_removed: (c) => `${c.granter} may no longer grant ${c.role}`,
+  escalation_removed: (c) => `No longer an escalation: ${c.granter} granting ${c.role} (${c.feature} “${c.needed}”)`,
+  feature_added: (c) => `Feature ${c.feature} added`,
+  feature_removed: (c) => `Feature ${c.feature} removed`,
+  levels_changed: (c) => `Levels of ${c.feature}: ${c.from} → ${c.to}`,
+  rank_changed: (c) => `Rank of ${c.role}: ${c.from} → ${c.to}`,
+};
 
 /** "24 h", "7 d", "90 m", "2 s": the largest unit that divides the window (days from 2 d on). */
 function duration(ms) {

@@ -1,20 +1,34 @@
-// The users table: roles, account and tenant status with a live invitation countdown, and the
-// actions the acting administrator is allowed (decided by the package, enforced again by the worker).
+// The users table: roles, account and tenant status with a live invitation countdown, and on each row
+// only the actions that apply to the user and that the acting administrator is allowed (both decided by
+// the package; the worker enforces the rules again). A refusal is shown in the row it concerns.
 import { h, fill } from "./dom.js";
 import { STATUS_LABELS, timeLeft } from "./format.js";
+import { renderProblem } from "./problem.js";
+import { roleChoices } from "./role-editor.js";
 
-const INVITABLE = new Set(["pending-invite", "invited", "expired-invitation"]);
+/** Whether the package's account transition `method` applies to `record` now (it throws when it does not). */
+function applies(policy, method, record, now) {
+  try {
+    policy[method](record, now);
+    return true;
+  } catch (err) {
+    if (typeof err?.code !== "string") throw err;
+    return false;
+  }
+}
 
 /**
  * Renders the table into `tbody`. Returns a function that cancels the invitation watchers.
  * @param {HTMLElement} tbody
  * @param {{ policy: any, actor: { id: string, roles: string[] }, users: any[], selectedId: string | null,
- *           onSelect: (id: string) => void, onInvite: (user: any) => void, onSetAccess: (user: any, enabled: boolean) => void }} view
+ *           problem: { id: string, lead: string, message: string, reasons: { message: string }[] } | null,
+ *           onSelect: (id: string) => void, onInvite: (user: any) => void, onSetAccess: (user: any, enabled: boolean) => void,
+ *           onDelete: (user: any) => void }} view
  */
-export function renderUsers(tbody, { policy, actor, users, selectedId, onSelect, onInvite, onSetAccess }) {
+export function renderUsers(tbody, { policy, actor, users, selectedId, problem, onSelect, onInvite, onSetAccess, onDelete }) {
   const watches = [];
   const now = Date.now();
-  fill(tbody, users.map((user) => {
+  fill(tbody, users.flatMap((user) => {
     const self = user.id === actor.id;
     const target = { id: user.id, roles: user.roles };
     const status = policy.accountStatus(user.account, now);
@@ -24,29 +38,38 @@ export function renderUsers(tbody, { policy, actor, users, selectedId, onSelect,
       // The flip to "Expired invitation" is an event from the package, at the exact millisecond.
       watches.push(policy.watchInvitation(user.account, now, (next) => showStatus(statusCell, next)));
     }
+    const button = (id, label, name, onclick, danger) =>
+      h("button", { type: "button", id: `${id}-${user.id}`, class: danger ? "danger" : null, "aria-label": name, onclick }, label);
+    const editable = roleChoices(policy, actor, target, new Set(user.roles)).editable;
     const actions = h("div", { class: "actions" },
       h("button", { type: "button", id: `edit-${user.id}`, onclick: () => onSelect(user.id), "aria-pressed": String(user.id === selectedId),
-        "aria-label": `Roles and permissions of ${user.name}` }, self ? "View" : "Edit roles"));
-    if (INVITABLE.has(status.status) && policy.checkInvite({ actor, target }).allowed) {
-      actions.append(h("button", { type: "button", id: `invite-${user.id}`, onclick: () => onInvite(user),
-        "aria-label": `${status.status === "pending-invite" ? "Send" : "Re-send"} invitation to ${user.name}` },
-      status.status === "pending-invite" ? "Send invitation" : "Re-send invitation"));
+        "aria-label": `${editable ? "Edit roles" : "View roles"} of ${user.name}` }, editable ? "Edit roles" : "View"));
+    if (applies(policy, "invite", user.account, now) && policy.checkInvite({ actor, target }).allowed) {
+      const verb = status.status === "pending-invite" ? "Send" : "Re-send";
+      actions.append(button("invite", `${verb} invitation`, `${verb} invitation to ${user.name}`, () => onInvite(user)));
     }
     if (policy.checkRemove({ actor, target }).allowed) {
-      const enabled = user.account.tenantEnabled;
-      actions.append(h("button", { type: "button", id: `access-${user.id}`, class: enabled ? "danger" : null, onclick: () => onSetAccess(user, !enabled),
-        "aria-label": `${enabled ? "Disable" : "Enable"} ${user.name} on this tenant` }, enabled ? "Disable" : "Enable"));
+      // Not on a user already disabled, on the platform or on this tenant; not on one already enabled here.
+      if (applies(policy, "disableTenant", user.account, now) && applies(policy, "disable", user.account, now)) {
+        actions.append(button("access", "Disable", `Disable ${user.name} on this tenant`, () => onSetAccess(user, false), true));
+      } else if (applies(policy, "enableTenant", user.account, now)) {
+        actions.append(button("access", "Enable", `Enable ${user.name} on this tenant`, () => onSetAccess(user, true)));
+      }
+      actions.append(button("delete", "Delete", `Delete ${user.name}`, () => onDelete(user), true));
     }
-    return h("tr", { class: [user.id === selectedId && "selected", self && "self"].filter(Boolean).join(" ") || null,
+    const row = h("tr", { class: [user.id === selectedId && "selected", self && "self"].filter(Boolean).join(" ") || null,
       dataset: { user: user.id } },
     h("th", { scope: "row", "data-label": "User" },
       h("span", { class: "name" }, user.name, self ? h("span", { class: "you" }, " (you)") : null),
       h("span", { class: "email" }, user.email)),
-    h("td", { "data-label": "Roles" }, h("ul", { class: "chips" }, user.roles.map((r) => h("li", {}, r)))),
+    h("td", { "data-label": "Roles" }, user.roles.length ? h("ul", { class: "chips" }, user.roles.map((r) => h("li", {}, r))) : "—"),
     statusCell,
     h("td", { "data-label": "Tenant" }, h("span", { class: `badge tenant-${status.tenantStatus}` },
       status.tenantStatus === "enabled" ? "Enabled" : "Disabled")),
     h("td", { class: "actions-cell" }, actions));
+    if (problem?.id !== user.id) return [row];
+    return [row, h("tr", { class: "row-problem", dataset: { problemFor: user.id } },
+      h("td", { colspan: "5" }, renderProblem(problem.lead, problem)))];
   }));
   return () => watches.forEach((w) => w.cancel());
 }

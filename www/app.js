@@ -7,7 +7,7 @@ import { ApiError, addUser, deleteUser, fetchDecisions, fetchPolicies, fetchPoli
 import { SignInError, completeSignIn, currentSession, signIn, signOut } from "./ui/session.js";
 import { renderUsers, tickCountdowns } from "./ui/users-table.js";
 import { renderAddUser, renderRoleEditor, sameRoles } from "./ui/role-editor.js";
-import { confirmDelete } from "./ui/confirm.js";
+import { confirmAction } from "./ui/confirm.js";
 import { renderPermissions } from "./ui/permissions.js";
 import { renderDelegation } from "./ui/delegation.js";
 import { mountPolicyPanel } from "./ui/policy-panel.js";
@@ -82,7 +82,7 @@ async function main() {
   }
   panel = mountPolicyPanel(
     { textarea: $("policy-json"), result: $("policy-result"), impact: $("policy-impact"), useDraft: $("use-draft"), reset: $("reset-policy"),
-      save: $("save-policy"), saving: $("policy-saving"), history: $("policy-history") },
+      save: $("save-policy"), saving: $("policy-saving"), history: $("policy-history"), confirm: $("confirm") },
     { Policy, onUseDraft: useDraft, live: () => ({ policy: state.tenants.get(state.tenant).deployed, users: users(), actor: actor() }),
       store: { save: (text) => savePolicy(session(), text, state.tenants.get(state.tenant).etag), current: () => fetchPolicy(session()),
         versions: () => fetchPolicyVersions(session()), version: (n) => fetchPolicyVersion(session(), n) },
@@ -205,7 +205,10 @@ const onSetAccess = (user, enabled) => act(() => setTenantAccess(session(), user
 });
 
 async function onDelete(user) {
-  if (!(await confirmDelete($("confirm"), { user, tenant: state.tenant }))) return;
+  const sure = await confirmAction($("confirm"), { title: `Delete ${user.name}?`, action: `Delete ${user.name}`, danger: true,
+    detail: [h("p", {}, `${user.name} (${user.email}) is removed from ${state.tenant} and can no longer sign in to it. `
+      + "This cannot be undone.")] });
+  if (!sure) return;
   await act(() => deleteUser(session(), user.id), {
     done: () => {
       updateUser(null, user.id);

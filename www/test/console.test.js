@@ -25,6 +25,12 @@ before(async () => {
 after(() => demo?.stop());
 
 const exampleA = () => JSON.parse(readFileSync(new URL("../../examples/product-a.json", import.meta.url), "utf8"));
+/** Writes a screenshot of `target` (a page or a locator) to test/screenshots/`name`.png. */
+async function screenshot(target, name, options = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), ...options });
+}
+
 /** A copy of the policy document the worker enforces at `tenant`. */
 const live = (tenant) => structuredClone(stack.tenants.find((x) => x.tenant === tenant).policy);
 
@@ -35,8 +41,7 @@ test("the screenshot for the README", async (t) => {
   await page.locator("#role-ReportViewer-why").waitFor();
   await page.locator("#role-UserManager").check();
   await page.getByText("with the ticked roles (unsaved)").waitFor();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, "console.png"), fullPage: true });
+  await screenshot(page, "console", { fullPage: true });
   assert.deepEqual(unexpected(errors), []);
 });
 
@@ -337,10 +342,11 @@ test("an edited policy shows its impact before it is saved: who gains access, ne
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("the impact panel words each change: roles nobody may grant first, rank order, an empty new role, the window", async (t) => {
+test("the impact panel words each change: roles nobody may grant first, rank order, an empty new role, the window, who may edit", async (t) => {
   const { page, errors } = await openPage(t, browser, stack.url, { as: "alice" });
   const draft = live("globex");
   Object.assign(draft, { rankOrder: "strictly-lower", invitationTtl: "90m" });
+  delete draft.policyAdmin;
   draft.roles.Auditor = { rank: 1, grants: {} };
   await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
   const impact = page.locator("#policy-impact");
@@ -353,6 +359,7 @@ test("the impact panel words each change: roles nobody may grant first, rank ord
     ["Administrator: nobody may grant it any more (Administrator could)."]);
   assert.equal(await impact.locator('li[data-setting="grantRule"]').textContent(), "Rank order: same-or-lower → strictly-lower");
   assert.equal(await impact.locator('li[data-setting="invitationTtl"]').textContent(), "Invitation window: 2 s → 90 m");
+  assert.equal(await impact.locator('li[data-setting="policyAdmin"]').textContent(), "Needed to edit the policy: settings manage → full administrator");
   assert.equal(await impact.locator('li[data-role="Auditor"]').textContent(), "Auditor: gives no access");
   assert.equal(await impact.getByRole("heading", { name: "Roles that gain access" }).count(), 0, "an empty role gains nothing");
   assert.doesNotMatch(await impact.textContent(), /grantRule|5400000/);
@@ -436,11 +443,12 @@ test("a policy saved from the console: its impact confirmed, then enforced by th
   draft.roles.UserManager.includes = ["ReportViewer"];
   await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
   await page.getByRole("button", { name: "Save policy" }).click();
-  const confirm = page.locator("#policy-saving .confirm");
+  const confirm = page.getByRole("dialog", { name: "Save this change of access?" });
   await confirm.waitFor();
   assert.ok((await confirm.locator("li").allTextContents()).includes("Uma Manager: reports: own → all"));
-  assert.equal(await page.evaluate(() => document.activeElement.id), "confirm-title", "focus moves to the confirmation");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "confirm-cancel", "focus moves to the confirmation (Cancel)");
   assert.equal(storedVersions().length, count, "nothing is saved before the confirmation");
+  await screenshot(page, "policy-save-confirmation");
   await page.getByRole("button", { name: "Confirm and save" }).click();
   await page.locator("#policy-saving").getByText(`Saved as version ${count + 1}`, { exact: false }).waitFor();
   const second = storedVersions()[count];
@@ -448,12 +456,13 @@ test("a policy saved from the console: its impact confirmed, then enforced by th
   assert.equal((await addViewer()).status, 201, "the edge enforces version 2 for the very next request");
 
   // A revert: version 1 from the history, saved again (Uma loses what she gained: confirmed as well).
-  await page.getByRole("button", { name: "Load version 1 into the editor" }).click();
+  await page.getByRole("button", { name: "Load into the editor: version 1" }).click();
   await page.waitForFunction((text) => document.getElementById("policy-json").value === text, first.text);
   await page.getByRole("button", { name: "Save policy" }).click();
   await page.getByRole("button", { name: "Confirm and save" }).click();
   await page.locator("#policy-saving").getByText(`Saved as version ${count + 2}`, { exact: false }).waitFor();
   await page.locator("#policy-history li").filter({ hasText: "restores version 1" }).waitFor();
+  await screenshot(page.locator("section.policy"), "policy-versions");
   assert.equal(storedVersions()[count + 1].hash, first.hash);
   assert.equal((await addViewer()).status, 403, "version 1's rules again");
 
@@ -474,7 +483,7 @@ test("a save the rules refuse: said in the console before anything is sent, and 
   const delegated = { ...JSON.parse(storedVersions().at(-1).text), policyAdmin: { feature: "users", level: "manage" } };
   await carla.page.locator("#policy-json").fill(JSON.stringify(delegated, null, 2));
   await carla.page.getByRole("button", { name: "Save policy" }).click();
-  await carla.page.locator("#policy-saving .confirm").getByText("Who may edit the policy: orgSettings:manage → users:manage").waitFor();
+  await carla.page.getByRole("dialog").getByText("Needed to edit the policy: orgSettings manage → users manage").waitFor();
   await carla.page.getByRole("button", { name: "Confirm and save" }).click();
   await carla.page.locator("#policy-saving").getByText(/^Saved as version/).waitFor();
   const saved = storedVersions().length;

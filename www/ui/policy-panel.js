@@ -8,6 +8,7 @@
 // versions can be loaded into the editor and saved again (a revert).
 import { policyEditRefusals } from "/edge/policy-edit.js";
 import { ApiError } from "./api.js";
+import { confirmAction } from "./confirm.js";
 import { h, fill } from "./dom.js";
 
 /** Validates policy JSON text: `{ policy }` (compiled) or `{ errors: [{ path, code, message }] }` (every error). */
@@ -22,8 +23,9 @@ export function validatePolicy(Policy, text) {
 
 /**
  * @param {{ textarea: HTMLTextAreaElement, result: HTMLElement, impact: HTMLElement, useDraft: HTMLButtonElement,
- *   reset: HTMLButtonElement, save: HTMLButtonElement, saving: HTMLElement, history: HTMLElement }} els
- *   `saving`: where a save's refusals, confirmation and outcome show; `history`: the versions
+ *   reset: HTMLButtonElement, save: HTMLButtonElement, saving: HTMLElement, history: HTMLElement, confirm: HTMLDialogElement }} els
+ *   `saving`: where a save's refusals and outcome show; `history`: the versions; `confirm`: the page's dialog
+ *   (ui/confirm.js) asking before a save that changes access
  * @param {{ Policy: any, onUseDraft: (policy: any) => void,
  *   live: () => { policy: any, users: { id: string, name: string, roles: string[], account?: object }[], actor: { id: string, roles: string[] } },
  *   store: { save(text: string): Promise<{ version: number, etag: string }>, current(): Promise<{ text: string, etag: string }>,
@@ -65,9 +67,8 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeplo
     const { policy, users, actor } = live();
     return policyEditRefusals({ before: policy, after: draft, afterDoc: JSON.parse(els.textarea.value), editor: actor, users, now: Date.now() });
   };
-  /** Sends the draft; shows the outcome where the save was asked for, focus kept there. */
-  const save = async () => {
-    const text = els.textarea.value;
+  /** Sends the draft `text`; shows the outcome where the save was asked for, focus kept there. */
+  const save = async (text) => {
     busy = true;
     check();
     let outcome;
@@ -98,18 +99,15 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeplo
     const items = [...err.errors.map(item), ...err.reasons.map(reason)];
     return [h("p", { class: "bad" }, `Not saved: ${err.message}`), items.length ? h("ul", { class: "errors" }, items) : null];
   };
-  els.save.addEventListener("click", () => {
+  els.save.addEventListener("click", async () => {
     if (!valid) return;
+    // The dialog is modal: the draft confirmed is the one sent.
+    const text = els.textarea.value;
     const changes = confirmations(Policy, live(), valid);
-    if (changes.length === 0) return save();
-    fill(els.saving, h("div", { class: "confirm", role: "group", "aria-labelledby": "confirm-title" },
-      h("h3", { id: "confirm-title", tabindex: "-1" }, "Confirm this change of access"),
-      h("p", {}, "Saving this policy changes who may do what:"),
-      h("ul", {}, changes.map((c) => h("li", { class: c.escalation ? "escalation" : null }, c.text))),
-      h("div", { class: "buttons" },
-        h("button", { type: "button", class: "primary", id: "confirm-save", onclick: save }, "Confirm and save"),
-        h("button", { type: "button", id: "cancel-save", onclick: () => { fill(els.saving); els.save.focus(); } }, "Cancel"))));
-    els.saving.querySelector("#confirm-title").focus();
+    const sure = changes.length === 0 || await confirmAction(els.confirm, { title: "Save this change of access?", action: "Confirm and save",
+      detail: [h("p", {}, "Saving this policy changes who may do what:"),
+        h("ul", {}, changes.map((c) => h("li", { class: c.escalation ? "escalation" : null }, c.text)))] });
+    if (sure) await save(text);
   });
   /** The versions, newest first; an earlier one can be loaded into the editor, then saved again. */
   const showHistory = async () => {
@@ -128,7 +126,7 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeplo
         h("time", { datetime: new Date(v.savedAt).toISOString() }, new Date(v.savedAt).toLocaleString()),
         ` · ${v.hash.replace(/^sha256:/, "").slice(0, 10)}`, v.restores ? ` · restores version ${v.restores}` : "",
         v.current ? h("span", { class: "badge allow" }, "current")
-          : h("button", { type: "button", onclick: () => loadVersion(v.version), "aria-label": `Load version ${v.version} into the editor` }, "Load into the editor")))));
+          : h("button", { type: "button", onclick: () => loadVersion(v.version), "aria-label": `Load into the editor: version ${v.version}` }, "Load into the editor")))));
   };
   const loadVersion = async (n) => {
     els.textarea.value = await store.version(n);
@@ -180,7 +178,7 @@ function confirmations(Policy, { policy: deployed, users }, draft) {
       text: `Escalation: ${escalation(e)}` })),
     ...[...byUser].map(([id, moves]) => ({ text: `${name(id)}: ${moves.join(", ")}` })),
     ...diff.changes.filter((c) => c.code === "setting_changed" && c.setting === "policyAdmin")
-      .map((c) => ({ text: `Who may edit the policy: ${c.from} → ${c.to}` })),
+      .map((c) => { const [label, from, to] = setting(c); return { text: `${label}: ${from} → ${to}` }; }),
   ];
 }
 
@@ -225,7 +223,7 @@ function renderImpact(root, Policy, { policy: deployed, users }, draft) {
       list.map((u) => h("span", { class: u.code === "user_gains" ? "gain" : "loss" },
         `${u.feature}: ${u.from} → ${u.to}`)).flatMap((el, i) => (i ? [", ", el] : [el]))))),
     section("Settings", of("setting_changed").map((c) => {
-      const [label, from, to] = (SETTINGS[c.setting] ?? ((a, b) => [c.setting, a, b]))(c.from, c.to);
+      const [label, from, to] = setting(c);
       return h("li", { "data-setting": c.setting }, h("strong", {}, label), `: ${from} → ${to}`);
     })),
     section("Roles that lose access", of("access_lowered").map((c) => h("li", {}, move(c)))),
@@ -243,6 +241,9 @@ function gives(policy, role) {
 
 const yesNo = (flag) => (flag === "true" ? "yes" : "no");
 
+/** A `setting_changed` in words: [label, from, to]. */
+const setting = (c) => (SETTINGS[c.setting] ?? ((from, to) => [c.setting, from, to]))(c.from, c.to);
+
 /** How each setting of `setting_changed` reads: [label, from, to]. The grant rule text carries the rank order. */
 const SETTINGS = {
   grantRule: (from, to) => {
@@ -250,6 +251,8 @@ const SETTINGS = {
     return order(from) && order(to) ? ["Rank order", order(from), order(to)] : ["Grant rule", from, to];
   },
   userAdmin: (from, to) => ["Needed to administer users", from.replace(":", " "), to.replace(":", " ")],
+  // "full administrator" when the policy names no policyAdmin.
+  policyAdmin: (from, to) => ["Needed to edit the policy", from.replace(":", " "), to.replace(":", " ")],
   protectHigherUsers: (from, to) => ["Users above the actor protected", yesNo(from), yesNo(to)],
   invitationTtl: (from, to) => ["Invitation window", duration(Number(from)), duration(Number(to))],
 };

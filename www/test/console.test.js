@@ -449,6 +449,11 @@ test("a policy saved from the console: its impact confirmed, then enforced by th
   assert.equal(await page.evaluate(() => document.activeElement.id), "confirm-cancel", "focus moves to the confirmation (Cancel)");
   assert.equal(storedVersions().length, count, "nothing is saved before the confirmation");
   await screenshot(page, "policy-save-confirmation");
+  await page.keyboard.press("Escape");
+  await confirm.waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "save-policy", "Escape: focus back on Save policy");
+  assert.equal(storedVersions().length, count, "Escape sends nothing");
+  await page.getByRole("button", { name: "Save policy" }).click();
   await page.getByRole("button", { name: "Confirm and save" }).click();
   await page.locator("#policy-saving").getByText(`Saved as version ${count + 1}`, { exact: false }).waitFor();
   const second = storedVersions()[count];

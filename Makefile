@@ -35,28 +35,30 @@ $(TOOLS)/wasm-opt: .ci/tools/package-lock.json
 	touch $@
 
 ## --- the package ------------------------------------------------------------------------------
-# Three wasm builds by runtime need, each with the package's JS layer (src/npm/index.js) beside its binding:
+# Three wasm builds by runtime need, each with the package's JS layer (src/npm/policy.js) beside its binding:
 # browser/ without token code (the console), edge/ without policy analysis (workerd), full/ with both (node,
 # the CLI). Entries, types and the CLI: src/npm/.
 pkg: pkg/package.json
 PKG_SOURCES := Cargo.toml Cargo.lock pkg.json $(shell find src -type f)
 WASM_OPT_FLAGS := -Oz --converge --strip-producers --low-memory-unused --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals
 
-# $(call wasm_build,NAME,CARGO_FEATURE_FLAGS): pkg.tmp/NAME/ from its own target dir (no rebuild when the other changes).
+# $(call wasm_build,NAME,CARGO_FEATURE_FLAGS,ENTRY): pkg.tmp/NAME/ from its own target dir (no rebuild when the
+# other changes), with the JS layer (policy.js), its message catalogs (messages.*.js) and the build's entry
+# (ENTRY, as index.js: the public API, listed).
 define wasm_build
 	cargo build --release --target $(WASM_TARGET) -q --target-dir target/$(1) $(2)
 	wasm-bindgen --target web --out-dir pkg.tmp/$(1) --out-name rolegate target/$(1)/$(WASM_TARGET)/release/rolegate.wasm
 	$(TOOLS)/wasm-opt $(WASM_OPT_FLAGS) pkg.tmp/$(1)/rolegate_bg.wasm -o pkg.tmp/$(1)/rolegate_bg.wasm
-	cp src/npm/index.js pkg.tmp/$(1)/index.js
+	cp src/npm/policy.js src/npm/messages.*.js pkg.tmp/$(1)/ && cp src/npm/$(3) pkg.tmp/$(1)/index.js
 	@echo "pkg/$(1): $$(wc -c < pkg.tmp/$(1)/rolegate_bg.wasm) bytes wasm, $$(gzip -9c pkg.tmp/$(1)/rolegate_bg.wasm | wc -c) gzipped"
 endef
 
 pkg/package.json: $(PKG_SOURCES) | rust-tools node-tools
 	rm -rf pkg.tmp && mkdir pkg.tmp
-	$(call wasm_build,browser,--no-default-features --features analysis)
-	$(call wasm_build,edge,--no-default-features --features token)
-	$(call wasm_build,full,)
-	cp src/npm/node.js src/npm/workerd.js src/npm/index.d.ts src/npm/cli*.js pkg.tmp/
+	$(call wasm_build,browser,--no-default-features --features analysis,index-browser.js)
+	$(call wasm_build,edge,--no-default-features --features token,index.js)
+	$(call wasm_build,full,,index.js)
+	cp src/npm/node.js src/npm/workerd.js src/npm/*.d.ts src/npm/cli*.js pkg.tmp/
 	cp pkg.json pkg.tmp/package.json && cp README.md pkg.tmp/README.md
 	rm -rf pkg && mv pkg.tmp pkg
 

@@ -2,8 +2,7 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::json::{self, Input};
+use crate::input::{self, Input, InputError};
 use crate::policy::Policy;
 
 /// Epoch milliseconds.
@@ -12,31 +11,28 @@ pub type Millis = u64;
 /// What origin stores about one user's account on one tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct AccountRecord {
     /// Disabled on the platform: disabled on every tenant the user belongs to.
     pub platform_disabled: bool,
     pub tenant_enabled: bool,
     /// False means SSO only: platform authentication is disabled for this user on this tenant.
     pub platform_auth: bool,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub invited_at: Option<Millis>,
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub accepted_at: Option<Millis>,
 }
 
 impl AccountRecord {
     /// Reads the five fields (all required; the two times may be null). Other fields are ignored.
-    pub fn from_json<I: Input>(value: I, path: &str) -> Result<AccountRecord> {
-        json::value(&value, path, json::object)?;
-        let time = |key: &str| {
-            json::present(&value, path, key)?;
-            json::optional_field(&value, path, key, json::whole)
+    pub fn from_json<I: Input>(value: I, path: &str) -> Result<AccountRecord, InputError> {
+        input::value(&value, path, input::object)?;
+        let time = |key: &'static str| {
+            input::present(&value, path, key)?;
+            input::optional_field(&value, path, key, input::whole)
         };
         Ok(AccountRecord {
-            platform_disabled: json::field(&value, path, "platformDisabled", json::boolean)?,
-            tenant_enabled: json::field(&value, path, "tenantEnabled", json::boolean)?,
-            platform_auth: json::field(&value, path, "platformAuth", json::boolean)?,
+            platform_disabled: input::field(&value, path, "platformDisabled", input::boolean)?,
+            tenant_enabled: input::field(&value, path, "tenantEnabled", input::boolean)?,
+            platform_auth: input::field(&value, path, "platformAuth", input::boolean)?,
             invited_at: time("invitedAt")?,
             accepted_at: time("acceptedAt")?,
         })
@@ -53,7 +49,6 @@ impl Default for AccountRecord {
 /// Platform account status as seen from the current tenant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub enum Status {
     PendingInvite,
     Invited,
@@ -65,20 +60,40 @@ pub enum Status {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub enum TenantStatus {
     Enabled,
     Disabled,
 }
 
+impl Status {
+    /// As JS and JSON spell it: `pending-invite`, `invited`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::PendingInvite => "pending-invite",
+            Status::Invited => "invited",
+            Status::ExpiredInvitation => "expired-invitation",
+            Status::Enabled => "enabled",
+            Status::Disabled => "disabled",
+            Status::SsoOnly => "sso-only",
+        }
+    }
+}
+
+impl TenantStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            TenantStatus::Enabled => "enabled",
+            TenantStatus::Disabled => "disabled",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct AccountStatus {
     pub status: Status,
     pub tenant_status: TenantStatus,
     /// The last valid millisecond of the invitation, while one is outstanding (invited or expired).
-    #[cfg_attr(target_arch = "wasm32", tsify(type = "number | null"))]
     pub expires_at: Option<Millis>,
     /// Tenant enabled and the account enabled or SSO only.
     pub can_access_tenant: bool,
@@ -123,64 +138,112 @@ impl Policy {
         }
     }
 
-    /// Sends or resends an invitation: a new window starts at `now` rounded down to the whole second, the
-    /// resolution of the link's `iat`, so a record and the link signed at the same `now` expire together.
-    pub fn invite(&self, record: &AccountRecord, now: Millis) -> Result<AccountRecord> {
+    /// Sends or resends an invitation: a new window starts at `now`, to the millisecond (a link signed at the same
+    /// `now` carries it as `iatMs`, so the two expire together).
+    pub fn invite(&self, record: &AccountRecord, now: Millis) -> Result<AccountRecord, AccountError> {
         match self.account_status(record, now).status {
-            Status::Disabled => Err(disabled()),
-            Status::SsoOnly => Err(Error::new("sso_only", "this user signs in through SSO only and needs no invitation")),
-            Status::Enabled => Err(Error::new("already_enabled", "this user already accepted an invitation")),
+            Status::Disabled => Err(AccountError::Disabled),
+            Status::SsoOnly => Err(AccountError::SsoOnly),
+            Status::Enabled => Err(AccountError::AlreadyEnabled),
             Status::PendingInvite | Status::Invited | Status::ExpiredInvitation => {
-                Ok(AccountRecord { invited_at: Some(now - now % 1000), ..*record })
+                Ok(AccountRecord { invited_at: Some(now), ..*record })
             }
         }
     }
 
     /// Accepts the outstanding invitation; an expired one is refused (a new invitation must be sent).
-    pub fn accept(&self, record: &AccountRecord, now: Millis) -> Result<AccountRecord> {
+    pub fn accept(&self, record: &AccountRecord, now: Millis) -> Result<AccountRecord, AccountError> {
         match self.account_status(record, now).status {
-            Status::Disabled => Err(disabled()),
-            Status::SsoOnly => Err(Error::new("sso_only", "this user signs in through SSO only")),
-            Status::Enabled => Err(Error::new("already_enabled", "this user already accepted an invitation")),
-            Status::PendingInvite => Err(Error::new("not_invited", "no invitation has been sent to this user")),
-            Status::ExpiredInvitation => {
-                Err(Error::new("invitation_expired", "the invitation expired: a new invitation must be sent"))
-            }
+            Status::Disabled => Err(AccountError::Disabled),
+            Status::SsoOnly => Err(AccountError::SsoOnly),
+            Status::Enabled => Err(AccountError::AlreadyEnabled),
+            Status::PendingInvite => Err(AccountError::NotInvited),
+            Status::ExpiredInvitation => Err(AccountError::InvitationExpired),
             Status::Invited => Ok(AccountRecord { accepted_at: Some(now), ..*record }),
         }
     }
 
     /// Disables the account on the platform (and so on every tenant).
-    pub fn disable(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord> {
+    pub fn disable(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord, AccountError> {
         if record.platform_disabled {
-            return Err(Error::new("already_disabled", "this account is already disabled"));
+            return Err(AccountError::AlreadyDisabled);
         }
         Ok(AccountRecord { platform_disabled: true, ..*record })
     }
 
     /// Re-enables a platform-disabled account; it returns to where it was (enabled only if it had accepted).
-    pub fn enable(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord> {
+    pub fn enable(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord, AccountError> {
         if !record.platform_disabled {
-            return Err(Error::new("not_disabled", "this account is not disabled"));
+            return Err(AccountError::NotDisabled);
         }
         Ok(AccountRecord { platform_disabled: false, ..*record })
     }
 
-    pub fn disable_tenant(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord> {
+    pub fn disable_tenant(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord, AccountError> {
         if !record.tenant_enabled {
-            return Err(Error::new("tenant_already_disabled", "this user is already disabled on this tenant"));
+            return Err(AccountError::TenantAlreadyDisabled);
         }
         Ok(AccountRecord { tenant_enabled: false, ..*record })
     }
 
-    pub fn enable_tenant(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord> {
+    pub fn enable_tenant(&self, record: &AccountRecord, _now: Millis) -> Result<AccountRecord, AccountError> {
         if record.tenant_enabled {
-            return Err(Error::new("tenant_already_enabled", "this user is already enabled on this tenant"));
+            return Err(AccountError::TenantAlreadyEnabled);
         }
         Ok(AccountRecord { tenant_enabled: true, ..*record })
     }
 }
 
-fn disabled() -> Error {
-    Error::new("account_disabled", "this account is disabled on the platform")
+/// A transition the account's state does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AccountError {
+    /// `account_disabled`: disabled on the platform.
+    Disabled,
+    /// `sso_only`: signs in through SSO only (no invitation to send or accept).
+    SsoOnly,
+    /// `already_enabled`: the invitation was already accepted.
+    AlreadyEnabled,
+    /// `not_invited`
+    NotInvited,
+    /// `invitation_expired`: a new invitation must be sent.
+    InvitationExpired,
+    /// `already_disabled`
+    AlreadyDisabled,
+    /// `not_disabled`
+    NotDisabled,
+    /// `tenant_already_disabled`
+    TenantAlreadyDisabled,
+    /// `tenant_already_enabled`
+    TenantAlreadyEnabled,
+}
+
+impl AccountError {
+    pub fn code(self) -> &'static str {
+        match self {
+            AccountError::Disabled => "account_disabled",
+            AccountError::SsoOnly => "sso_only",
+            AccountError::AlreadyEnabled => "already_enabled",
+            AccountError::NotInvited => "not_invited",
+            AccountError::InvitationExpired => "invitation_expired",
+            AccountError::AlreadyDisabled => "already_disabled",
+            AccountError::NotDisabled => "not_disabled",
+            AccountError::TenantAlreadyDisabled => "tenant_already_disabled",
+            AccountError::TenantAlreadyEnabled => "tenant_already_enabled",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            AccountError::Disabled => "this account is disabled on the platform",
+            AccountError::SsoOnly => "this user signs in through SSO only and needs no invitation",
+            AccountError::AlreadyEnabled => "this user already accepted an invitation",
+            AccountError::NotInvited => "no invitation has been sent to this user",
+            AccountError::InvitationExpired => "the invitation expired: a new invitation must be sent",
+            AccountError::AlreadyDisabled => "this account is already disabled",
+            AccountError::NotDisabled => "this account is not disabled",
+            AccountError::TenantAlreadyDisabled => "this user is already disabled on this tenant",
+            AccountError::TenantAlreadyEnabled => "this user is already enabled on this tenant",
+        }
+    }
 }

@@ -5,14 +5,14 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
 use crate::grant::Member;
+use crate::input::decimal;
+use crate::json::{child, index};
 use crate::permissions::RoleSet;
-use crate::policy::{Feature, FeatureId, GrantRule, Level, Policy, RoleId};
+use crate::policy::{Feature, FeatureId, GrantRule, Level, LookupError, Policy, RoleId};
 
 /// A role whose effective access reaches a level: the level it has and the chain through `includes` that gives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Reach {
     pub role: String,
     /// The role's effective level of the feature (at or above the level asked for).
@@ -23,7 +23,6 @@ pub struct Reach {
 
 /// The roles an actor holding only `granter` may grant to a new user, policy order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Grants {
     pub granter: String,
     pub roles: Vec<String>,
@@ -32,7 +31,6 @@ pub struct Grants {
 /// An escalation path: an actor holding only `granter` may grant `role`, which gives `feature` at `needed`,
 /// above the `held` level the granter has (the first such feature, policy order).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Escalation {
     pub granter: String,
     pub role: String,
@@ -43,7 +41,6 @@ pub struct Escalation {
 
 /// The delegation graph under the policy's grant rule: every role's grantable roles, and the escalation paths.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Delegation {
     /// One entry per role, policy order.
     pub grants: Vec<Grants>,
@@ -54,35 +51,26 @@ pub struct Delegation {
 /// One change between two policies: plain data, `code` stable (each listed in `docs/js-api.md` with the members
 /// it sets); no message text, so the wasm stays small and every caller words it its own way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Change {
     pub code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub granter: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub feature: Option<String>,
-    /// A top-level member of the document: `grantRule`, `userAdmin`, `protectHigherUsers`, `invitationTtl`.
+    /// A top-level member of the document: `grantRule`, `userAdmin`, `policyAdmin`, `protectHigherUsers`, `invitationTtl`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub setting: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub from: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub to: Option<String>,
     /// Escalations: the level the granted role gives.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub needed: Option<String>,
     /// Escalations: the level the granter holds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
     pub held: Option<String>,
 }
 
@@ -94,7 +82,6 @@ impl Change {
 
 /// A user's access to one feature, before and after: `user_gains` or `user_loses`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct UserChange {
     pub id: String,
     pub code: &'static str,
@@ -105,7 +92,6 @@ pub struct UserChange {
 
 /// The impact of replacing one policy with another.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Diff {
     /// Ordered by [`CHANGE_ORDER`] (new escalation paths first), then policy order.
     pub changes: Vec<Change>,
@@ -130,9 +116,49 @@ pub const CHANGE_ORDER: &[&str] = &[
     "feature_removed",
 ];
 
+/// A `policyAdmin` setting's value when the policy names none: only a full administrator edits the policy.
+pub const FULL_ADMINISTRATOR: &str = "full administrator";
+
 /// Most roles a delegation graph (and so a diff) is computed for: the graph has a pair per two roles, and beyond
 /// this its answer would be too large to read (and to hold in a wasm heap) anyway.
 pub const MAX_ANALYSIS_ROLES: usize = 512;
+
+/// An analysis the policy is too large for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AnalysisError {
+    /// `too_large`: more than [`MAX_ANALYSIS_ROLES`] roles; how many the policy has.
+    TooLarge { roles: usize },
+    /// `unknown_role`: a user of a diff holds a role name neither policy knows, at `path` (`users[0].roles[1]`).
+    UnknownRole { path: String, role: String },
+}
+
+impl AnalysisError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AnalysisError::TooLarge { .. } => "too_large",
+            AnalysisError::UnknownRole { .. } => "unknown_role",
+        }
+    }
+
+    /// For `unknown_role`: where.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            AnalysisError::UnknownRole { path, .. } => Some(path),
+            AnalysisError::TooLarge { .. } => None,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            AnalysisError::UnknownRole { path, role } => [path.as_str(), ": '", role, "' is a role of neither policy"].concat(),
+            AnalysisError::TooLarge { roles } => {
+                let (max, roles) = (decimal(MAX_ANALYSIS_ROLES as u64), decimal(*roles as u64));
+                ["the delegation graph is computed for at most ", &max, " roles; this policy has ", &roles].concat()
+            }
+        }
+    }
+}
 
 /// One pair of the delegation graph: `None` when the granter may not grant the role; otherwise the first
 /// feature where the role exceeds the granter, `(feature, needed, held)`, if any.
@@ -140,7 +166,7 @@ type Pair = Option<Option<(FeatureId, Level, Level)>>;
 
 impl Policy {
     /// The roles whose effective access (with `includes`) reaches `level` of `feature`, policy order.
-    pub fn who_can(&self, feature: &str, level: &str) -> Result<Vec<Reach>> {
+    pub fn who_can(&self, feature: &str, level: &str) -> Result<Vec<Reach>, LookupError> {
         let (f, wanted) = self.level(feature, level)?;
         Ok((0..self.roles.len())
             .filter_map(|r| {
@@ -181,7 +207,7 @@ impl Policy {
     /// The delegation graph: what an actor holding only one role may grant a new user, decided by the grant
     /// rules themselves, and which of those grants give more than the granter holds. A policy of more than
     /// [`MAX_ANALYSIS_ROLES`] roles is `too_large`.
-    pub fn delegation(&self) -> Result<Delegation> {
+    pub fn delegation(&self) -> Result<Delegation, AnalysisError> {
         let pairs = self.pairs()?;
         let mut escalations = Vec::new();
         let grants = pairs
@@ -199,10 +225,9 @@ impl Policy {
     }
 
     /// Every (granter, role) pair, dense: one set per role, then the grant decision's fast path.
-    fn pairs(&self) -> Result<Vec<Vec<Pair>>> {
+    fn pairs(&self) -> Result<Vec<Vec<Pair>>, AnalysisError> {
         if self.roles.len() > MAX_ANALYSIS_ROLES {
-            let message = format!("the delegation graph is computed for at most {MAX_ANALYSIS_ROLES} roles; this policy has {}", self.roles.len());
-            return Err(Error::new("too_large", message));
+            return Err(AnalysisError::TooLarge { roles: self.roles.len() });
         }
         let sets: Vec<RoleSet> = (0..self.roles.len()).map(|r| self.role_set([r])).collect();
         Ok(sets
@@ -224,16 +249,17 @@ impl Policy {
     /// The grant rule as a document spells it (`rank` with its order).
     fn grant_rule_text(&self) -> String {
         match self.grant_rule {
-            GrantRule::Rank(order) => format!("rank ({})", order.name()),
+            GrantRule::Rank(order) => ["rank (", order.name(), ")"].concat(),
             rule => rule.name().to_string(),
         }
     }
 }
 
 /// The impact of replacing `before` with `after`: roles, features and levels compared by name; the delegation
-/// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (role
-/// names a policy does not know are ignored in it, as its decisions do). `too_large` as [`Policy::delegation`].
-pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff> {
+/// graphs compared pair by pair; and, for each of `users`, every feature whose access goes up or down (a role
+/// one policy does not know grants nothing in it, as its decisions do; one that neither knows is
+/// `unknown_role`). `too_large` as [`Policy::delegation`].
+pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff, AnalysisError> {
     let mut changes = Changes(vec![Vec::new(); CHANGE_ORDER.len()]);
     let features: Vec<(FeatureId, FeatureId)> =
         (0..after.features.len()).filter_map(|fa| Some((before.feature_id(after.feature_name(fa))?, fa))).collect();
@@ -241,8 +267,14 @@ pub fn diff(before: &Policy, after: &Policy, users: &[Member]) -> Result<Diff> {
     roles_and_features(before, after, &features, &mut changes);
     settings(before, after, &mut changes);
     let mut out = Vec::new();
-    for user in users {
-        let (was, now) = (before.resolve(&user.roles).0, after.resolve(&user.roles).0);
+    for (i, user) in users.iter().enumerate() {
+        let (was, gone) = before.resolve(&user.roles);
+        let (now, new) = after.resolve(&user.roles);
+        // A name neither policy knows is a typo, not a role: saying nothing would hide the user's real change.
+        if let Some(j) = user.roles.iter().position(|r| gone.contains(&r.as_str()) && new.contains(&r.as_str())) {
+            let role = user.roles.get(j).cloned().unwrap_or_default();
+            return Err(AnalysisError::UnknownRole { path: index(&child(&index("users", i), "roles"), j), role });
+        }
         for (up, feature, from, to) in moves(before, after, &features, was.levels(), now.levels()) {
             let code = if up { "user_gains" } else { "user_loses" };
             out.push(UserChange { id: user.id.clone(), code, feature, from, to });
@@ -280,7 +312,7 @@ fn direction(before: &Feature, after: &Feature, from: Level, to: Level) -> std::
 }
 
 /// Delegation edges and escalation paths added or removed, by role names.
-fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) -> Result<()> {
+fn delegation_changes(before: &Policy, after: &Policy, changes: &mut Changes) -> Result<(), AnalysisError> {
     let (old, new) = (before.pairs()?, after.pairs()?);
     for (policy, pairs, other, other_pairs, added) in [(after, &new, before, &old, true), (before, &old, after, &new, false)] {
         for (gid, row) in pairs.iter().enumerate() {
@@ -348,7 +380,7 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
     for new in &after.roles {
         let Some(old) = before.role_id(&new.name).and_then(|r| before.roles.get(r)) else { continue };
         if old.rank != new.rank {
-            let show = |r: Option<u32>| r.map_or_else(|| "none".to_string(), |r| r.to_string());
+            let show = |r: Option<u32>| r.map_or_else(|| "none".to_string(), |r| decimal(u64::from(r)));
             let (from, to) = (show(old.rank), show(new.rank));
             changes.push(Change { role: Some(new.name.clone()), ..Change::new("rank_changed").with_values(from, to) });
         }
@@ -360,16 +392,18 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
 }
 
 /// Top-level settings that changed, each as text: grant rule (`rank (strictly-lower)` with its order), user
-/// administration (`feature:level`), policy administration (`feature:level`, or `full administrator`), protection of higher users, invitation window (milliseconds).
+/// administration (`feature:level`), policy administration (`feature:level`, or [`FULL_ADMINISTRATOR`] when the
+/// policy names none), protection of higher users, invitation window (milliseconds).
 fn settings(before: &Policy, after: &Policy, changes: &mut Changes) {
-    let permission = |p: &Policy, (f, l): (FeatureId, Level)| format!("{}:{}", p.feature_name(f), p.level_name(f, l));
-    let editor = |p: &Policy| p.policy_admin.map_or_else(|| "full administrator".to_string(), |admin| permission(p, admin));
+    let permission = |p: &Policy, (f, l): (FeatureId, Level)| [p.feature_name(f), ":", p.level_name(f, l)].concat();
+    let editor = |p: &Policy| p.policy_admin.map_or_else(|| FULL_ADMINISTRATOR.to_string(), |admin| permission(p, admin));
+    let flag = |b: bool| if b { "true" } else { "false" }.to_string();
     let pairs: [(&'static str, String, String); 5] = [
         ("grantRule", before.grant_rule_text(), after.grant_rule_text()),
         ("userAdmin", permission(before, before.user_admin), permission(after, after.user_admin)),
         ("policyAdmin", editor(before), editor(after)),
-        ("protectHigherUsers", before.protect_higher_users.to_string(), after.protect_higher_users.to_string()),
-        ("invitationTtl", before.invitation_ttl_ms.to_string(), after.invitation_ttl_ms.to_string()),
+        ("protectHigherUsers", flag(before.protect_higher_users), flag(after.protect_higher_users)),
+        ("invitationTtl", decimal(before.invitation_ttl_ms), decimal(after.invitation_ttl_ms)),
     ];
     for (setting, from, to) in pairs {
         if from != to {

@@ -1,89 +1,109 @@
-//! Errors and policy issues: plain data with stable codes, so every caller (JS, tests, logs) can branch on them.
+//! Every error the library reports. Each subsystem has its own error, an enum of kinds with one `code()`
+//! (stable, for callers to branch on); [`Error`] gathers them for callers that cross subsystems, and the
+//! binding turns it into a JS `Error` in one place.
 
-use serde::Serialize;
+#[cfg(feature = "analysis")]
+pub use crate::analysis::AnalysisError;
+pub use crate::account::AccountError;
+pub use crate::input::{Expected, InputError, InputKind};
+pub use crate::json::ParseError;
+pub use crate::policy::{Issue, LookupError, PolicyError};
+#[cfg(feature = "token")]
+pub use crate::token::{KeyProblem, TokenError, TokenReason};
 
-/// One problem found in a policy document (an error or a warning), located by a JSON path and, when the
-/// document was read from its text, by line and column too (so an editor or a terminal can point at it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
-pub struct Issue {
-    /// Where in the document: `roles.UserManager.grants.reprots`; empty for the whole document.
-    pub path: String,
-    /// Stable machine-readable code, such as `unknown_feature`.
-    pub code: &'static str,
-    pub message: String,
-    /// 1-based line of the value the path names (of its closest enclosing value when it is missing).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub line: Option<u32>,
-    /// 1-based column of the same place, in characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
-    pub column: Option<u32>,
-}
-
-impl Issue {
-    pub fn new(path: impl Into<String>, code: &'static str, message: impl Into<String>) -> Self {
-        Issue { path: path.into(), code, message: message.into(), line: None, column: None }
-    }
-
-    /// The same issue at a 1-based `(line, column)` of the document's text.
-    pub fn at(self, (line, column): (u32, u32)) -> Self {
-        Issue { line: Some(line), column: Some(column), ..self }
-    }
-}
-
-impl std::fmt::Display for Issue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() { write!(f, "{}", self.message) } else { write!(f, "{}: {}", self.path, self.message) }
-    }
-}
-
-/// Every failure the library reports: a stable `code`, a message, and where it applies a path, a sub-reason
-/// (tokens) or the full list of policy errors.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct Error {
-    pub code: &'static str,
-    pub message: String,
-    pub path: Option<String>,
-    pub reason: Option<&'static str>,
-    pub errors: Vec<Issue>,
+/// Any error of the library, by subsystem.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// A malformed argument (`invalid_request`, with its path).
+    Input(InputError),
+    /// JSON text that is not JSON, or names a member twice.
+    Json(ParseError),
+    /// A policy document refused whole (`invalid_policy`).
+    Policy(PolicyError),
+    /// A role, feature or level name the policy does not know.
+    Lookup(LookupError),
+    /// An account transition its state does not allow.
+    Account(AccountError),
+    #[cfg(feature = "token")]
+    Token(TokenError),
+    #[cfg(feature = "analysis")]
+    Analysis(AnalysisError),
 }
 
 impl Error {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), path: None, reason: None, errors: Vec::new() }
+    /// The stable code, such as `invalid_request` or `unknown_role`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Input(e) => e.code(),
+            Error::Json(e) => e.code(),
+            Error::Policy(e) => e.code(),
+            Error::Lookup(e) => e.code(),
+            Error::Account(e) => e.code(),
+            #[cfg(feature = "token")]
+            Error::Token(e) => e.code(),
+            #[cfg(feature = "analysis")]
+            Error::Analysis(e) => e.code(),
+        }
     }
 
-    /// A malformed argument (not a refusal): `invalid_request` at `path`.
-    pub fn invalid_request(path: impl Into<String>, message: impl Into<String>) -> Self {
-        let path = path.into();
-        let message = message.into();
-        let message = if path.is_empty() { message } else { format!("{path}: {message}") };
-        Error { path: Some(path), ..Error::new("invalid_request", message) }
-    }
-
-    /// A policy document refused as a whole, with every error found.
-    pub fn invalid_policy(errors: Vec<Issue>) -> Self {
-        let first = errors.first().map(ToString::to_string).unwrap_or_default();
-        let message = match errors.len() {
-            1 => format!("invalid policy: {first}"),
-            n => format!("invalid policy ({n} errors): {first}; ..."),
-        };
-        Error { errors, ..Error::new("invalid_policy", message) }
-    }
-
-    pub fn with_reason(self, reason: &'static str) -> Self {
-        Error { reason: Some(reason), ..self }
+    /// What went wrong, in words (English; native builds: the JS layer words policy errors itself).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn message(&self) -> String {
+        match self {
+            Error::Input(e) => e.message(),
+            Error::Json(e) => e.message(),
+            Error::Policy(e) => e.to_string(),
+            Error::Lookup(e) => e.message(),
+            Error::Account(e) => e.message().to_string(),
+            #[cfg(feature = "token")]
+            Error::Token(e) => e.message(),
+            #[cfg(feature = "analysis")]
+            Error::Analysis(e) => e.message(),
+        }
     }
 }
 
-impl From<Issue> for Error {
-    /// A malformed argument found while reading input.
-    fn from(issue: Issue) -> Self {
-        Error::invalid_request(issue.path, issue.message)
-    }
+/// `From` for each subsystem's error, so `?` gathers them.
+macro_rules! from {
+    ($($variant:ident($error:ty) $(if $feature:literal)?),* $(,)?) => {$(
+        $(#[cfg(feature = $feature)])?
+        impl From<$error> for Error {
+            fn from(e: $error) -> Self {
+                Error::$variant(e)
+            }
+        }
+    )*};
 }
+
+from!(
+    Input(InputError),
+    Json(ParseError),
+    Policy(PolicyError),
+    Lookup(LookupError),
+    Account(AccountError),
+    Token(TokenError) if "token",
+    Analysis(AnalysisError) if "analysis",
+);
+
+/// `Display` (its message) and `std::error::Error` for each error, for Rust callers (native builds: the wasm
+/// hands messages to JS without `core::fmt`).
+macro_rules! display {
+    ($($error:ident $(if $feature:literal)?),* $(,)?) => {$(
+        $(#[cfg(feature = $feature)])?
+        #[cfg(not(target_arch = "wasm32"))]
+        impl std::fmt::Display for $error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.message())
+            }
+        }
+
+        $(#[cfg(feature = $feature)])?
+        #[cfg(not(target_arch = "wasm32"))]
+        impl std::error::Error for $error {}
+    )*};
+}
+
+display!(Error, InputError, ParseError, LookupError, AccountError, TokenError if "token", AnalysisError if "analysis");
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

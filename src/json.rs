@@ -1,38 +1,13 @@
-//! Typed reads from JSON-shaped input, each failure located by its path: the one way input enters the core
-//! (policy documents, requests, token headers and claims).
+//! JSON documents as the core reads them: a strict parser (a member named twice is refused), the parsed
+//! [`Value`], JSON paths (`roles.User.grants`) and the line and column of a path in the document's text.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::error::Issue;
-
-pub(crate) type Read<T> = Result<T, Issue>;
-
-/// Largest integer a JS number holds exactly (2^53 - 1).
-pub const MAX_SAFE_INTEGER: u64 = 9_007_199_254_740_991;
-
-/// What the readers need of an input: parsed JSON here; the binding reads JS values member by member,
-/// with no JSON text in between.
-pub trait Input: Sized {
-    /// The member `key` of an object; `None` when absent (or `undefined`).
-    fn member(&self, key: &str) -> Option<Self>;
-    /// A plain object (not an array, not null).
-    fn is_object(&self) -> bool;
-    /// The object's member names (only read to report unknown fields).
-    fn member_names(&self) -> Vec<String>;
-    /// Array length, or `None` when not an array (checked before the elements are read).
-    fn length(&self) -> Option<usize>;
-    /// Array elements, or `None` when not an array.
-    fn items(&self) -> Option<Vec<Self>>;
-    fn text(&self) -> Option<String>;
-    fn flag(&self) -> Option<bool>;
-    /// A whole number from 0 to 2^53 - 1.
-    fn whole(&self) -> Option<u64>;
-    fn is_null(&self) -> bool;
-}
+use crate::policy::Issue;
 
 /// A JSON value as the core reads it. serde_json parses; objects keep their members in document order as a
 /// plain list (the reader refuses a name given twice, so it is a map), so no index map ships in the wasm.
@@ -41,7 +16,7 @@ pub enum Value {
     #[default]
     Null,
     Bool(bool),
-    /// A whole number from 0 to 2^64 - 1, written without fraction or exponent (`1`, not `1.0`).
+    /// A whole number from 0 to 2^64 - 1, however written (`1`, `1.0`, `1e0`): JSON text and a JS value agree.
     Whole(u64),
     /// Any other number.
     Number(f64),
@@ -115,7 +90,7 @@ impl Value {
             _ => None,
         }
     }
-    /// A whole number as written (`1.0` is not one, as with serde_json).
+    /// A whole number from 0, however written.
     pub fn as_u64(&self) -> Option<u64> {
         match self {
             Value::Whole(n) => Some(*n),
@@ -133,7 +108,7 @@ impl From<&serde_json::Value> for Value {
         match value {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => n.as_u64().map_or_else(|| Value::Number(n.as_f64().unwrap_or(f64::NAN)), Value::Whole),
+            serde_json::Value::Number(n) => n.as_u64().map_or_else(|| float(n.as_f64().unwrap_or(f64::NAN)), Value::Whole),
             serde_json::Value::String(s) => Value::String(s.clone()),
             serde_json::Value::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
             serde_json::Value::Object(m) => Value::Object(Map(m.iter().map(|(k, v)| (k.clone(), Value::from(v))).collect())),
@@ -141,80 +116,119 @@ impl From<&serde_json::Value> for Value {
     }
 }
 
-impl Input for &Value {
-    fn member(&self, key: &str) -> Option<Self> {
-        self.get(key)
-    }
-    fn is_object(&self) -> bool {
-        Value::is_object(self)
-    }
-    fn member_names(&self) -> Vec<String> {
-        self.as_object().map(|m| m.keys().cloned().collect()).unwrap_or_default()
-    }
-    fn length(&self) -> Option<usize> {
-        self.as_array().map(Vec::len)
-    }
-    fn items(&self) -> Option<Vec<Self>> {
-        self.as_array().map(|a| a.iter().collect())
-    }
-    fn text(&self) -> Option<String> {
-        self.as_str().map(str::to_string)
-    }
-    fn flag(&self) -> Option<bool> {
-        self.as_bool()
-    }
-    fn whole(&self) -> Option<u64> {
-        self.as_u64().filter(|n| *n <= MAX_SAFE_INTEGER)
-    }
-    fn is_null(&self) -> bool {
-        Value::is_null(self)
-    }
-}
-
 /// JSON text as a [`Value`], refusing an object that names a member twice: another reader on the way (an
 /// edge, an origin, a JWT library) may keep the other one, so a duplicate is ambiguous, never "last wins".
 /// Every JSON document the core reads (policies, token headers and claims, keys) comes through here.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
-    read(text, &Context::default())
+    let cx = Context::default();
+    let value = read(text, &cx).map_err(ParseError::Syntax)?;
+    match cx.duplicates.into_inner().into_iter().next() {
+        Some(path) => Err(ParseError::Duplicate(path)),
+        None => Ok(value),
+    }
 }
 
-fn read(text: &str, cx: &Context) -> Result<Value, ParseError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let parsed = Strict { at: At::Root, cx }.deserialize(&mut de).and_then(|v| de.end().map(|()| v));
-    match (parsed, cx.duplicate.take()) {
-        (_, Some(path)) => Err(ParseError::Duplicate(path)),
-        (Ok(value), None) => Ok(value),
-        (Err(e), None) => Err(ParseError::Syntax(e)),
+/// A document's text as a [`Value`] (of a member named twice, the first), with the path of every repeat, in
+/// document order: a policy is refused for them, with every other error it has listed beside them. Text that is
+/// not JSON gives the syntax error and the repeats read before it.
+pub fn parse_document(text: &str) -> Result<(Value, Vec<String>), (serde_json::Error, Vec<String>)> {
+    let cx = Context::default();
+    let read = read(text, &cx);
+    let duplicates = cx.duplicates.into_inner();
+    match read {
+        Ok(value) => Ok((value, duplicates)),
+        Err(e) => Err((e, duplicates)),
     }
+}
+
+fn read(text: &str, cx: &Context) -> Result<Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    Strict { at: At::Root, cx }.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
 }
 
 /// Gives each issue without a position the 1-based line and column in `text` of the member its path names (of
 /// the string value, for an array item; of the closest enclosing member when the path names a missing one; of
-/// the syntax error, when `text` is not JSON). Positions come from the parser itself: `text` is read again by
-/// the same strict reader, which notes where each member name and string it borrows from `text` starts.
+/// the syntax error, when `text` is not JSON). Positions come from the parser itself (see [`Places`]).
 pub fn place(text: &str, issues: &mut [Issue]) {
     // Nothing to place (a valid policy without warnings): the text is not read a second time.
     if issues.iter().all(|i| i.line.is_some()) {
         return;
     }
-    let cx = Context { spots: Some(RefCell::default()), base: text.as_ptr() as usize, ..Context::default() };
-    let syntax = match read(text, &cx) {
-        Err(ParseError::Syntax(e)) if e.line() > 0 => Some(syntax_place(text, e.line(), e.column())),
-        _ => None,
-    };
-    let spots = cx.spots.map(RefCell::into_inner).unwrap_or_default();
-    // The whole document: where its first value starts.
-    let start = text.len() - text.trim_start().len();
+    let places = Places::of(text);
     for issue in issues.iter_mut().filter(|i| i.line.is_none()) {
-        let within = |p: &str| p.is_empty() || (issue.path.starts_with(p) && matches!(issue.path.as_bytes().get(p.len()), None | Some(b'.' | b'[')));
-        // The deepest place at or above the path; of a member named twice, the second.
-        let best = spots.iter().filter(|(p, _)| within(p)).fold(None, |best: Option<&(String, usize)>, spot| match best {
-            Some(b) if b.0.len() > spot.0.len() => Some(b),
-            _ => Some(spot),
-        });
-        let at = syntax.unwrap_or_else(|| line_column(text, best.map_or(start, |b| b.1)));
-        *issue = issue.clone().at(at);
+        *issue = issue.clone().at(places.of_path(&issue.path));
     }
+}
+
+/// Where things are in a document's text, indexed once: each member name and string item by path (at its
+/// opening quote; of a member named twice, the second), each line's start, and a syntax error's place. `text`
+/// is read again by the same strict reader, which notes where each member name and string it borrows from
+/// `text` starts; placing a path is then a hash lookup per enclosing path, whatever the number of issues.
+pub struct Places<'t> {
+    text: &'t str,
+    spots: FxHashMap<String, usize>,
+    /// Byte offset of each line's start.
+    lines: Vec<usize>,
+    syntax: Option<(u32, u32)>,
+}
+
+impl<'t> Places<'t> {
+    pub fn of(text: &'t str) -> Self {
+        let cx = Context { spots: Some(RefCell::default()), base: text.as_ptr() as usize, ..Context::default() };
+        let syntax = match read(text, &cx) {
+            Err(e) if e.line() > 0 => Some(syntax_place(text, e.line(), e.column())),
+            _ => None,
+        };
+        let spots = cx.spots.map(RefCell::into_inner).unwrap_or_default().into_iter().collect();
+        let lines = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Places { text, spots, lines, syntax }
+    }
+
+    /// 1-based line and column of the deepest place at or above `path` (the document's first value when none;
+    /// in text that is not JSON, the syntax error, for the whole document or a path read before it).
+    pub fn of_path(&self, path: &str) -> (u32, u32) {
+        let offset = ancestors(path).filter(|p| !p.is_empty()).find_map(|p| self.spots.get(p).copied());
+        match (offset, self.syntax) {
+            (Some(offset), _) => self.line_column(offset),
+            (None, Some(at)) => at,
+            (None, None) => self.line_column(self.text.len() - self.text.trim_start().len()),
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    fn line_column(&self, offset: usize) -> (u32, u32) {
+        let line = self.lines.partition_point(|&start| start <= offset).max(1);
+        let start = self.lines.get(line - 1).copied().unwrap_or(0);
+        let column = self.text.get(start..offset).map_or(0, |before| before.chars().count()) + 1;
+        (number(line), number(column))
+    }
+}
+
+/// `path` and each path enclosing it, deepest first, down to the document (`""`). A path's segments are
+/// `.key`, `[index]` and `["key"]` (a JSON string, whose text may hold `.`, `[`, `]` or escaped quotes).
+fn ancestors(path: &str) -> impl Iterator<Item = &str> {
+    let bytes = path.as_bytes();
+    let mut ends = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        i += match (bytes.get(i), bytes.get(i + 1)) {
+            (Some(b'['), Some(b'"')) => {
+                let mut j = i + 2;
+                while let Some(&b) = bytes.get(j) {
+                    j += if b == b'\\' { 2 } else { 1 };
+                    if b == b'"' {
+                        break;
+                    }
+                }
+                j + 1 - i
+            }
+            (Some(b'['), _) => bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b']')).map_or(bytes.len() - i, |p| p + 1),
+            (Some(b'.'), _) => 1 + bytes.get(i + 1..).and_then(|rest| rest.iter().position(|&b| b == b'.' || b == b'[')).unwrap_or(bytes.len() - i - 1),
+            _ => bytes.get(i..).and_then(|rest| rest.iter().position(|&b| b == b'.' || b == b'[')).unwrap_or(bytes.len() - i),
+        };
+        ends.push(i.min(bytes.len()));
+    }
+    ends.into_iter().rev().filter_map(move |end| path.get(..end))
 }
 
 /// serde_json's place of a syntax error (its column counts bytes, 0 at a line's very start) in characters, 1-based.
@@ -228,11 +242,20 @@ fn number(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (u32, u32) {
-    let before = text.get(..offset).unwrap_or(text);
-    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
-    (number(before.matches('\n').count() + 1), number(column))
+/// A number read as a float (`1.0`, `5e0`, `-0`): whole when it is one (and fits), as the same number in JS.
+fn float(v: f64) -> Value {
+    // 2^64 is the first float above u64::MAX; every whole float below it converts exactly.
+    if v.fract() == 0.0 && (0.0..18_446_744_073_709_551_616.0).contains(&v) { Value::Whole(v as u64) } else { Value::Number(v) }
+}
+
+/// What serde_json says is wrong with a text (`expected ident`), without its position: an issue carries that
+/// as its own line and column.
+pub fn syntax_detail(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    // serde_json writes "{what} at line {line} column {column}" (just "{what}" without a position).
+    let digits = |n: usize| n.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let position = if e.line() == 0 { 0 } else { " at line ".len() + digits(e.line()) + " column ".len() + digits(e.column()) };
+    text.get(..text.len().saturating_sub(position)).map_or_else(|| text.clone(), str::to_string)
 }
 
 /// Why [`parse`] refused a text.
@@ -244,11 +267,27 @@ pub enum ParseError {
     Duplicate(String),
 }
 
-impl std::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ParseError {
+    /// `invalid_json` or `duplicate_member`.
+    pub fn code(&self) -> &'static str {
         match self {
-            ParseError::Syntax(e) => write!(f, "not valid JSON: {e}"),
-            ParseError::Duplicate(path) => write!(f, "{path}: appears more than once in its object"),
+            ParseError::Syntax(_) => "invalid_json",
+            ParseError::Duplicate(_) => "duplicate_member",
+        }
+    }
+
+    /// The member named twice, for `duplicate_member`.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            ParseError::Syntax(_) => None,
+            ParseError::Duplicate(path) => Some(path),
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            ParseError::Syntax(e) => ["not valid JSON: ", &e.to_string()].concat(),
+            ParseError::Duplicate(path) => [path.as_str(), ": appears more than once in its object"].concat(),
         }
     }
 }
@@ -271,10 +310,11 @@ impl At<'_> {
     }
 }
 
-/// What one read of a text shares: a duplicate's path, and (for [`place`] only) where members and strings start.
+/// What one read of a text shares: the paths of members named twice, and (for [`Places`] only) where members and
+/// strings start.
 #[derive(Default)]
 struct Context {
-    duplicate: Cell<Option<String>>,
+    duplicates: RefCell<Vec<String>>,
     /// Path and byte offset of each member name and string item borrowed from the text (at its opening quote).
     spots: Option<RefCell<Vec<(String, usize)>>>,
     /// Address of the text's first byte.
@@ -316,13 +356,13 @@ impl<'de> Visitor<'de> for Strict<'_> {
         Ok(Value::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-        Ok(Value::Number(v as f64))
+        Ok(float(v as f64))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
         Ok(Value::Whole(v))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-        Ok(Value::Number(v))
+        Ok(float(v))
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Value, E> {
         if matches!(self.at, At::Item(..)) {
@@ -357,10 +397,9 @@ impl<'de> Visitor<'de> for Strict<'_> {
             }
             let repeated = !names.insert(key.clone());
             if repeated {
-                // Only the first repeat is reported; reading goes on without a serde error, whose construction
-                // (serde_json re-parses its message, which pulls in panicking string slicing) costs the wasm 11 KB.
-                let first = self.cx.duplicate.take();
-                self.cx.duplicate.set(first.or_else(|| Some(at.path())));
+                // Reading goes on without a serde error, whose construction (serde_json re-parses its message,
+                // which pulls in panicking string slicing) costs the wasm 11 KB.
+                self.cx.duplicates.borrow_mut().push(at.path());
             }
             let value = map.next_value_seed(Strict { at, cx: self.cx })?;
             if !repeated {
@@ -402,123 +441,40 @@ pub fn child(parent: &str, key: &str) -> String {
     let plain = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '*' | '$'));
     match (parent.is_empty(), plain) {
         (true, true) => key.to_string(),
-        (false, true) => format!("{parent}.{key}"),
-        _ => format!("{parent}[{}]", serde_json::to_string(key).unwrap_or_default()),
+        (false, true) => [parent, ".", key].concat(),
+        _ => {
+            let mut path = [parent, "[\""].concat();
+            escape_into(&mut path, key);
+            path.push_str("\"]");
+            path
+        }
+    }
+}
+
+/// `key` as the inside of a JSON string literal, escaped as serde_json escapes it (`"`, `\\` and control
+/// characters; `\u00XX` for those without a short form).
+fn escape_into(out: &mut String, key: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    for c in key.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            c if (c as u32) < 0x20 => {
+                let n = c as usize;
+                out.push_str("\\u00");
+                out.extend([HEX.get(n >> 4), HEX.get(n & 15)].into_iter().flatten().map(|&h| char::from(h)));
+            }
+            c => out.push(c),
+        }
     }
 }
 
 pub fn index(parent: &str, i: usize) -> String {
-    format!("{parent}[{i}]")
+    [parent, "[", itoa::Buffer::new().format(i), "]"].concat()
 }
 
-/// What went wrong with one value, before it is placed: the path is built only when a read fails.
-#[derive(Debug)]
-pub(crate) struct Fault {
-    code: &'static str,
-    message: String,
-    /// Where inside the value (an array index), if deeper than the value itself.
-    within: Option<usize>,
-}
-
-impl Fault {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        Fault { code, message: message.into(), within: None }
-    }
-
-    /// The issue at `path` (the path of the value that was read).
-    pub(crate) fn at(self, path: &str) -> Issue {
-        let path = match self.within {
-            Some(i) => index(path, i),
-            None => path.to_string(),
-        };
-        Issue::new(path, self.code, self.message)
-    }
-}
-
-fn invalid_type(expected: &str) -> Fault {
-    Fault::new("invalid_type", format!("expected {expected}"))
-}
-
-/// A parsed JSON object's members, for the policy compiler's walks.
-pub(crate) fn map(value: &Value) -> Result<&Map, Fault> {
-    value.as_object().ok_or_else(|| invalid_type("an object"))
-}
-
-pub(crate) fn object<I: Input>(value: &I) -> Result<(), Fault> {
-    if value.is_object() { Ok(()) } else { Err(invalid_type("an object")) }
-}
-
-pub(crate) fn string<I: Input>(value: &I) -> Result<String, Fault> {
-    value.text().ok_or_else(|| invalid_type("a string"))
-}
-
-/// A string that must not be empty.
-pub(crate) fn name<I: Input>(value: &I) -> Result<String, Fault> {
-    let s = string(value)?;
-    if s.is_empty() { Err(Fault::new("invalid_value", "must not be empty")) } else { Ok(s) }
-}
-
-pub(crate) fn boolean<I: Input>(value: &I) -> Result<bool, Fault> {
-    value.flag().ok_or_else(|| invalid_type("true or false"))
-}
-
-/// A whole number from 0 to 2^53 - 1 (what JSON and JS numbers carry exactly).
-pub(crate) fn whole<I: Input>(value: &I) -> Result<u64, Fault> {
-    value.whole().ok_or_else(|| invalid_type("a whole number >= 0"))
-}
-
-/// An array of at most `max` strings.
-pub(crate) fn strings<I: Input>(value: &I, max: usize) -> Result<Vec<String>, Fault> {
-    let not_array = || invalid_type("an array of strings");
-    if value.length().ok_or_else(not_array)? > max {
-        return Err(Fault::new("too_many", format!("at most {max} entries")));
-    }
-    let items = value.items().ok_or_else(not_array)?;
-    items.iter().enumerate().map(|(i, v)| string(v).map_err(|f| Fault { within: Some(i), ..f })).collect()
-}
-
-/// Role names: an array of at most [`crate::policy::MAX_ROLES`] strings.
-pub(crate) fn roles<I: Input>(value: &I) -> Result<Vec<String>, Fault> {
-    strings(value, crate::policy::MAX_ROLES)
-}
-
-/// The whole input read with `read`, placed at `path` on failure.
-pub(crate) fn value<I: Input, T>(value: &I, path: &str, read: fn(&I) -> Result<T, Fault>) -> Read<T> {
-    read(value).map_err(|f| f.at(path))
-}
-
-/// The required member `key` read with `read` (null counts as present: optional members use [`optional_field`]).
-pub(crate) fn field<I: Input, T>(obj: &I, path: &str, key: &str, read: fn(&I) -> Result<T, Fault>) -> Read<T> {
-    let member = obj.member(key).ok_or_else(|| Issue::new(child(path, key), "missing_field", format!("{key} is required")))?;
-    read(&member).map_err(|f| f.at(&child(path, key)))
-}
-
-/// The member `key`, absent or null allowed.
-pub(crate) fn optional<I: Input>(obj: &I, key: &str) -> Option<I> {
-    obj.member(key).filter(|v| !v.is_null())
-}
-
-/// The member `key` read with `read` when present and not null.
-pub(crate) fn optional_field<I: Input, T>(obj: &I, path: &str, key: &str, read: fn(&I) -> Result<T, Fault>) -> Read<Option<T>> {
-    optional(obj, key).map(|v| read(&v).map_err(|f| f.at(&child(path, key)))).transpose()
-}
-
-/// The member `key` must be present, though it may be null.
-pub(crate) fn present<I: Input>(obj: &I, path: &str, key: &str) -> Read<()> {
-    obj.member(key).map(|_| ()).ok_or_else(|| Issue::new(child(path, key), "missing_field", format!("{key} is required")))
-}
-
-/// Every member name not in `allowed`, as `unknown_field` issues (typos must not pass silently).
-pub(crate) fn unknown_fields<'k>(names: impl IntoIterator<Item = &'k String>, path: &str, allowed: &[&str]) -> Vec<Issue> {
-    names
-        .into_iter()
-        .filter(|k| !allowed.contains(&k.as_str()))
-        .map(|k| Issue::new(child(path, k), "unknown_field", format!("unknown field (expected one of: {})", allowed.join(", "))))
-        .collect()
-}
-
-/// An object with no members but `allowed`; the first unknown one is the error.
-pub(crate) fn only<I: Input>(obj: &I, path: &str, allowed: &[&str]) -> Read<()> {
-    value(obj, path, object)?;
-    unknown_fields(&obj.member_names(), path, allowed).into_iter().next().map_or(Ok(()), Err)
-}

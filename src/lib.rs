@@ -1,6 +1,7 @@
 //! rolegate: user-administration rules for multi-tenant SaaS, one Rust core for the browser and the edge.
 //!
 //! - [`policy`]: parse and compile a policy document once (dense indices, every error located).
+//! - [`json`] and [`input`]: the strict JSON reader and the typed, path-aware reads every input goes through.
 //! - [`permissions`]: role union (the highest level wins, feature by feature).
 //! - [`grant`]: grant, remove and invite decisions with stable reason codes.
 //! - [`account`]: account status and transitions as pure functions of (record, now).
@@ -12,10 +13,13 @@
 //! The core takes and returns plain Rust data; `js` (wasm32 only) translates to and from JavaScript.
 
 pub mod account;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod catalogs;
 #[cfg(feature = "analysis")]
 pub mod analysis;
 pub mod error;
 pub mod grant;
+pub mod input;
 pub mod json;
 pub mod permissions;
 pub mod policy;
@@ -29,12 +33,15 @@ pub mod js;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
-pub use account::{AccountRecord, AccountStatus, Millis, Status, TenantStatus};
+pub use account::{AccountError, AccountRecord, AccountStatus, Millis, Status, TenantStatus};
 #[cfg(feature = "analysis")]
-pub use analysis::{Change, Delegation, Diff, Escalation, Grants, Reach, UserChange, diff};
-pub use error::{Error, Issue, Result};
-pub use grant::{Allowed, Decision, GrantRequest, Member, Reason, TargetRequest};
+pub use analysis::{AnalysisError, Change, Delegation, Diff, Escalation, Grants, Reach, UserChange, diff};
+pub use error::{Error, Result};
+pub use policy::{Issue, IssueKind, LookupError, PolicyError};
+#[cfg(not(target_arch = "wasm32"))]
+pub use grant::Described;
+pub use grant::{Allowed, Decision, GrantRequest, Member, Others, Reason, TargetRequest};
 pub use permissions::{Explanation, RoleSet};
 pub use policy::{Feature, GrantRule, Policy, RankOrder, Role, RoleInfo};
 #[cfg(feature = "token")]
-pub use token::{ActorClaims, Audience, InvitationClaims, Keyring, KeyringOptions};
+pub use token::{ActorClaims, Audience, InvitationClaims, Keyring, KeyringOptions, TokenError};

@@ -2,8 +2,7 @@
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
-use crate::policy::{FeatureId, Level, Policy, RoleId};
+use crate::policy::{FeatureId, Level, LookupError, Policy, RoleId, distinct_ids};
 
 /// A compiled set of roles: resolved once, then every check is array indexing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +19,11 @@ impl RoleSet {
     /// True when the winning level of `feature` is at or above `level`.
     pub fn allows(&self, feature: FeatureId, level: Level) -> bool {
         self.levels.get(feature).is_some_and(|&l| l >= level)
+    }
+
+    /// The winning level of `feature` (no access for a feature the policy does not have).
+    pub fn level(&self, feature: FeatureId) -> Level {
+        self.levels.get(feature).copied().unwrap_or(0)
     }
 
     pub fn levels(&self) -> &[Level] {
@@ -50,7 +54,6 @@ impl RoleSet {
 
 /// Which level a feature ends at, and which of the held roles supply it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(target_arch = "wasm32", derive(tsify_next::Tsify))]
 pub struct Explanation {
     pub level: String,
     /// Held roles giving the winning level (directly or through `includes`); empty at the no-access level.
@@ -75,7 +78,7 @@ impl Policy {
     }
 
     /// Compiles role names; any name not in the policy is an `unknown_role` error.
-    pub fn compile_roles<S: AsRef<str>>(&self, names: &[S]) -> Result<RoleSet> {
+    pub fn compile_roles<S: AsRef<str>>(&self, names: &[S]) -> Result<RoleSet, LookupError> {
         let (set, unknown) = self.resolve(names);
         match unknown.first() {
             None => Ok(set),
@@ -99,14 +102,19 @@ impl Policy {
         (self.role_set(ids), unknown)
     }
 
+    /// The distinct names not in the policy, first seen first (what `unknown_role` reasons point into).
+    pub fn unknown_roles<'n, S: AsRef<str>>(&self, names: &'n [S]) -> Vec<&'n str> {
+        self.resolve(names).1
+    }
+
     /// Effective permissions: every feature with its winning level name, policy order.
-    pub fn effective<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<(&str, &str)>> {
+    pub fn effective<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<(&str, &str)>, LookupError> {
         let set = self.compile_roles(names)?;
         Ok(self.features.iter().zip(&set.levels).map(|(f, &l)| (f.name.as_str(), f.level_name(l))).collect())
     }
 
     /// Like [`Policy::effective`], naming the held roles that supply each winning level.
-    pub fn explain<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<(&str, Explanation)>> {
+    pub fn explain<S: AsRef<str>>(&self, names: &[S]) -> Result<Vec<(&str, Explanation)>, LookupError> {
         Ok(self.explain_set(&self.compile_roles(names)?))
     }
 
@@ -135,7 +143,7 @@ impl Policy {
 
     /// True when the roles' winning level of `feature` is at or above `level`.
     /// Reads the one feature straight from each held role: no set is built for a single question.
-    pub fn allows<S: AsRef<str>>(&self, names: &[S], feature: &str, level: &str) -> Result<bool> {
+    pub fn allows<S: AsRef<str>>(&self, names: &[S], feature: &str, level: &str) -> Result<bool, LookupError> {
         let (f, l) = self.level(feature, level)?;
         let mut winning = 0;
         for name in names {
@@ -147,17 +155,6 @@ impl Policy {
     }
 }
 
-/// The distinct ids below `n`, ascending. Ids are dense and bounded, so one pass over a bitmap replaces a sort.
-pub(crate) fn distinct_ids(ids: impl IntoIterator<Item = usize>, n: usize) -> Vec<usize> {
-    let mut seen = vec![false; n];
-    for id in ids {
-        if let Some(slot) = seen.get_mut(id) {
-            *slot = true;
-        }
-    }
-    seen.iter().enumerate().filter(|&(_, &s)| s).map(|(id, _)| id).collect()
-}
-
-fn unknown_role(name: &str) -> Error {
-    Error::new("unknown_role", format!("'{name}' is not a role of this policy"))
+fn unknown_role(name: &str) -> LookupError {
+    LookupError::UnknownRole(name.to_string())
 }

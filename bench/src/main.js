@@ -16,6 +16,8 @@ import { ENGINE_IDS as ENGINES } from "./engines/index.js";
 
 /** The by-name rolegate run answers the reference. */
 const REFERENCE = "rolegate-names";
+/** The engines of the covered-mode suite: rolegate both ways, the plain-JS floor and CASL (issue 16's peer). */
+const COVERED = ["rolegate-names", "rolegate-compiled", "plain", "casl"];
 const COLD_RUNS = 7;
 const OUT = new URL("../../docs/bench/", import.meta.url);
 const SRC = (file) => new URL(file, import.meta.url).pathname;
@@ -39,14 +41,14 @@ function child(id, script, args) {
   });
 }
 
-/** Times one suite for every engine: the reference first (its answers become the reference file), then the rest. */
-async function suite(name) {
+/** Times one suite for each engine: the reference first (its answers become the reference file), then the rest. */
+async function suite(name, ids = ENGINES) {
   const ref = JSON.parse(await child(REFERENCE, "run-engine.js", [REFERENCE, name]));
   const refFile = join(tmpdir(), `rolegate-bench-${process.pid}-${name}.json`);
   writeFileSync(refFile, JSON.stringify(Object.fromEntries(ref.results.map((r) => [r.key, r.answers]))));
   const out = { [REFERENCE]: ref };
   try {
-    for (const id of ENGINES.filter((e) => e !== REFERENCE)) out[id] = JSON.parse(await child(id, "run-engine.js", [id, name, refFile]));
+    for (const id of ids.filter((e) => e !== REFERENCE)) out[id] = JSON.parse(await child(id, "run-engine.js", [id, name, refFile]));
   } finally {
     rmSync(refFile, { force: true });
   }
@@ -77,6 +79,8 @@ const results = { machine: machine(), engines: Object.fromEntries(ENGINES.map((i
 try {
   log("product A: cross-check, then time every engine");
   results.productA = await suite("product-a");
+  log("product A in covered mode (refusals with several reasons)");
+  results.covered = await suite("covered", COVERED);
   if (!quick) {
     log("scale sweep");
     results.sweep = await suite("sweep");

@@ -1,14 +1,15 @@
 /**
  * Reads a rolegate policy document (version 1) into plain tables: what every non-rolegate adapter translates
  * into its own library's vocabulary. Handles exactly what the benchmark policies use: feature levels, role
- * grants (including `"*": "max"`), `includes`, and `userAdmin`.
+ * grants (including `"*": "max"`), `includes`, `userAdmin`, and the grant rule (`held` or `covered`).
  */
 
 /**
  * @typedef {{ name: string, levels: string[] }} Feature
  * @typedef {{ name: string, includes: string[], grants: [feature: string, level: number][] }} Role
  * @typedef {{ features: Feature[], levelOf: Record<string, Record<string, number>>, roles: Role[],
- *             closure: Record<string, string[]>, admin: { feature: string, level: string } }} PolicyTables
+ *             closure: Record<string, string[]>, admin: { feature: string, level: string },
+ *             rule: "held" | "covered" }} PolicyTables
  */
 
 /** @param {object} doc a parsed policy document  @returns {PolicyTables} */
@@ -25,7 +26,7 @@ export function readPolicy(doc) {
   const closure = {};
   const close = (name) => (closure[name] ??= [...new Set([name, ...byName[name].includes.flatMap(close)])]);
   roles.forEach((r) => close(r.name));
-  return { features, levelOf, roles, closure, admin: doc.userAdmin };
+  return { features, levelOf, roles, closure, admin: doc.userAdmin, rule: doc.grantRule ?? "covered" };
 }
 
 /**

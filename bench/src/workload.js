@@ -111,7 +111,7 @@ function makeGrants(r, t, users, count) {
 }
 
 /**
- * @typedef {{ kind: "product-a" } | { kind: "synthetic", roles: number, features: number, rolesPerUser: number }} Spec
+ * @typedef {{ kind: "product-a" | "covered" } | { kind: "synthetic", roles: number, features: number, rolesPerUser: number }} Spec
  * @typedef {{ user: number, feature: string, level: string }} DecisionRequest
  * @typedef {{ actor: number, target: number, roles: string[] }} GrantRequest   target -1: a new user
  * @typedef {{ spec: Spec, text: string, users: { id: string, roles: string[] }[], decisions: DecisionRequest[],
@@ -120,11 +120,15 @@ function makeGrants(r, t, users, count) {
 
 /** Builds the workload a spec names: policy text (what engines load), users and requests. @returns {Workload} */
 export function workload(spec) {
-  const r = rng(spec.kind === "product-a" ? 1 : spec.roles * 7919 + spec.features * 31 + spec.rolesPerUser);
-  if (spec.kind === "product-a") {
-    const text = readFileSync(PRODUCT_A_PATH, "utf8");
+  const seed = { "product-a": 1, covered: 3 }[spec.kind] ?? spec.roles * 7919 + spec.features * 31 + spec.rolesPerUser;
+  const r = rng(seed);
+  if (spec.kind === "product-a" || spec.kind === "covered") {
+    // Covered: product A's roles under `grantRule: "covered"`, where a refusal names each feature the actor
+    // lacks for each role being added, so about half the requests are refused with several reasons.
+    const doc = JSON.parse(readFileSync(PRODUCT_A_PATH, "utf8"));
+    const text = spec.kind === "covered" ? JSON.stringify({ ...doc, grantRule: "covered" }, null, 2) : readFileSync(PRODUCT_A_PATH, "utf8");
     const t = readPolicy(JSON.parse(text));
-    const users = makeUsers(r, t.roles.map((x) => x.name), 1000, 1, 3);
+    const users = makeUsers(r, t.roles.map((x) => x.name), 1000, 1, spec.kind === "covered" ? 2 : 3);
     return { spec, text, users, decisions: makeDecisions(r, t, users, 10000, false), grants: makeGrants(r, t, users, 2000) };
   }
   const doc = syntheticPolicy(spec);

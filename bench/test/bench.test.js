@@ -49,6 +49,20 @@ test("every engine answers all of product A's decisions and grant requests exact
   }));
 });
 
+test("covered mode: about half the grant requests refused, with several reasons; the suite's engines answer as rolegate does", async () => {
+  const ref = JSON.parse((await run(process.execPath, [RUNNER, "rolegate-names", "covered"], checkOnly)).stdout).results[0];
+  const refused = ref.answers.grants.split("0").length - 1;
+  assert.ok(refused > 800 && refused < 1200, `${refused} of 2000 refused`);
+  assert.ok(ref.reasons >= 2, `${ref.reasons} reasons each`);
+  const file = join(mkdtempSync(join(tmpdir(), "bench-test-")), "ref.json");
+  writeFileSync(file, JSON.stringify({ covered: ref.answers }));
+  for (const id of ["rolegate-compiled", "plain", "casl"]) {
+    const { default: engine } = await import(`../src/engines/${id}.js`);
+    const out = JSON.parse((await run(process.execPath, [...engine.flags, RUNNER, id, "covered", file], checkOnly)).stdout);
+    assert.deepEqual(out.results[0].checked.grants, { of: 2000, n: 2000, allowed: 2000 - refused }, id);
+  }
+});
+
 test("an engine that disagrees with rolegate fails the run before timing, naming the request", async () => {
   const ref = await crossCheck("rolegate-names");
   const { decisions, grants } = ref.results[0].answers;

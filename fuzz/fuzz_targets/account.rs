@@ -39,8 +39,8 @@ fn expect(step: Step, r: &AccountRecord, now: u64, ttl: u64) -> Result<AccountRe
         _ => Ok(()),
     };
     match step {
-        // A window starts on the whole second, the resolution of the link's `iat`.
-        Step::Invite => common.map(|()| AccountRecord { invited_at: Some(now - now % 1000), ..*r }),
+        // A window starts at the invite time, to the millisecond.
+        Step::Invite => common.map(|()| AccountRecord { invited_at: Some(now), ..*r }),
         Step::Accept => common.and_then(|()| match status {
             Status::PendingInvite => Err("not_invited"),
             Status::ExpiredInvitation => Err("invitation_expired"),
@@ -57,7 +57,7 @@ fn expect(step: Step, r: &AccountRecord, now: u64, ttl: u64) -> Result<AccountRe
     }
 }
 
-fn run(p: &Policy, step: Step, r: &AccountRecord, now: u64) -> rolegate::Result<AccountRecord> {
+fn run(p: &Policy, step: Step, r: &AccountRecord, now: u64) -> Result<AccountRecord, rolegate::AccountError> {
     match step {
         Step::Invite => p.invite(r, now),
         Step::Accept => p.accept(r, now),
@@ -80,10 +80,10 @@ fn check(p: &Policy, r: &AccountRecord, now: u64) {
     assert_eq!(p.next_status_change(r, now), next);
     // The record reads back from its JSON form when its times fit a JS number.
     let json = serde_json::to_value(r).unwrap();
-    let safe = [r.invited_at, r.accepted_at].iter().flatten().all(|&t| t <= rolegate::json::MAX_SAFE_INTEGER);
+    let safe = [r.invited_at, r.accepted_at].iter().flatten().all(|&t| t <= rolegate::input::MAX_SAFE_INTEGER);
     match AccountRecord::from_json(&rolegate::json::Value::from(&json), "record") {
         Ok(back) => assert!(safe && back == *r),
-        Err(e) => assert!(!safe && e.code == "invalid_request"),
+        Err(e) => assert!(!safe && e.code() == "invalid_request"),
     }
 }
 
@@ -101,7 +101,7 @@ fuzz_target!(|input: Input| {
     check(&p, &r, now);
     for (step, wait) in input.steps.into_iter().take(64) {
         now = now.saturating_add(u64::from(wait));
-        let got = run(&p, step, &r, now).map_err(|e| e.code);
+        let got = run(&p, step, &r, now).map_err(|e| e.code());
         assert_eq!(got, expect(step, &r, now, ttl_ms), "{step:?} on {r:?} at {now}");
         if let Ok(next) = got {
             r = next;

@@ -9,8 +9,8 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
     match Policy::from_json(text) {
         Err(e) => {
-            assert_eq!(e.code, "invalid_policy");
-            assert!(!e.errors.is_empty() && e.errors.iter().all(|i| !i.code.is_empty()), "{e:?}");
+            assert_eq!(e.code(), "invalid_policy");
+            assert!(!e.errors.is_empty() && e.errors.iter().all(|i| !i.code().is_empty()), "{e:?}");
             assert_eq!(Policy::from_json(text).unwrap_err(), e, "the same errors every time");
         }
         Ok(p) => {

@@ -4,10 +4,12 @@
 /** Bad input: one line on stderr, exit 2 (shared with cli.js). */
 export class BadInput extends Error {}
 
+import { newAccount } from "./node.js";
+
 const KINDS = ["allows", "grants", "status"];
-const CHECKS = { grant: "checkGrant", remove: "checkRemove", invite: "checkInvite" };
+/** A case's `check`: an action of `policy.check`, or `grant` (a new user's roles, or the target's). */
+const CHECKS = ["grant", "add", "roles", "remove", "disable", "enable", "invite"];
 const STEPS = ["invite", "accept", "disable", "enable", "disableTenant", "enableTenant"];
-const NEW_ACCOUNT = { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null };
 
 /**
  * Runs every case of `cases` (`{ allows, grants, status }`) against `policy`.
@@ -18,6 +20,7 @@ export function runCases(policy, cases, file) {
   if (!isObject(cases)) throw bad("", "expected an object { allows, grants, status }");
   const unknown = Object.keys(cases).find((k) => !KINDS.includes(k));
   if (unknown) throw bad(unknown, `unknown member (expected one of: ${KINDS.join(", ")})`);
+  const known = new Set(policy.roles().map((r) => r.name));
   const results = [];
   for (const kind of KINDS) {
     const list = cases[kind] ?? [];
@@ -26,8 +29,10 @@ export function runCases(policy, cases, file) {
       const path = `${kind}[${i}]`;
       if (!isObject(c) || typeof c.name !== "string") throw bad(path, "expected an object with a \"name\"");
       let why;
+      const badAt = (member, message) => bad(`${path}.${member}`, message);
+      unknownRoles(kind, c, known, badAt);
       try {
-        why = RUN[kind](policy, c, (member, message) => bad(`${path}.${member}`, message));
+        why = RUN[kind](policy, c, badAt);
       } catch (e) {
         if (e instanceof BadInput) throw e;
         // The package refused the case's input as malformed: the case file is wrong, not the policy.
@@ -38,7 +43,29 @@ export function runCases(policy, cases, file) {
       results.push({ kind, name: c.name, pass: why === undefined, ...(why === undefined ? {} : { why }) });
     });
   }
+  if (results.length === 0) throw bad("", "no cases (allows, grants and status are all empty)");
   return results;
+}
+
+/**
+ * A role name the policy does not know in a case is bad input, not a result: a typo in an actor's roles would
+ * make an `expect: "refused"` case pass for the wrong reason. Requested roles may be unknown on purpose in a
+ * case that expects `unknown_role`.
+ */
+function unknownRoles(kind, c, known, bad) {
+  const check = (names, member) => {
+    if (!Array.isArray(names)) return;
+    names.forEach((name, i) => {
+      if (typeof name === "string" && !known.has(name)) throw bad(`${member}[${i}]`, `'${name}' is not a role of the policy`);
+    });
+  };
+  if (kind === "allows") check(c.roles, "roles");
+  if (kind !== "grants") return;
+  check(c.actor?.roles, "actor.roles");
+  check(c.target?.roles, "target.roles");
+  if (Array.isArray(c.others)) c.others.forEach((o, i) => check(o?.roles, `others[${i}].roles`));
+  const expectsUnknown = Array.isArray(c.reasons) && c.reasons.some((r) => r === "unknown_role" || r?.code === "unknown_role");
+  if (!expectsUnknown) check(c.roles, "roles");
 }
 
 /** Each kind's runner: `undefined` when the case passes, else why it failed. */
@@ -51,11 +78,11 @@ const RUN = {
 
   grants(policy, c, bad) {
     const check = c.check ?? "grant";
-    if (!Object.hasOwn(CHECKS, check)) throw bad("check", `expected one of: ${Object.keys(CHECKS).join(", ")}`);
+    if (!CHECKS.includes(check)) throw bad("check", `expected one of: ${CHECKS.join(", ")}`);
     if (c.expect !== "allowed" && c.expect !== "refused") throw bad("expect", 'expected "allowed" or "refused"');
     if (c.reasons !== undefined && !Array.isArray(c.reasons)) throw bad("reasons", "expected an array of codes or { code, ... }");
-    const request = check === "grant" ? { actor: c.actor, target: c.target ?? null, roles: c.roles } : { actor: c.actor, target: c.target };
-    const d = policy[CHECKS[check]](request);
+    const action = check === "grant" ? (c.target ? "roles" : "add") : check;
+    const d = policy.check(action, { actor: c.actor, target: c.target ?? null, roles: c.roles, others: c.others });
     const got = d.allowed ? "allowed" : "refused";
     const codes = d.reasons.map((r) => r.code).join(", ");
     if (got !== c.expect) return `expected ${c.expect}, got ${got} (${codes}${d.allowed ? "" : `: ${d.reasons[0].message}`})`;
@@ -69,7 +96,7 @@ const RUN = {
   status(policy, c, bad) {
     if (c.record !== undefined && !isObject(c.record)) throw bad("record", "expected an account record object");
     if (c.steps !== undefined && !Array.isArray(c.steps)) throw bad("steps", "expected an array of { do, at, refused? }");
-    let record = { ...NEW_ACCOUNT, ...c.record };
+    let record = { ...newAccount(), ...c.record };
     for (const [i, step] of (c.steps ?? []).entries()) {
       if (!isObject(step) || !STEPS.includes(step.do)) throw bad(`steps[${i}].do`, `expected one of: ${STEPS.join(", ")}`);
       const at = time(step.at, () => bad(`steps[${i}].at`, "expected ISO 8601 text or epoch milliseconds"));

@@ -39,8 +39,10 @@ quoted with a caret under the place. Exit 1 when the policy has errors (warnings
 Runs a file of expected decisions against the policy and prints a pass/fail table. Exit 1 on a failure.
 The file: { "allows": [...], "grants": [...], "status": [...] }, each case with a "name":
   allows: { roles, feature, level, expect: true | false }
-  grants: { check?: "grant" | "remove" | "invite", actor: { id, roles }, target?: { id, roles } | null,
-            roles?: [...] (grant), expect: "allowed" | "refused",
+  grants: { check?: "grant" | "add" | "roles" | "remove" | "disable" | "enable" | "invite" (default "grant": a
+            new user's roles without a target, the target's with one), actor: { id, roles }, target?: { id, roles } | null,
+            roles?: [...] (grant), others?: [{ id, roles }, ...] | count (the tenant's other enabled users),
+            expect: "allowed" | "refused",
             reasons?: [code | { code, role?, feature?, needed?, held? }, ...] (every reason, in order) }
   status: { record?: {...} (default: a new account), steps?: [{ do: "invite" | "accept" | "disable" |
             "enable" | "disableTenant" | "enableTenant", at, refused?: code }], at, expect: status,
@@ -213,23 +215,6 @@ const SIGN = { escalation_added: "!", delegation_added: "+", access_raised: "+",
   setting_changed: "~", rank_changed: "~", levels_changed: "~", escalation_removed: "-", delegation_removed: "-",
   access_lowered: "-", role_removed: "-", feature_removed: "-" };
 
-/** A change in words, from its members (the core returns data only). */
-function describe(c) {
-  const fromTo = `${c.from} -> ${c.to}`;
-  switch (c.code) {
-    case "escalation_added": return `${c.granter} may grant ${c.role}, which gives ${c.feature} '${c.needed}' above the '${c.held}' ${c.granter} holds`;
-    case "escalation_removed": return `${c.granter} granting ${c.role} no longer hands out ${c.feature} '${c.needed}' above '${c.held}'`;
-    case "delegation_added": return `${c.granter} may now grant ${c.role}`;
-    case "delegation_removed": return `${c.granter} may no longer grant ${c.role}`;
-    case "access_raised": case "access_lowered": return `${c.role} ${c.feature}: ${fromTo}`;
-    case "role_added": case "role_removed": return `role ${c.role}`;
-    case "feature_added": case "feature_removed": return `feature ${c.feature}`;
-    case "levels_changed": return `${c.feature} levels: ${c.from} -> ${c.to}`;
-    case "rank_changed": return `${c.role} rank: ${fromTo}`;
-    default: return `${c.setting ?? ""}: ${fromTo}`;
-  }
-}
-
 function diff([beforeFile, afterFile], flags) {
   const before = usable(beforeFile);
   const after = usable(afterFile);
@@ -244,7 +229,7 @@ function diff([beforeFile, afterFile], flags) {
     result = Policy.diff(before, after, users);
   } catch (e) {
     if (!e.code) throw e;
-    throw new BadInput(e.code === "invalid_request" ? `${flags.users}: ${e.message}` : `diff: ${e.message}`);
+    throw new BadInput(e.code === "invalid_request" || e.code === "unknown_role" ? `${flags.users}: ${e.message}` : `diff: ${e.message}`);
   }
   if (flags.json) {
     out(`${JSON.stringify(result, null, 2)}\n`);
@@ -253,12 +238,12 @@ function diff([beforeFile, afterFile], flags) {
     out(`${beforeFile} -> ${afterFile}: ${plural(result.changes.length, "change")}`
       + `${flags.users !== undefined ? `, ${plural(affected, "user")} whose access changes` : ""}\n`);
     const width = Math.max(0, ...result.changes.map((c) => c.code.length));
-    for (const c of result.changes) out(`  ${SIGN[c.code] ?? "~"} ${c.code.padEnd(width)}  ${describe(c)}\n`);
+    for (const c of result.changes) out(`  ${SIGN[c.code] ?? "~"} ${c.code.padEnd(width)}  ${after.describe(c)}\n`);
     if (result.users.length) {
       out("users:\n");
       const idWidth = Math.max(...result.users.map((u) => u.id.length));
       for (const u of result.users) {
-        out(`  ${u.code === "user_gains" ? "+" : "-"} ${u.id.padEnd(idWidth)}  ${u.feature}: ${u.from} -> ${u.to}  (${u.code})\n`);
+        out(`  ${u.code === "user_gains" ? "+" : "-"} ${u.id.padEnd(idWidth)}  ${after.describe(u)}  (${u.code})\n`);
       }
     }
   }
@@ -270,6 +255,8 @@ function diff([beforeFile, afterFile], flags) {
 function whoCan([file, feature, level], flags) {
   const policy = usable(file);
   let reach;
+  // The first level is no access: no grant gives it, every role has it.
+  const none = policy.features().find((f) => f.name === feature)?.levels[0] === level;
   try {
     reach = policy.whoCan(feature, level);
   } catch (e) {
@@ -284,7 +271,7 @@ function whoCan([file, feature, level], flags) {
   out(`${plural(reach.length, "role")} reach ${feature} '${level}' in ${file}${reach.length ? ":" : "."}\n`);
   const width = Math.max(0, ...reach.map((r) => r.role.length));
   for (const r of reach) {
-    out(`  ${r.role.padEnd(width)}  ${r.level}  ${r.via.length > 1 ? `through ${r.via.join(" -> ")}` : "its own grant"}\n`);
+    out(`  ${r.role.padEnd(width)}  ${r.level}  ${none ? "every role has at least no access" : r.via.length > 1 ? `through ${r.via.join(" -> ")}` : "its own grant"}\n`);
   }
   return 0;
 }

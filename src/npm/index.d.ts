@@ -1,32 +1,45 @@
-// The package's types: the binding's declarations (full build: the browser entry has no Keyring), with
-// `Policy` being the JS layer's: the same methods, plus the options of its compiled role-set cache.
-import type { Diff, Member, Policy as CorePolicy } from "./full/rolegate.js";
+// The Node and workerd entries' types: the shared ones (types.d.ts) and `Keyring`.
+export * from "./types.js";
+export { default } from "./types.js";
 
-export * from "./full/rolegate.js";
-export { default } from "./full/rolegate.js";
-
-export interface PolicyOptions {
-  /** Distinct role lists whose compiled sets a policy keeps, least recently used evicted first (default 1024). */
-  cacheSize?: number;
+export interface KeyringOptions {
+  /** Clock skew allowed on `exp`, `nbf` and `iat`, in seconds (default 60, at most 3600). */
+  leewaySec?: number;
+  issuer?: string;
+  audience?: string;
 }
 
-/** A compiled policy; by-name calls are answered through cached compiled role sets. */
-export declare class Policy {
-  /** Compiles a policy document, as `Policy.fromJson`. */
-  constructor(doc: string | object, options?: PolicyOptions);
-  /** Compiles a policy document (JSON text or an object); a bad one throws `invalid_policy` with `.errors`. */
-  static fromJson(doc: string | object, options?: PolicyOptions): Policy;
-  /**
-   * The impact of replacing `before` with `after`: changes with stable codes, and the access each of `users`
-   * gains or loses.
-   */
-  static diff(before: Policy, after: Policy, users?: Member[]): Diff;
-  /**
-   * Feature -> winning level, every feature present, policy order: a read-only view that reads a level when
-   * asked; `{ ...view }` is a plain copy.
-   */
-  effective(roles: string[]): Readonly<Record<string, string>>;
-  /** How many role lists hold a compiled set now. */
-  readonly cachedRoleSets: number;
+/** Claims of an actor token (times in JWT seconds). */
+export interface ActorClaims {
+  sub: string;
+  tenant: string;
+  roles: string[];
+  exp: number;
+  nbf?: number;
+  iat?: number;
+  iss?: string;
+  aud?: string | string[];
 }
-export interface Policy extends Omit<CorePolicy, "effective"> {}
+
+/** What an invitation link binds: user, tenant, email, invitation id and issue time (JWT seconds, and ms). */
+export interface InvitationClaims {
+  sub: string;
+  tenant: string;
+  email: string;
+  inv: string;
+  iat?: number;
+  /** The issue time in milliseconds (set by signing): the link expires with the invitation it carries. */
+  iatMs?: number;
+}
+
+/** HMAC-SHA256 keys by `kid`, for actor tokens and invitation links. */
+export declare class Keyring {
+  /** `keys`: `{ kid: secret }` or its JSON text; secrets are at least 32 bytes. */
+  constructor(keys: Record<string, string> | string, options?: KeyringOptions);
+  verifyActor(token: string, nowMs: number): ActorClaims;
+  signActor(claims: ActorClaims, kid?: string): string;
+  /** Valid while `nowMs <= iatMs + ttlMs` (`iat * 1000 + ttlMs` without `iatMs`); `invitation_expired` after. */
+  verifyInvitation(token: string, nowMs: number, ttlMs: number): InvitationClaims & { iat: number };
+  signInvitation(claims: Omit<InvitationClaims, "iat" | "iatMs">, nowMs: number, kid?: string): string;
+  free(): void;
+}

@@ -4,5 +4,4 @@ import { initSync } from "./full/rolegate.js";
 
 initSync({ module: readFileSync(new URL("./full/rolegate_bg.wasm", import.meta.url)) });
 
-export * from "./full/index.js";
-export { default } from "./full/index.js";
+export { default, initSync, parseJson, Policy, newAccount, RoleSet, InvitationWatch, Keyring } from "./full/index.js";

@@ -4,5 +4,4 @@ import { initSync } from "./edge/rolegate.js";
 
 initSync({ module });
 
-export * from "./edge/index.js";
-export { default } from "./edge/index.js";
+export { default, initSync, parseJson, Policy, newAccount, RoleSet, InvitationWatch, Keyring } from "./edge/index.js";

@@ -17,16 +17,32 @@ pub fn member(id: &str, roles: &[&str]) -> Member {
 }
 
 pub fn grant(actor: &Member, target: Option<&Member>, roles: &[&str]) -> GrantRequest {
-    GrantRequest { actor: actor.clone(), target: target.cloned(), roles: roles.iter().map(|r| r.to_string()).collect() }
+    GrantRequest { actor: actor.clone(), target: target.cloned(), roles: roles.iter().map(|r| r.to_string()).collect(), others: None }
 }
 
 pub fn on(actor: &Member, target: &Member) -> TargetRequest {
-    TargetRequest { actor: actor.clone(), target: target.clone() }
+    TargetRequest { actor: actor.clone(), target: target.clone(), others: None }
 }
 
-/// Codes of a decision's reasons, in order.
+/// Codes of a decision's reasons, in order (an allowed decision's one reason is `allowed`).
 pub fn codes(d: &rolegate::Decision) -> Vec<&'static str> {
-    d.reasons.iter().map(|r| r.code).collect()
+    match d {
+        rolegate::Decision::Allowed(_) => vec!["allowed"],
+        rolegate::Decision::Refused(reasons) => reasons.iter().map(|r| r.code()).collect(),
+    }
+}
+
+/// A decision's reasons with the names, levels and ranks they concern, as JS sees them (native: the words
+/// are not in the wasm).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn named(p: &Policy, d: &rolegate::Decision) -> Vec<rolegate::Described> {
+    named_in(p, d, &[], &[])
+}
+
+/// [`named`] with the request's and the target's role names the policy does not know.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn named_in(p: &Policy, d: &rolegate::Decision, unknown: &[&str], foreign: &[&str]) -> Vec<rolegate::Described> {
+    d.reasons().iter().map(|r| p.describe(r, unknown, foreign)).collect()
 }
 
 pub const HOUR: u64 = 3_600_000;

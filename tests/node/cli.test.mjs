@@ -51,7 +51,7 @@ test("check: every error with path, line:column, code and a caret under the plac
   const r = rolegate("check", file("bad.json", text));
   assert.equal(r.status, 1);
   const lines = r.stdout.split("\n");
-  const at = lines.indexOf("error[unknown_feature]: unknown feature");
+  const at = lines.indexOf("error[unknown_feature]: 'reprots' is not a feature of this policy");
   assert.ok(at >= 0, r.stdout);
   assert.equal(lines[at + 1], "  --> bad.json:15:36 at roles.UserManager.grants.reprots");
   assert.equal(lines[at + 3], `15 | ${text.split("\n")[14]}`);
@@ -136,12 +136,28 @@ test("who-can: each role reaching the level, with the chain of includes", () => 
     { role: "Lead", level: "manage", via: ["Lead", "UserManager"] });
 });
 
+test("who-can the no-access level: every role has it, by no grant", () => {
+  const r = rolegate("who-can", B, "settings", "none");
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, [
+    "3 roles reach settings 'none' in " + B + ":",
+    "  Agent          none  every role has at least no access",
+    "  Supervisor     view  every role has at least no access",
+    "  Administrator  manage  every role has at least no access",
+    ""].join("\n"));
+});
+
 test("bad input: one line on stderr, nothing on stdout, exit 2, never a stack trace", () => {
   file("not.json", "{\n  \"version\": 1,\n  \"features\": nope\n}");
   file("twice.json", '{"allows":[],"allows":[]}');
   file("list.json", { users: {} });
   file("malformed.cases.json", { grants: [{ name: "x", actor: { id: "a", roles: [7] }, roles: [], expect: "allowed" }] });
   file("unknown.cases.json", { allow: [] });
+  file("empty.cases.json", { allows: [], grants: [] });
+  file("typo.cases.json", { grants: [{ name: "a typo refuses for the wrong reason", actor: { id: "s", roles: ["Supervsior"] },
+    roles: ["Agent"], expect: "refused" }] });
+  file("typo-allows.cases.json", { allows: [{ name: "x", roles: ["Agnet"], feature: "reports", level: "own", expect: false }] });
+  file("ghosts.json", [{ id: "sue", roles: ["Supervisor"] }, { id: "gus", roles: ["Agent", "Gohst"] }]);
   const cases = [
     [["check", "missing.json"], "rolegate: cannot read missing.json: no such file"],
     [["check", "not.json"], "rolegate: not.json:3:16: not JSON: expected ident"],
@@ -157,8 +173,12 @@ test("bad input: one line on stderr, nothing on stdout, exit 2, never a stack tr
     [["test", A, "twice.json"], "rolegate: twice.json: allows: appears more than once in its object"],
     [["test", A, "malformed.cases.json"], "rolegate: malformed.cases.json: grants[0].actor.roles[0]: expected a string"],
     [["test", A, "unknown.cases.json"], "rolegate: unknown.cases.json: allow: unknown member (expected one of: allows, grants, status)"],
+    [["test", A, "empty.cases.json"], "rolegate: empty.cases.json: no cases (allows, grants and status are all empty)"],
+    [["test", B, "typo.cases.json"], "rolegate: typo.cases.json: grants[0].actor.roles[0]: 'Supervsior' is not a role of the policy"],
+    [["test", B, "typo-allows.cases.json"], "rolegate: typo-allows.cases.json: allows[0].roles[0]: 'Agnet' is not a role of the policy"],
+    [["diff", B, B, "--users", "ghosts.json"], "rolegate: ghosts.json: users[1].roles[1]: 'Gohst' is a role of neither policy"],
     [["test", "bad.json", join(EXAMPLES, "product-a.cases.json")],
-      "rolegate: bad.json:15:36: invalid policy (2 errors), first: roles.UserManager.grants.reprots: unknown feature (see rolegate check bad.json)"],
+      "rolegate: bad.json:15:36: invalid policy (2 errors), first: roles.UserManager.grants.reprots: 'reprots' is not a feature of this policy (see rolegate check bad.json)"],
   ];
   for (const [args, message] of cases) {
     const r = rolegate(...args);

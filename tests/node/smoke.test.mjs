@@ -60,9 +60,14 @@ test("analysis: who can, the delegation graph, and the impact of a change with i
 test("the exports map names every runtime's entry", () => {
   const pkg = JSON.parse(readFileSync(new URL("./node_modules/rolegate/package.json", import.meta.url), "utf8"));
   assert.deepEqual(Object.keys(pkg.exports["."]), ["types", "workerd", "browser", "node", "import", "default"]);
-  // The public declarations (before wasm-bindgen's raw export table) never fall back to `any`.
-  const dts = readFileSync(new URL("./node_modules/rolegate/full/rolegate.d.ts", import.meta.url), "utf8");
-  const api = dts.slice(0, dts.indexOf("export type InitInput"));
+  // The public declarations (the package's own, not wasm-bindgen's export table) never fall back to `any`.
+  const types = (name) => readFileSync(new URL(`./node_modules/rolegate/${name}`, import.meta.url), "utf8");
+  const api = ["types.d.ts", "index.d.ts", "browser.d.ts"].map(types).join("\n");
   assert.match(api, /checkGrant\(request: GrantRequest\): Decision;/);
-  assert.doesNotMatch(api.replace(/\/\*[\s\S]*?\*\//g, ""), /\bany\b/);
+  assert.doesNotMatch(api.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, ""), /\bany\b/);
+  // Each build its own declarations: the browser's declare no Keyring.
+  assert.match(types("index.d.ts"), /export declare class Keyring/);
+  assert.doesNotMatch(types("browser.d.ts") + types("types.d.ts"), /Keyring/);
+  assert.deepEqual(pkg.exports["."].types, { workerd: "./index.d.ts", browser: "./browser.d.ts", node: "./index.d.ts",
+    import: "./browser.d.ts", default: "./browser.d.ts" });
 });

@@ -1,5 +1,5 @@
 // Compiled with `tsc --strict`: every public call has a real type (a wrong use below would fail the build).
-import init, { Policy, Keyring, type Decision, type AccountStatus, type Issue, type RoleSet, type RolegateError,
+import init, { Policy, Keyring, newAccount, type Messages, type Action, type Decision, type AccountStatus, type Issue, type RoleSet, type RolegateError,
   type Reach, type Delegation, type Diff, type Change, type UserChange } from "rolegate";
 
 await init();
@@ -41,4 +41,13 @@ const impact: Diff = Policy.diff(policy, policy, [{ id: "u", roles: ["User"] }])
 const alone: Diff = Policy.diff(policy, policy);
 const changed: string[] = impact.changes.map((c: Change) => c.code + (c.granter ?? "") + (c.role ?? "") + (c.setting ?? "") + (c.from ?? ""));
 const gains: UserChange[] = alone.users.filter((u) => u.code === "user_gains" && u.to !== u.from);
+const de: Messages = { self_remove: "nein" };
+const worded: Policy = Policy.fromJson({ version: 1 }, { messages: de, cacheSize: 8 });
+const action: Action = "disable";
+const last: Decision = worded.check(action, { actor: { id: "a", roles: [] }, target: { id: "b", roles: [] }, others: 0 });
+const counted: Decision = worded.checkRemove({ actor: { id: "a", roles: [] }, target: { id: "b", roles: [] }, others: [{ id: "c", roles: [] }] });
+const matters: boolean = worded.takesUserAdmin("roles", { target: { id: "b", roles: [] }, roles: [] });
+const said: string = worded.describe(impact.changes[0]);
+const fresh = worded.invite(newAccount(), 0);
+void [last, counted, matters, said, fresh];
 void [allowed, codes, ignored, levels, s, expires, warnings, fast, roles, rule, located, placed, via, grantable, escalations, changed, gains];

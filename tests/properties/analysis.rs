@@ -35,8 +35,9 @@ proptest! {
                     actor: member("granter", &[&g.granter]),
                     target: Some(member("fresh", &[])),
                     roles: vec![r.name.clone()],
+                    others: None,
                 };
-                let allowed = p.check_grant(&req).allowed;
+                let allowed = p.check_grant(&req).is_allowed();
                 prop_assert_eq!(g.roles.contains(&r.name), allowed, "{} -> {}", g.granter, r.name);
                 let (gi, ri) = (index_of(&g.granter), index_of(&r.name));
                 let covered = covers(&spec.role_levels(gi), &spec.role_levels(ri));
@@ -75,4 +76,45 @@ proptest! {
 /// `R3` -> 3.
 fn index_of(name: &str) -> usize {
     name[1..].parse().unwrap()
+}
+
+proptest! {
+    #![proptest_config(config(128))]
+
+    /// The lint's indexed search names, for each role and feature, the granter a scan of every pair would: the
+    /// first role (policy order) whose rank may grant it while holding less of the feature, wherever some role
+    /// administering users holds less of it too (else no actor could hand it out).
+    #[test]
+    fn rank_warnings_name_the_granter_a_scan_of_every_pair_finds(
+        spec in crate::arb::spec_with(prop_oneof![
+            Just(crate::model::RuleSpec::Rank { strictly_lower: false }),
+            Just(crate::model::RuleSpec::Rank { strictly_lower: true }),
+        ]),
+    ) {
+        let p = compile(&spec);
+        let strictly = spec.rule == (crate::model::RuleSpec::Rank { strictly_lower: true });
+        let levels: Vec<Vec<u8>> = p.roles().iter().map(|r| p.compile_roles(&[r.name.as_str()]).unwrap().levels().to_vec()).collect();
+        let (admin, needed) = p.user_admin;
+        let mut want = Vec::new();
+        for (f, feature) in p.features().iter().enumerate() {
+            let lowest_admin = (0..levels.len()).filter(|&r| levels[r][admin] >= needed).map(|r| levels[r][f]).min();
+            for (l, low) in p.roles().iter().enumerate() {
+                let Some(rank) = low.rank else { continue };
+                if lowest_admin.is_none_or(|a| a >= levels[l][f]) {
+                    continue;
+                }
+                let granter = p.roles().iter().enumerate().find(|&(h, high)| {
+                    h != l && high.rank.is_some_and(|hr| if strictly { rank < hr } else { rank <= hr }) && levels[h][f] < levels[l][f]
+                });
+                if let Some((_, high)) = granter {
+                    want.push((format!("roles.{}.grants.{}", low.name, feature.name), high.name.clone()));
+                }
+            }
+        }
+        let got: Vec<(String, String)> = p.warnings().into_iter().filter_map(|w| match &w.kind {
+            rolegate::IssueKind::RankGrantsUnheld { granter, .. } => Some((w.path.clone(), granter.clone())),
+            _ => None,
+        }).collect();
+        prop_assert_eq!(got, want);
+    }
 }

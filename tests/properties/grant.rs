@@ -3,10 +3,10 @@
 
 use proptest::prelude::*;
 use proptest::sample::Index;
-use rolegate::{Allowed, Decision, GrantRequest, Member, Policy};
+use rolegate::{Decision, GrantRequest, Member, Policy};
 
 use crate::arb::{compile, config, pick, role_set, spec, spec_with};
-use crate::common::{codes, on};
+use crate::common::{codes, named, named_in, on};
 use crate::model::{RuleSpec, Spec, covers, role_name};
 
 /// A grant request as picks: actor, target (`None` for a new user; `Some((same user, roles))`), requested.
@@ -32,6 +32,7 @@ fn case(spec: &Spec, (actor, target, requested): &Request) -> Case {
         actor: Member { id: "actor".into(), roles: spec.names(&actor) },
         target: target.as_ref().map(|(same, t)| Member { id: if *same { "actor" } else { "target" }.into(), roles: spec.names(t) }),
         roles: spec.names(&requested),
+        others: None,
     };
     Case { actor, target, requested, req }
 }
@@ -64,13 +65,13 @@ proptest! {
         let p = compile(&spec);
         let c = case(&spec, &r);
         let d = p.check_grant(&c.req);
-        prop_assert_eq!(d.allowed, c.model(&spec), "{:?}", d);
-        prop_assert_eq!(d.allowed, codes(&d) == ["allowed"]);
+        prop_assert_eq!(d.is_allowed(), c.model(&spec), "{:?}", d);
+        prop_assert_eq!(d.is_allowed(), codes(&d) == ["allowed"]);
         let target = c.req.target.clone().unwrap_or(Member { id: "target".into(), roles: spec.names(&c.requested) });
         let tr = c.target.as_ref().map_or(c.requested.as_slice(), |t| t.1.as_slice());
         let same = target.id == c.req.actor.id;
-        prop_assert_eq!(p.check_remove(&on(&c.req.actor, &target)).allowed, spec.remove_allowed(&c.actor, same, tr));
-        prop_assert_eq!(p.check_invite(&on(&c.req.actor, &target)).allowed, spec.invite_allowed(&c.actor, tr));
+        prop_assert_eq!(p.check_remove(&on(&c.req.actor, &target)).is_allowed(), spec.remove_allowed(&c.actor, same, tr));
+        prop_assert_eq!(p.check_invite(&on(&c.req.actor, &target)).is_allowed(), spec.invite_allowed(&c.actor, tr));
         let grantable: Vec<String> = (0..spec.roles.len())
             .filter(|&r| spec.grant_allowed(&c.actor, None, &[r]))
             .map(role_name)
@@ -90,14 +91,14 @@ proptest! {
         let requested = p.compile_roles(&c.req.roles).unwrap();
         let target = c.req.target.as_ref().map(|t| p.compile_roles(&t.roles).unwrap());
         let same = c.target.as_ref().is_some_and(|t| t.0);
-        prop_assert_eq!(p.allows_grant(&actor, target.as_ref(), &requested, same), p.check_grant(&c.req).allowed);
+        prop_assert_eq!(p.allows_grant(&actor, target.as_ref(), &requested, same), p.check_grant(&c.req).is_allowed());
         // The JS fast path always passes a target: an empty set stands for a new user.
         let empty = p.role_set([]);
         prop_assert_eq!(p.allows_grant(&actor, Some(&empty), &requested, false), p.allows_grant(&actor, None, &requested, false));
     }
 
     /// The JS layer answers allowed calls from the fast paths and refused ones from the explained decisions on
-    /// compiled sets: both must be exactly what the by-name decisions say, reasons and messages included.
+    /// compiled sets: both must be exactly what the by-name decisions say, every reason included.
     #[test]
     fn decisions_on_compiled_sets_equal_the_by_name_decisions(spec in spec(), r in request()) {
         let p = compile(&spec);
@@ -108,21 +109,21 @@ proptest! {
         let target = c.req.target.as_ref().map_or_else(|| p.role_set([]), |t| p.resolve(&t.roles).0);
         let same = c.target.as_ref().is_some_and(|t| t.0);
         let by_name = p.check_grant(&c.req);
-        prop_assert_eq!(&p.explain_grant(&actor, Some(&target), &requested, &[], same), &by_name);
-        let outcome = p.grant_outcome(&actor, Some(&target), &requested, same);
-        let allowed_message = by_name.reasons.first().filter(|_| by_name.allowed).map(|r| r.message.as_str());
-        prop_assert_eq!(outcome.map(Allowed::message), allowed_message);
+        prop_assert_eq!(&p.explain_grant(&actor, Some(&target), &requested, 0, same, None), &by_name);
+        let outcome = p.grant_outcome(&actor, Some(&target), &requested, same, None);
+        let allowed = match by_name { Decision::Allowed(why) => Some(why), Decision::Refused(_) => None };
+        prop_assert_eq!(outcome, allowed);
         let member = c.req.target.clone().unwrap_or(Member { id: "target".into(), roles: c.req.roles.clone() });
         let member_set = p.resolve(&member.roles).0;
         let same = member.id == c.req.actor.id;
         let remove = p.check_remove(&on(&c.req.actor, &member));
-        prop_assert_eq!(&p.explain_remove(&actor, &member_set, same), &remove);
-        prop_assert_eq!(p.remove_outcome(&actor, &member_set, same).is_some(), remove.allowed);
+        prop_assert_eq!(&p.explain_remove(&actor, &member_set, same, None), &remove);
+        prop_assert_eq!(p.remove_outcome(&actor, &member_set, same, None).is_some(), remove.is_allowed());
         let invite = p.check_invite(&on(&c.req.actor, &member));
         prop_assert_eq!(&p.explain_invite(&actor, &member_set), &invite);
-        prop_assert_eq!(p.invite_outcome(&actor, &member_set).is_some(), invite.allowed);
+        prop_assert_eq!(p.invite_outcome(&actor, &member_set).is_some(), invite.is_allowed());
         let grantable: Vec<&str> = p.grantable_roles(&c.req.actor);
-        prop_assert_eq!(p.grantable(&actor), grantable);
+        prop_assert_eq!(p.grantable(&actor).into_iter().map(|r| p.role_name(r)).collect::<Vec<_>>(), grantable);
     }
 
     /// Role names the policy does not know: the actor's grant nothing and are listed in `ignored`; a target
@@ -150,28 +151,34 @@ proptest! {
 
         let remove = p.check_remove(&on(&actor, &target));
         let invite = p.check_invite(&on(&actor, &target));
-        let edit = p.check_grant(&GrantRequest { actor: actor.clone(), target: Some(target.clone()), roles: c.req.roles.clone() });
-        prop_assert_eq!(remove.allowed, spec.remove_allowed(&c.actor, same, &held) && clean);
-        prop_assert_eq!(invite.allowed, spec.invite_allowed(&c.actor, &held) && clean);
-        prop_assert_eq!(edit.allowed, spec.grant_allowed(&c.actor, Some((same, &held)), &c.requested) && clean);
+        let edit = p.check_grant(&GrantRequest { actor: actor.clone(), target: Some(target.clone()), roles: c.req.roles.clone(), others: None });
+        prop_assert_eq!(remove.is_allowed(), spec.remove_allowed(&c.actor, same, &held) && clean);
+        prop_assert_eq!(invite.is_allowed(), spec.invite_allowed(&c.actor, &held) && clean);
+        prop_assert_eq!(edit.is_allowed(), spec.grant_allowed(&c.actor, Some((same, &held)), &c.requested) && clean);
+        // What the JS layer lists as `ignored`: the actor's unknown names.
+        prop_assert_eq!(p.unknown_roles(&actor.roles), ignored.iter().map(String::as_str).collect::<Vec<_>>());
+        let foreign = p.unknown_roles(&target.roles);
         for d in [&remove, &invite, &edit] {
-            prop_assert_eq!(&d.ignored, &ignored);
-            let named: Vec<String> = d.reasons.iter().filter(|x| x.code == "unknown_target_role").filter_map(|x| x.role.clone()).collect();
+            let named: Vec<String> = named_in(&p, d, &p.unknown_roles(&c.req.roles), &foreign)
+                .into_iter()
+                .filter(|x| x.code == "unknown_target_role")
+                .filter_map(|x| x.role)
+                .collect();
             prop_assert_eq!(named, if clean { Vec::new() } else { distinct(ghosts.1) });
         }
         // The fast path on compiled sets, as the JS layer uses it.
-        let remove_fast = p.remove_outcome(&a, &t, same).is_some();
+        let remove_fast = p.remove_outcome(&a, &t, same, None).is_some();
         let invite_fast = p.invite_outcome(&a, &t).is_some();
         let requested = p.resolve(&c.req.roles).0;
-        let edit_fast = p.grant_outcome(&a, Some(&t), &requested, same).is_some();
+        let edit_fast = p.grant_outcome(&a, Some(&t), &requested, same, None).is_some();
         if target_ghosts.is_empty() {
-            prop_assert_eq!((remove_fast, invite_fast, edit_fast), (remove.allowed, invite.allowed, edit.allowed));
-            prop_assert_eq!(&Decision { ignored: ignored.clone(), ..p.explain_remove(&a, &t, same) }, &remove);
-            prop_assert_eq!(&Decision { ignored: ignored.clone(), ..p.explain_invite(&a, &t) }, &invite);
+            prop_assert_eq!((remove_fast, invite_fast, edit_fast), (remove.is_allowed(), invite.is_allowed(), edit.is_allowed()));
+            prop_assert_eq!(&p.explain_remove(&a, &t, same, None), &remove);
+            prop_assert_eq!(&p.explain_invite(&a, &t), &invite);
         }
-        prop_assert!(remove_fast || !remove.allowed);
-        prop_assert!(invite_fast || !invite.allowed);
-        prop_assert!(edit_fast || !edit.allowed);
+        prop_assert!(remove_fast || !remove.is_allowed());
+        prop_assert!(invite_fast || !invite.is_allowed());
+        prop_assert!(edit_fast || !edit.is_allowed());
     }
 
     #[test]
@@ -183,11 +190,11 @@ proptest! {
         for role in c.added() {
             let gives = levels(&p, &spec.names(&[role]));
             if !covers_u8(&actor, &gives) {
-                prop_assert!(!d.allowed, "R{} gives {:?} above the actor's {:?}", role, gives, actor);
-                prop_assert!(d.reasons.iter().any(|x| x.code == "permission_not_held" && x.role.as_deref() == Some(&*role_name(role))));
+                prop_assert!(!d.is_allowed(), "R{} gives {:?} above the actor's {:?}", role, gives, actor);
+                prop_assert!(named(&p, &d).iter().any(|x| x.code == "permission_not_held" && x.role.as_deref() == Some(&*role_name(role))));
             }
         }
-        if d.allowed && (spec.protect || c.target.is_none()) {
+        if d.is_allowed() && (spec.protect || c.target.is_none()) {
             prop_assert!(covers_u8(&actor, &levels(&p, &c.req.roles)), "the user's new access exceeds the actor's");
         }
     }
@@ -206,8 +213,8 @@ proptest! {
         for role in c.added() {
             let rank = spec.roles[role].rank.unwrap();
             if !permits(actor_rank, rank) {
-                prop_assert!(!d.allowed, "R{} (rank {}) granted by rank {:?}", role, rank, actor_rank);
-                prop_assert!(d.reasons.iter().any(|x| x.code == "rank_too_high" && x.role.as_deref() == Some(&*role_name(role))));
+                prop_assert!(!d.is_allowed(), "R{} (rank {}) granted by rank {:?}", role, rank, actor_rank);
+                prop_assert!(named(&p, &d).iter().any(|x| x.code == "rank_too_high" && x.role.as_deref() == Some(&*role_name(role))));
             }
         }
         if let Some((_, held)) = &c.target && spec.protect {
@@ -220,7 +227,7 @@ proptest! {
     fn held_mode_grants_only_roles_the_actor_holds(spec in spec_with(Just(RuleSpec::Held)), r in request()) {
         let p = compile(&spec);
         let c = case(&spec, &r);
-        if p.check_grant(&c.req).allowed {
+        if p.check_grant(&c.req).is_allowed() {
             for role in c.added() {
                 prop_assert!(c.actor.iter().any(|&a| spec.closure(a).contains(&role)), "R{} is not held", role);
             }
@@ -233,11 +240,11 @@ proptest! {
         let me = Member { id: "me".into(), roles: spec.names(&pick(&spec, &actor)) };
         let roles = spec.names(&pick(&spec, &requested));
         for wanted in [roles, me.roles.clone(), Vec::new()] {
-            let d = p.check_grant(&GrantRequest { actor: me.clone(), target: Some(me.clone()), roles: wanted });
-            prop_assert!(!d.allowed);
+            let d = p.check_grant(&GrantRequest { actor: me.clone(), target: Some(me.clone()), roles: wanted, others: None });
+            prop_assert!(!d.is_allowed());
             prop_assert!(has(&d, "self_role_change"), "{:?}", d);
         }
-        prop_assert!(!p.check_remove(&on(&me, &me)).allowed);
+        prop_assert!(!p.check_remove(&on(&me, &me)).is_allowed());
     }
 }
 

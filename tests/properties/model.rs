@@ -255,7 +255,7 @@ impl Spec {
             }
     }
 
-    /// Reference for `check_grant(..).allowed` (all names known); `target` is `(same user, roles)`.
+    /// Reference for `check_grant(..).is_allowed()` (all names known); `target` is `(same user, roles)`.
     pub fn grant_allowed(&self, actor: &[usize], target: Option<(bool, &[usize])>, requested: &[usize]) -> bool {
         let held_before: &[usize] = target.map_or(&[], |t| t.1);
         self.is_user_admin(actor)
@@ -271,12 +271,12 @@ impl Spec {
         tops && ranked
     }
 
-    /// Reference for `check_remove(..).allowed`.
+    /// Reference for `check_remove(..).is_allowed()`.
     pub fn remove_allowed(&self, actor: &[usize], same_user: bool, target: &[usize]) -> bool {
         self.is_user_admin(actor) && !same_user && self.may_manage(actor, target)
     }
 
-    /// Reference for `check_invite(..).allowed`.
+    /// Reference for `check_invite(..).is_allowed()`.
     pub fn invite_allowed(&self, actor: &[usize], target: &[usize]) -> bool {
         self.is_user_admin(actor) && self.may_manage(actor, target)
     }

@@ -62,7 +62,7 @@ impl<'s> World<'s> {
             acc.iter().zip(l).map(|(&a, b)| a.max(b)).collect()
         });
         let top_rank = users.iter().filter_map(|u| spec.rank(&u.roles)).max();
-        let warned = policy.warnings().iter().any(|w| w.code == "rank_grants_unheld");
+        let warned = policy.warnings().iter().any(|w| w.code() == "rank_grants_unheld");
         let levels_bounded = !matches!(spec.rule, RuleSpec::Rank { .. }) || !warned;
         World { spec, policy, users, now: T0, added: 0, bound, top_rank, levels_bounded }
     }
@@ -118,8 +118,8 @@ impl<'s> World<'s> {
             Op::Add { actor, roles } => {
                 let Some(a) = self.actor(actor) else { return Ok(()) };
                 let roles = pick(self.spec, roles);
-                let req = GrantRequest { actor: self.member(a), target: None, roles: self.spec.names(&roles) };
-                if p.check_grant(&req).allowed {
+                let req = GrantRequest { actor: self.member(a), target: None, roles: self.spec.names(&roles), others: None };
+                if p.check_grant(&req).is_allowed() {
                     self.assert_covered(a, None, &roles)?;
                     self.added += 1;
                     self.users.push(User { id: format!("user{}", self.added), roles, record: AccountRecord::default() });
@@ -128,8 +128,8 @@ impl<'s> World<'s> {
             Op::Change { actor, target, roles } => {
                 let (Some(a), Some(t)) = (self.actor(actor), self.target(target)) else { return Ok(()) };
                 let roles = pick(self.spec, roles);
-                let req = GrantRequest { actor: self.member(a), target: Some(self.member(t)), roles: self.spec.names(&roles) };
-                if p.check_grant(&req).allowed {
+                let req = GrantRequest { actor: self.member(a), target: Some(self.member(t)), roles: self.spec.names(&roles), others: None };
+                if p.check_grant(&req).is_allowed() {
                     prop_assert_ne!(a, t, "{} changed their own roles", self.users[a].id);
                     self.assert_covered(a, Some(t), &roles)?;
                     self.users[t].roles = roles;
@@ -137,7 +137,7 @@ impl<'s> World<'s> {
             }
             Op::Remove { actor, target } => {
                 let (Some(a), Some(t)) = (self.actor(actor), self.target(target)) else { return Ok(()) };
-                if p.check_remove(&on(&self.member(a), &self.member(t))).allowed {
+                if p.check_remove(&on(&self.member(a), &self.member(t))).is_allowed() {
                     prop_assert_ne!(a, t);
                     self.assert_covered(a, Some(t), &[])?;
                     self.users.remove(t);
@@ -145,7 +145,7 @@ impl<'s> World<'s> {
             }
             Op::Invite { actor, target } => {
                 let (Some(a), Some(t)) = (self.actor(actor), self.target(target)) else { return Ok(()) };
-                if p.check_invite(&on(&self.member(a), &self.member(t))).allowed
+                if p.check_invite(&on(&self.member(a), &self.member(t))).is_allowed()
                     && let Ok(record) = p.invite(&self.users[t].record, self.now)
                 {
                     self.assert_covered(a, Some(t), &[])?;

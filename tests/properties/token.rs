@@ -42,7 +42,7 @@ fn actor_claims() -> impl Strategy<Value = ActorClaims> {
 }
 
 fn invitation_claims() -> impl Strategy<Value = InvitationClaims> {
-    (text(), text(), text(), "[a-f0-9]{8,32}").prop_map(|(sub, tenant, email, inv)| InvitationClaims { sub, tenant, email, inv, iat: 0 })
+    (text(), text(), text(), "[a-f0-9]{8,32}").prop_map(|(sub, tenant, email, inv)| InvitationClaims { sub, tenant, email, inv, iat: 0, iat_ms: None })
 }
 
 /// One-byte edits of a token: replace a byte (by another ASCII byte), drop it, or insert one.
@@ -94,10 +94,11 @@ proptest! {
     fn invitation_token_round_trips(claims in invitation_claims(), sent in 0u64..4_000_000_000_000, ttl in 1_000u64..=31_536_000_000, later in any::<Index>()) {
         let ring = keyring();
         let token = ring.sign_invitation(&claims, sent, None).unwrap();
-        // Valid from issue (rounded down to the second) through the whole window.
-        let at = sent + later.index((ttl - (sent % 1000)) as usize + 1) as u64;
+        // Valid from issue through the whole window, to the millisecond.
+        let at = sent + later.index(ttl as usize + 1) as u64;
         let got = ring.verify_invitation(&token, at, ttl).unwrap();
-        prop_assert_eq!(got, InvitationClaims { iat: sent / 1000, ..claims });
+        prop_assert_eq!(got, InvitationClaims { iat: sent / 1000, iat_ms: Some(sent), ..claims });
+        prop_assert!(ring.verify_invitation(&token, sent + ttl + 1, ttl).is_err(), "expired one millisecond later");
     }
 
     #[test]

@@ -1,10 +1,10 @@
 //! The JS API as JS sees it, run by both `wasm_node` (Node) and `wasm_browser` (headless Chromium).
 
 use gloo_timers::future::TimeoutFuture;
-use js_sys::{Array, Function, JSON, Object, Promise, Reflect};
+use js_sys::{Array, Function, JSON, Promise, Reflect};
 #[cfg(feature = "token")]
-use rolegate::js::JsKeyring;
-use rolegate::js::JsPolicy;
+use rolegate::js::Keyring as JsKeyring;
+use rolegate::js::Engine as JsPolicy;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -28,7 +28,8 @@ fn text(v: &JsValue) -> String {
     JSON::stringify(v).unwrap().as_string().unwrap()
 }
 
-fn code(err: JsValue) -> (String, Option<String>) {
+fn code(err: impl Into<JsValue>) -> (String, Option<String>) {
+    let err: JsValue = err.into();
     assert!(err.is_instance_of::<js_sys::Error>(), "throws a real Error");
     (get(&err, "code").as_string().unwrap(), get(&err, "path").as_string())
 }
@@ -43,49 +44,55 @@ fn compiles_from_text_or_object() {
 }
 
 #[wasm_bindgen_test]
-fn a_bad_policy_throws_every_error_with_its_path() {
+fn a_bad_policy_throws_every_error_with_its_path_as_data() {
     let doc = A.replace("\"users\": \"manage\", \"channels\"", "\"reprots\": \"manage\", \"channels\"");
-    let err = JsPolicy::from_json(doc.as_str().into()).err().unwrap();
+    let err: JsValue = JsPolicy::from_json(doc.as_str().into()).err().unwrap().into();
     let errors = get(&err, "errors");
     assert_eq!(code(err).0, "invalid_policy");
-    assert_eq!(text(&errors), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature","line":15,"column":36}]"#);
-    // An object has no text of the author's to point into: the path alone, as before.
-    let object = JsPolicy::from_json(js(&doc)).err().unwrap();
-    assert_eq!(text(&get(&object, "errors")), r#"[{"path":"roles.UserManager.grants.reprots","code":"unknown_feature","message":"unknown feature"}]"#);
+    // Data for the JS layer to word: the message key and its parameters, the path, the place in the text.
+    assert_eq!(text(&errors), r#"[{"path":"roles.UserManager.grants.reprots","key":"unknown_feature","params":{"feature":"reprots"},"line":15,"column":36}]"#);
+    // An object has no text of the author's to point into: the path alone.
+    let object: JsValue = JsPolicy::from_json(js(&doc)).err().unwrap().into();
+    assert_eq!(text(&get(&object, "errors")), r#"[{"path":"roles.UserManager.grants.reprots","key":"unknown_feature","params":{"feature":"reprots"}}]"#);
     for bad in [JsValue::UNDEFINED, js("[1]"), "{".into()] {
         assert_eq!(code(JsPolicy::from_json(bad).err().unwrap()).0, "invalid_policy");
     }
 }
 
-#[wasm_bindgen_test]
-fn decisions_are_plain_objects_with_every_reason() {
-    let p = policy(A);
-    let req = js(r#"{"actor":{"id":"um","roles":["UserManager","User"]},"target":null,"roles":["User","CustomerAdmin"]}"#);
-    let d = p.check_grant(req).unwrap();
-    assert_eq!(
-        text(&d),
-        r#"{"allowed":false,"reasons":[{"code":"role_not_held","message":"'CustomerAdmin' can only be granted by someone who holds it","role":"CustomerAdmin"}]}"#
-    );
-    let ok = p.check_grant(js(r#"{"actor":{"id":"um","roles":["UserManager","User"],"name":"Uma"},"roles":["User"]}"#)).unwrap();
-    assert_eq!(get(&ok, "allowed"), JsValue::TRUE);
-    let grantable = p.grantable_roles(js(r#"{"id":"um","roles":["UserManager","User"]}"#)).unwrap();
-    assert_eq!(text(&grantable), r#"["User","UserManager"]"#);
-    let remove = p.check_remove(js(r#"{"actor":{"id":"a","roles":["UserManager"]},"target":{"id":"a","roles":[]}}"#)).unwrap();
-    assert!(text(&get(&get(&remove, "reasons"), "0")).contains("self_remove"));
+/// A decision's words, read where the engine wrote them: their count first (`js::policy::written`).
+fn words(address: u32) -> Vec<u32> {
+    let memory = js_sys::Uint32Array::new(&wasm_bindgen::memory().unchecked_into::<js_sys::WebAssembly::Memory>().buffer());
+    let at = address / 4;
+    (at + 1..at + 1 + memory.get_index(at)).map(|i| memory.get_index(i)).collect()
 }
 
 #[wasm_bindgen_test]
-fn unknown_role_names_are_named_in_the_decision() {
+fn decisions_cross_as_numbers_with_every_reason() {
     let p = policy(A);
+    let keys: Vec<String> = Array::from(&JsPolicy::keys()).iter().filter_map(|k| k.as_string()).collect();
+    let req = js(r#"{"actor":{"id":"um","roles":["UserManager","User"]},"target":null,"roles":["User","CustomerAdmin"]}"#);
+    let d = words(p.check_grant(req).unwrap());
+    // Refused (0), then one reason: role_not_held for role 3 (CustomerAdmin), nothing else.
+    assert_eq!(d, [0, keys.iter().position(|k| k == "role_not_held").unwrap() as u32, 3, u32::MAX, u32::MAX, u32::MAX]);
+    let ok = words(p.check_grant(js(r#"{"actor":{"id":"um","roles":["UserManager","User"],"name":"Uma"},"roles":["User"]}"#)).unwrap());
+    assert_eq!(keys[ok[0] as usize], "allowed.held_roles");
+    let grantable = p.grantable_roles(js(r#"{"id":"um","roles":["UserManager","User"]}"#)).unwrap();
+    assert_eq!(grantable, [0, 2], "User and UserManager");
+    let remove = words(p.check_remove(js(r#"{"actor":{"id":"a","roles":["UserManager"]},"target":{"id":"a","roles":[]}}"#)).unwrap());
+    assert_eq!(keys[remove[1] as usize], "self_remove");
+}
+
+#[wasm_bindgen_test]
+fn a_target_holding_an_unknown_role_name_is_refused_by_index_into_its_unknown_names() {
+    let p = policy(A);
+    let keys: Vec<String> = Array::from(&JsPolicy::keys()).iter().filter_map(|k| k.as_string()).collect();
     let drift = r#"{"id":"x","roles":["User","LegacySuper"]}"#;
-    let refused = p.check_remove(js(&format!(r#"{{"actor":{{"id":"um","roles":["UserManager","User","Ghost"]}},"target":{drift}}}"#))).unwrap();
-    assert_eq!(
-        text(&refused),
-        r#"{"allowed":false,"reasons":[{"code":"unknown_target_role","message":"this user holds 'LegacySuper', which is not a role of this policy: only a full administrator may act on them","role":"LegacySuper"}],"ignored":["Ghost"]}"#
-    );
-    let cleaned = p.check_remove(js(&format!(r#"{{"actor":{{"id":"ca","roles":["CustomerAdmin"]}},"target":{drift}}}"#))).unwrap();
-    assert_eq!(get(&cleaned, "allowed"), JsValue::TRUE);
-    assert!(!Reflect::has(&cleaned, &"ignored".into()).unwrap(), "ignored is left out when empty");
+    let refused = words(p.check_remove(js(&format!(r#"{{"actor":{{"id":"um","roles":["UserManager","User","Ghost"]}},"target":{drift}}}"#))).unwrap());
+    // The role word: FOREIGN (1 << 30) plus the name's place among the target's unknown names.
+    let kind = keys.iter().position(|k| k == "unknown_target_role").unwrap() as u32;
+    assert_eq!(refused, [0, kind, 1 << 30, u32::MAX, u32::MAX, u32::MAX]);
+    let cleaned = words(p.check_remove(js(&format!(r#"{{"actor":{{"id":"ca","roles":["CustomerAdmin"]}},"target":{drift}}}"#))).unwrap());
+    assert_eq!(keys[cleaned[0] as usize], "allowed.administers_target");
 }
 
 #[wasm_bindgen_test]
@@ -119,14 +126,12 @@ fn parse_json_refuses_a_member_named_twice_with_its_path() {
 }
 
 #[wasm_bindgen_test]
-fn effective_and_explain_keep_policy_order() {
+fn effective_and_explain_cross_as_level_and_role_ids_in_policy_order() {
     let p = policy(A);
-    let eff = p.effective(js(r#"["User","ReportViewer"]"#)).unwrap();
-    let keys: Vec<String> = Object::keys(eff.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()).collect();
-    assert_eq!(keys, ["customer360", "interactions", "reports", "users", "channels", "orgSettings", "channelSettings"]);
-    assert_eq!(get(&eff, "reports"), "all");
+    assert_eq!(p.effective(js(r#"["User","ReportViewer"]"#)).unwrap(), [1, 1, 2, 0, 0, 0, 0]);
+    // Per feature: the level id, how many held roles supply it, their ids (ReportViewer is role 1).
     let why = p.explain(js(r#"["User","ReportViewer"]"#)).unwrap();
-    assert_eq!(text(&get(&why, "reports")), r#"{"level":"all","roles":["ReportViewer"]}"#);
+    assert_eq!(why, [1, 1, 0, 1, 1, 0, 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
     assert!(p.allows(js(r#"["User"]"#), "reports".into(), "own".into()).unwrap());
 }
 
@@ -148,7 +153,7 @@ fn the_fast_path_answers_with_numbers_only() {
     assert_eq!(code(p.feature_id("nope".into()).err().unwrap()).0, "unknown_feature");
 }
 
-type JsResult = Result<u32, JsValue>;
+type JsResult = Result<u32, rolegate::Error>;
 
 /// `obj[method](...args)` called from JS, as a JS caller calls it: the value, or what it threw.
 fn call(obj: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
@@ -317,7 +322,7 @@ fn keyrings_sign_verify_and_refuse_with_reasons() {
     let got = ring.verify_actor(token.clone().into(), 1_900_000_000_000.0.into()).unwrap();
     assert_eq!(get(&got, "sub"), "u1");
     let tampered = format!("{}x", token);
-    let err = ring.verify_actor(tampered.into(), 1_900_000_000_000.0.into()).err().unwrap();
+    let err: JsValue = ring.verify_actor(tampered.into(), 1_900_000_000_000.0.into()).err().unwrap().into();
     assert_eq!(get(&err, "reason"), "bad_signature");
     assert_eq!(code(err).0, "invalid_token");
     assert_eq!(code(JsKeyring::new(js(r#"{"k":"short"}"#), None).err().unwrap()).0, "invalid_key");

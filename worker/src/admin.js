@@ -90,14 +90,9 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
 /** The core's decision for the action; malformed input the core refuses becomes a 400. */
 function decide(policy, action, actor, target, roles) {
   try {
-    switch (action) {
-      // The package answers from role sets it compiled and cached per policy: no strings cross on the
-      // allowed path, and a refusal is explained by the core.
-      case "add":
-      case "roles": return policy.checkGrant({ actor, target, roles });
-      case "invite": return policy.checkInvite({ actor, target });
-      default: return policy.checkRemove({ actor, target });
-    }
+    // The package maps the action to its check (one mapping for the edge, the console and the CLI) and answers
+    // from role sets it compiled and cached per policy: no strings cross on the allowed path.
+    return policy.check(action, { actor, target, roles });
   } catch (err) {
     if (err?.code !== "invalid_request") throw err;
     const path = err.path ? `${err.path}: ` : "";

@@ -265,7 +265,7 @@ test("a broken policy edit lists each error with its path", async (t) => {
   const listed = page.locator("#policy-result ul.errors");
   await listed.getByText("roles.ReportViewer.grants.reprots").waitFor();
   await listed.getByText("roles.User.grants.customer360").waitFor();
-  assert.match(await listed.textContent(), /unknown feature/);
+  assert.match(await listed.textContent(), /'reprots' is not a feature of this policy/);
   assert.equal(await page.locator("#policy-json").getAttribute("aria-invalid"), "true");
   await assertDisabled(page.getByRole("button", { name: "Use this draft in the console" }));
   await page.locator("#policy-json").fill("{ nope");

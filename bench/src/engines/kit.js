@@ -2,7 +2,7 @@
  * What the adapters share: column-wise request preparation (so the timed loop only indexes arrays) and the
  * grant check a user of a library without one composes from two of its primitives.
  */
-import { readPolicy } from "../policy-doc.js";
+import { foldedLevels, readPolicy } from "../policy-doc.js";
 
 /**
  * @typedef {object} Engine
@@ -44,12 +44,21 @@ export function subjectColumns(subjectOf) {
  * The grant check composed from `can(subject, feature, level)` and `mayGrant(subject, role)` (the library's
  * answer to "does this subject hold this role, directly or through inheritance"): the actor administers users,
  * is not changing their own roles, covers the target's access feature by feature (the target's level found by
- * asking `can` from the top level down), and holds every role being added.
+ * asking `can` from the top level down), and holds every role being added (under `grantRule: "held"`) or covers
+ * each one's access with `can`, feature by feature (under `"covered"`).
  */
 export function composeGrant(text, can, mayGrant) {
   const t = readPolicy(JSON.parse(text));
   const { feature: adminFeature, level: adminLevel } = t.admin;
   const features = t.features.map((f) => [f.name, f.levels]);
+  if (t.rule === "covered") {
+    // What each role gives, as (feature, level name) pairs the actor must reach.
+    const gives = Object.fromEntries(t.roles.map((r) => {
+      const levels = foldedLevels(t, r.name);
+      return [r.name, features.filter(([f]) => levels[f] > 0).map(([f, names]) => [f, names[levels[f]]])];
+    }));
+    mayGrant = (subject, role) => gives[role].every(([f, level]) => can(subject, f, level));
+  }
   return (actor, target, roles) => {
     if (!can(actor.s, adminFeature, adminLevel)) return false;
     if (target !== null) {

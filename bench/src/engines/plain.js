@@ -27,6 +27,12 @@ export default {
       for (const r of roles) if (holds[r][role] === true) return true;
       return false;
     };
+    /** `grantRule: "covered"`: the roles reach, feature by feature, everything `role` gives. */
+    const covered = t.rule === "covered";
+    const covers = (roles, role) => {
+      for (const f of featureNames) if (roleLevels[role][f] > level(roles, f)) return false;
+      return true;
+    };
     return {
       decisions: (reqs, users) => columns(reqs, (r) => users[r.user].roles, (r) => r.feature, (r) => r.level),
       decide: (roles, feature, lvl) => level(roles, feature) >= t.levelOf[feature][lvl],
@@ -39,7 +45,7 @@ export default {
         }
         for (const role of roles) {
           if (target !== null && target.roles.includes(role)) continue;
-          if (!held(actor.roles, role)) return false;
+          if (!(covered ? covers(actor.roles, role) : held(actor.roles, role))) return false;
         }
         return true;
       },

@@ -19,6 +19,10 @@ export default {
   last_admin: "dem Mandanten bliebe kein aktiver Benutzer mit {feature}: {needed}, der Benutzer verwaltet",
   unknown_target_role: "dieser Benutzer hat '{role}', keine Rolle dieser Richtlinie: nur ein vollständiger Administrator darf ihn bearbeiten",
 
+  not_policy_admin: "diese Richtlinie zu bearbeiten erfordert ihre policyAdmin-Berechtigung (einen vollständigen Administrator, wenn sie keine nennt)",
+  editor_gains: "der Bearbeiter erhielte {feature}: {from} → {to}",
+  no_user_admin: "unter der neuen Richtlinie hätte kein aktiver Benutzer userAdmin ({feature}: {needed})",
+
   invalid_policy: "ungültige Richtlinie: {issue}",
   "invalid_policy.many": "ungültige Richtlinie ({count} Fehler): {issue}; ...",
 

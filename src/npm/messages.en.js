@@ -22,6 +22,11 @@ export default {
   last_admin: "the tenant would have no enabled user left with {feature}: {needed}, who administers users",
   unknown_target_role: "this user holds '{role}', which is not a role of this policy: only a full administrator may act on them",
 
+  // Why a policy save is refused (the editing rules, worker/src/policy-edit.js).
+  not_policy_admin: "editing this policy needs its policyAdmin permission (a full administrator when it names none)",
+  editor_gains: "the editor would gain {feature}: {from} → {to}",
+  no_user_admin: "no enabled user would hold userAdmin ({feature}: {needed}) under the new policy",
+
   // A policy refused whole.
   invalid_policy: "invalid policy: {issue}",
   "invalid_policy.many": "invalid policy ({count} errors): {issue}; ...",

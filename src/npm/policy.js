@@ -343,7 +343,10 @@ export class Policy {
     return Engine.diff(Policy.#engineOf(before, "before"), Policy.#engineOf(after, "after"), users);
   }
 
-  /** A change of `Policy.diff` (one of its `changes` or `users`) in words, in this policy's catalog. */
+  /**
+   * A change of `Policy.diff` (one of its `changes` or `users`) in words, in this policy's catalog; so is any
+   * `{ code, ...parameters }` the catalog has a message for (a policy save's refusals).
+   */
   describe(change) {
     return this.#say(change?.code, change ?? {});
   }

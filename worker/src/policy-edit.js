@@ -1,14 +1,16 @@
 // Saving a tenant's policy: who may, and what a new document may not do. One module for the three places
 // that judge a save: the edge worker (which enforces it), the demo origin (which enforces it again against its
 // own store) and the console (which says so before anything is sent). It imports nothing: every answer comes
-// from the package's calls on the two compiled policies (`mayEditPolicy`, `effective`, `features`, `allows`,
-// `accountStatus`), which every build has (the edge's has no `Policy.diff`; `editorGains` is its user part).
+// from the package's calls on the two compiled policies (`mayEditPolicy`, `effective`, `features`,
+// `takesUserAdmin`, `accountStatus`), which every build has (the edge's has no `Policy.diff`; `editorGains` is
+// its user part), and every refusal is worded from the policy's message catalog (`describe`). Who counts as an
+// enabled user (`enabledUsers`) is shared with the last-administrator rule of user changes.
 
 /** The largest policy document accepted, in bytes (at the edge and at origin). */
 export const MAX_POLICY_BYTES = 256 * 1024;
 
 /**
- * @typedef {{ code: string, message: string, feature?: string, from?: string, to?: string }} Refusal
+ * @typedef {{ code: string, message: string, feature?: string, from?: string, to?: string, needed?: string }} Refusal
  * @typedef {{ id: string, roles: string[], account?: object | null }} Member
  */
 
@@ -17,25 +19,48 @@ export const MAX_POLICY_BYTES = 256 * 1024;
  * - `not_policy_admin`: the current policy's `policyAdmin` (a full administrator when it names none) is not held;
  * - `editor_gains`: the editor's access would rise on a feature (one reason per feature), as `Policy.diff`'s
  *   `user_gains` for the editor says;
- * - `no_user_admin`: no user who may use the tenant would hold the new document's `userAdmin`.
- * Role names a policy does not know grant nothing. A user without an `account` record counts as enabled.
+ * - `no_user_admin` (with the new `userAdmin` as `feature` and `needed`): the core's last administrator, under
+ *   the new document, for the whole tenant: no enabled user (`enabledUsers`) would hold its `userAdmin`.
+ * Role names a policy does not know grant nothing. Messages come from each policy's catalog (`describe`).
  * @param {{ before: any, after: any, afterDoc: { userAdmin: { feature: string, level: string } },
  *   editor: Member, users: Member[], now: number }} save  `afterDoc`: the new document, parsed
  * @returns {Refusal[]}
  */
 export function policyEditRefusals({ before, after, afterDoc, editor, users, now }) {
   const refusals = [];
-  if (!before.mayEditPolicy(editor.roles)) {
-    refusals.push({ code: "not_policy_admin", message: "editing this policy needs its policyAdmin permission (a full administrator when it names none)" });
-  }
-  for (const gain of editorGains(before, after, editor.roles)) {
-    refusals.push({ code: "editor_gains", message: `the editor would gain ${gain.feature}: ${gain.from} → ${gain.to}`, ...gain });
-  }
-  const { feature, level } = afterDoc.userAdmin;
-  if (!users.some((u) => mayUseTenant(after, u, now) && after.allows(known(after, u.roles), feature, level))) {
-    refusals.push({ code: "no_user_admin", message: `no enabled user would hold userAdmin (${feature}: ${level}) under the new policy` });
+  if (!before.mayEditPolicy(editor.roles)) refusals.push(refusal(before, { code: "not_policy_admin" }));
+  for (const gain of editorGains(before, after, editor.roles)) refusals.push(refusal(after, { code: "editor_gains", ...gain }));
+  // A user holds userAdmin when removing them would take it away (the core's reading: unknown names grant nothing).
+  if (!enabledUsers(after, users, now).some((u) => after.takesUserAdmin("remove", { target: u }))) {
+    const { feature, level } = afterDoc.userAdmin;
+    refusals.push(refusal(after, { code: "no_user_admin", feature, needed: level }));
   }
   return refusals;
+}
+
+/** A refusal with its parameters, worded by the policy's message catalog. */
+function refusal(policy, { code, ...params }) {
+  return { code, message: policy.describe({ code, ...params }), ...params };
+}
+
+/**
+ * The users who may use the tenant now: no account record (the route map names none), or a record the policy
+ * reads as able to (`canAccessTenant`); an unreadable one cannot. They are the tenant's "other enabled users"
+ * the last-administrator rule counts (`others` of `policy.check`), and whom a saved policy must leave one
+ * holding `userAdmin`.
+ * @template {Member} M
+ * @param {M[]} users
+ * @returns {M[]}
+ */
+export function enabledUsers(policy, users, now) {
+  return users.filter((user) => {
+    if (user.account == null) return true;
+    try {
+      return policy.accountStatus(user.account, now).canAccessTenant;
+    } catch {
+      return false;
+    }
+  });
 }
 
 /**
@@ -66,16 +91,6 @@ const roleNames = new WeakMap();
 function known(policy, roles) {
   if (!roleNames.has(policy)) roleNames.set(policy, new Set(policy.roles().map((r) => r.name)));
   return roles.filter((r) => roleNames.get(policy).has(r));
-}
-
-/** True when the user's account may use the tenant now (no account record: yes); an unreadable one: no. */
-function mayUseTenant(policy, user, now) {
-  if (user.account == null) return true;
-  try {
-    return policy.accountStatus(user.account, now).canAccessTenant;
-  } catch {
-    return false;
-  }
 }
 
 /**

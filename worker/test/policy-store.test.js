@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { Policy } from "rolegate";
-import { editorGains } from "../src/policy-edit.js";
+import de from "rolegate/messages/de.js";
+import { editorGains, policyEditRefusals } from "../src/policy-edit.js";
 import { send } from "./client.js";
 import { PRODUCT_A, PRODUCT_B, USERS, baseSpec, inviteKeys, tokenFor } from "./fixtures.js";
 import { decisionLines, startRecordingOrigin, startWorkers } from "./harness.js";
@@ -238,6 +239,8 @@ describe("a save is judged at the edge; a refused one reaches origin not at all"
     const res = await save("edge", "acme/carl", lockout, v1);
     assertProblem(res, 403, "forbidden");
     assert.deepEqual(res.json.reasons.map((r) => r.code), ["no_user_admin"]);
+    assert.deepEqual(res.json.reasons, [{ code: "no_user_admin", feature: "users", needed: "manage",
+      message: "no enabled user would hold userAdmin (users: manage) under the new policy" }], "worded from the catalog, with its parameters");
     // Only Mona keeps users:manage: allowed while she is enabled, refused once she is disabled.
     const monaOnly = { ...PRODUCT_A, roles: { ...PRODUCT_A.roles, CustomerAdmin: { grants: { orgSettings: "manage", reports: "all" }, includes: [] } } };
     origin.users.get("acme").get("mona").account = { ...ENABLED, tenantEnabled: false };
@@ -272,6 +275,22 @@ describe("a save is judged at the edge; a refused one reaches origin not at all"
       }
     }
   });
+});
+
+test("the editing rules' refusals are worded by each policy's catalog, codes and parameters alike in every language", () => {
+  const escalating = { ...DELEGATED, roles: { ...DELEGATED.roles, UserManager: { grants: { reports: "all" } } } };
+  const save = (messages) => policyEditRefusals({ before: Policy.fromJson(PRODUCT_A, { messages }), after: Policy.fromJson(escalating, { messages }),
+    afterDoc: escalating, editor: { id: "mona", roles: ["UserManager", "User"] }, users: [], now: T0 });
+  const [en, german] = [save(undefined), save(de)];
+  assert.deepEqual(en.map((r) => r.message), [
+    "editing this policy needs its policyAdmin permission (a full administrator when it names none)",
+    "the editor would gain reports: own → all",
+    "no enabled user would hold userAdmin (users: manage) under the new policy"]);
+  assert.deepEqual(german.map((r) => r.message), [
+    "diese Richtlinie zu bearbeiten erfordert ihre policyAdmin-Berechtigung (einen vollständigen Administrator, wenn sie keine nennt)",
+    "der Bearbeiter erhielte reports: own → all",
+    "unter der neuen Richtlinie hätte kein aktiver Benutzer userAdmin (users: manage)"]);
+  assert.deepEqual(german.map(({ message, ...rest }) => rest), en.map(({ message, ...rest }) => rest));
 });
 
 describe("fail closed", () => {

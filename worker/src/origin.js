@@ -69,12 +69,17 @@ export async function lookupUser({ url, target, id, credential, now, cacheMs }) 
 
 /**
  * The tenant's users from origin (`GET url`, sent with the actor's credential): each item of the array at the
- * target's `list` pointer read as `lookupUser` reads one. Never cached. Any answer but 200 is `{ status }`.
+ * target's `list` pointer read as `lookupUser` reads one. Never cached. Origin refusing the actor's read (401,
+ * 403) is 403 `actor_inactive`; any other answer but 200, or users without ids or roles, a 502.
  * @param {{ url: string, target: import("./routes.js").Target, credential: [string, string] }} read
- * @returns {Promise<{ users: { id: string, roles: string[], account?: unknown }[] } | { status: number } | { response: Response }>}
+ * @returns {Promise<{ users: { id: string, roles: string[], account?: unknown }[] } | { response: Response }>}
  */
 export async function readUsers({ url, target, credential }) {
   const read = await readJson(url, credential, "the users");
+  if (read.status === 401 || read.status === 403) {
+    return { response: problem(403, "actor_inactive", `origin refused the actor's read of the users (${read.status})`) };
+  }
+  if (read.status) return { response: originError(`origin answered ${read.status} when asked for the tenant's users`) };
   if (!("json" in read)) return read;
   const list = valueAt(read.json, target.list);
   const users = Array.isArray(list) ? list.map((user) => memberOf(user, target, null)) : [null];

@@ -8,7 +8,7 @@ import { parseJson, Policy } from "rolegate";
 import { actorNow } from "./actor.js";
 import { UTF8, isJson, readBody, unsupported } from "./body.js";
 import { actorAuth, actorCheck } from "./config.js";
-import { forward, originError, readUsers, userUrl } from "./origin.js";
+import { forward, readUsers, userUrl } from "./origin.js";
 import { currentPolicy, forgetPolicy } from "./policies.js";
 import { MAX_POLICY_BYTES, ifMatch, policyEditRefusals } from "./policy-edit.js";
 import { problem } from "./problems.js";
@@ -42,8 +42,6 @@ export async function savePolicy(request, { url, route }, { env, base, now, audi
       { headers: current.etag ? { etag: current.etag } : {} });
   }
   if (listed.response) return listed.response;
-  if (listed.status === 401 || listed.status === 403) return problem(403, "actor_inactive", `origin refused the actor's read of the users (${listed.status})`);
-  if (listed.status) return originError(`origin answered ${listed.status} when asked for the tenant's users`);
 
   const save = { before: current.value, after: compiled.policy, afterDoc: compiled.doc, users: listed.users, now };
   let refusals = policyEditRefusals({ ...save, editor: actor });

@@ -17,7 +17,8 @@ const ROUTE_MEMBERS = new Set(["method", "path", "action", "roles", "target"]);
 const TARGET_MEMBERS = new Set(["path", "roles", "id", "account", "list"]);
 /** Where a user's current record is read (the target's, and the actor's), unless a route says otherwise. */
 const DEFAULT_TARGET = { path: "/api/tenants/{tenant}/users/{id}", roles: "/roles", id: "/id", account: "/account" };
-/** Where a policy save reads the tenant's users (`list`: the array in the answer; the others: in each item). */
+/** Where the tenant's users are read (`list`: the array in the answer; the others: in each item): by a policy
+ * save, and by a change that takes `userAdmin` from its target (the last-administrator rule). */
 const DEFAULT_USERS = { path: "/api/tenants/{tenant}/users", list: "/users", roles: "/roles", id: "/id", account: "/account" };
 /** Today's routes: the map used when ROUTES is not set (docs/origin-api.md). */
 export const DEFAULT_ROUTES = [
@@ -57,7 +58,8 @@ const LITERAL = /^[A-Za-z0-9_~@+-][A-Za-z0-9._~@+-]*$/;
  *   target: Target | null, members?: object }} Route
  *   `roles`: the JSON pointer (as reference tokens) of the requested roles in the body; `members`: the
  *   exact body members of the default map's routes (docs/origin-api.md), checked as before
- * @typedef {{ routes: Route[], collections: Segment[][] }} RouteMap
+ * @typedef {{ routes: Route[], collections: Segment[][], users: Target | null }} RouteMap
+ *   `users`: where the tenant's users are read, the policy route's target (none without a policy route)
  */
 
 /**
@@ -110,7 +112,7 @@ export function compileRoutes(doc) {
   });
   if (errors.length) return { ok: false, errors };
   const collections = new Map(routes.map((r) => collection(r.segments)).map((c) => [render(c), c]));
-  return { ok: true, value: { routes, collections: [...collections.values()] } };
+  return { ok: true, value: { routes, collections: [...collections.values()], users: policies[0]?.target ?? null } };
 }
 
 /** A path template as segments, or null (with an error) when it is not one. */
@@ -173,9 +175,9 @@ const render = (segments) => `/${segments.map((s) => s.literal ?? `{${s.param}}`
 /**
  * @typedef {{ kind: "pass", url: URL }
  *   | { kind: "accept", url: URL, route: Route }
- *   | { kind: "admin", url: URL, route: Route, action: string, tenant?: string, id?: string }
+ *   | { kind: "admin", url: URL, route: Route, action: string, tenant?: string, id?: string, users: Target | null }
  *   | { kind: "refuse", status: number, code: string, detail: string, headers?: Record<string, string> }} Classified
- * `tenant` is absent when the template has no {tenant} (the token's tenant applies).
+ * `tenant` is absent when the template has no {tenant} (the token's tenant applies); `users`: the map's.
  * @param {Request} request
  * @param {RouteMap} map
  * @returns {Classified}
@@ -211,7 +213,7 @@ export function classify(request, map) {
   if (route) {
     const param = (name) => segments[route.segments.findIndex((s) => s.param === name)];
     if (route.action === "accept") return { kind: "accept", url, route };
-    return { kind: "admin", url, route, action: route.action, tenant: param("tenant"), id: param("id") };
+    return { kind: "admin", url, route, action: route.action, tenant: param("tenant"), id: param("id"), users: map.users };
   }
   // Where a read is protected (an invitation link), nothing else passes: not other methods, not deeper paths.
   const readsProtected = (routes) => routes.some((r) => READS.includes(r.method));

@@ -155,9 +155,6 @@ export function mountPolicyPanel(els, { Policy, onUseDraft, live, store, onDeplo
 
 const reason = ({ code, message }) => h("li", {}, message, " ", h("small", {}, `(${code})`));
 
-/** An escalation path in words. */
-const escalation = (e) => `${e.granter} may grant ${e.role}, which gives ${e.feature} “${e.needed}” above the “${e.held}” ${e.granter} holds`;
-
 /**
  * What a save must be confirmed for: new escalation paths, each user whose access changes, and a change of who
  * may edit the policy (`[{ text, escalation? }]`, empty when nothing needs confirming).
@@ -172,10 +169,10 @@ function confirmations(Policy, { policy: deployed, users }, draft) {
   }
   const name = (id) => users.find((u) => u.id === id)?.name ?? id;
   const byUser = new Map();
-  for (const u of diff.users) byUser.set(u.id, [...(byUser.get(u.id) ?? []), `${u.feature}: ${u.from} → ${u.to}`]);
+  for (const u of diff.users) byUser.set(u.id, [...(byUser.get(u.id) ?? []), draft.describe(u)]);
   return [
     ...diff.changes.filter((c) => c.code === "escalation_added").map((e) => ({ escalation: true,
-      text: `Escalation: ${escalation(e)}` })),
+      text: `Escalation: ${draft.describe(e)}` })),
     ...[...byUser].map(([id, moves]) => ({ text: `${name(id)}: ${moves.join(", ")}` })),
     ...diff.changes.filter((c) => c.code === "setting_changed" && c.setting === "policyAdmin")
       .map((c) => { const [label, from, to] = setting(c); return { text: `${label}: ${from} → ${to}` }; }),
@@ -208,27 +205,27 @@ function renderImpact(root, Policy, { policy: deployed, users }, draft) {
   for (const u of affected) byUser.set(u.id, [...(byUser.get(u.id) ?? []), u]);
   const name = (id) => users.find((u) => u.id === id)?.name ?? id;
   const section = (title, items) => (items.length ? [h("h4", {}, title), h("ul", {}, items)] : []);
-  const move = (c) => [h("strong", {}, c.role), ` ${c.feature}: ${c.from} → ${c.to}`];
+  // Each change in the package's words (its message catalog), as the CLI prints it.
+  const say = (c) => draft.describe(c);
   fill(root, h("h3", { id: "impact-title" }, "Impact against the live policy"),
     changes.length || affected.length ? null : h("p", { class: "note" }, "No change in access or delegation."),
     section("Roles nobody may grant any more", [...lost].map(([role, granters]) => h("li", { class: "warning", "data-role": role },
       h("strong", {}, role), `: nobody may grant it any more (${granters.join(", ")} could).`))),
     section("New delegation", [
-      ...escalations.map((e) => h("li", { class: "escalation" }, h("strong", {}, "Escalation: "), escalation(e))),
-      ...delegation.map((d) => h("li", {}, `${d.granter} may now grant ${d.role}`)),
+      ...escalations.map((e) => h("li", { class: "escalation" }, h("strong", {}, "Escalation: "), say(e))),
+      ...delegation.map((d) => h("li", {}, say(d))),
     ]),
-    section("Roles that gain access", of("access_raised").map((c) => h("li", {}, move(c)))),
+    section("Roles that gain access", of("access_raised").map((c) => h("li", {}, say(c)))),
     section("New roles", of("role_added").map((c) => h("li", { "data-role": c.role }, h("strong", {}, c.role), `: ${gives(draft, c.role)}`))),
     section("Users whose access changes", [...byUser].map(([id, list]) => h("li", { "data-user": id }, h("strong", {}, name(id)), " ",
-      list.map((u) => h("span", { class: u.code === "user_gains" ? "gain" : "loss" },
-        `${u.feature}: ${u.from} → ${u.to}`)).flatMap((el, i) => (i ? [", ", el] : [el]))))),
+      list.map((u) => h("span", { class: u.code === "user_gains" ? "gain" : "loss" }, say(u))).flatMap((el, i) => (i ? [", ", el] : [el]))))),
     section("Settings", of("setting_changed").map((c) => {
       const [label, from, to] = setting(c);
       return h("li", { "data-setting": c.setting }, h("strong", {}, label), `: ${from} → ${to}`);
     })),
-    section("Roles that lose access", of("access_lowered").map((c) => h("li", {}, move(c)))),
+    section("Roles that lose access", of("access_lowered").map((c) => h("li", {}, say(c)))),
     section("Other changes", changes.filter((c) => !SECTIONED.has(c.code) && !(c.code === "delegation_removed" && lost.has(c.role)))
-      .map((c) => h("li", {}, OTHER[c.code]?.(c) ?? [c.code, c.granter, c.role, c.feature].filter(Boolean).join(" ")))));
+      .map((c) => h("li", {}, say(c)))));
 }
 
 /** What a role gives on its own (its levels above the empty role set's), or that it gives no access. */
@@ -257,19 +254,8 @@ const SETTINGS = {
   invitationTtl: (from, to) => ["Invitation window", duration(Number(from)), duration(Number(to))],
 };
 
-/** Changes listed in a section of their own. */
+/** Changes listed in a section of their own; the others are listed under "Other changes". */
 const SECTIONED = new Set(["escalation_added", "delegation_added", "access_raised", "role_added", "setting_changed", "access_lowered"]);
-
-/** How the other changes read. */
-const OTHER = {
-  role_removed: (c) => `Role ${c.role} removed`,
-  delegation_removed: (c) => `${c.granter} may no longer grant ${c.role}`,
-  escalation_removed: (c) => `No longer an escalation: ${c.granter} granting ${c.role} (${c.feature} “${c.needed}”)`,
-  feature_added: (c) => `Feature ${c.feature} added`,
-  feature_removed: (c) => `Feature ${c.feature} removed`,
-  levels_changed: (c) => `Levels of ${c.feature}: ${c.from} → ${c.to}`,
-  rank_changed: (c) => `Rank of ${c.role}: ${c.from} → ${c.to}`,
-};
 
 /** "24 h", "7 d", "90 m", "2 s": the largest unit that divides the window (days from 2 d on). */
 function duration(ms) {

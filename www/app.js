@@ -11,6 +11,7 @@ import { confirmAction } from "./ui/confirm.js";
 import { renderPermissions } from "./ui/permissions.js";
 import { renderDelegation } from "./ui/delegation.js";
 import { mountPolicyPanel } from "./ui/policy-panel.js";
+import { enabledUsers } from "/edge/policy-edit.js";
 import { renderDecisions } from "./ui/decisions-panel.js";
 
 /** The worker's log lines reach the demo a moment after its answer: the panel refreshes this often. */
@@ -265,8 +266,10 @@ function render() {
   $("draft-banner").hidden = !t.draft;
   $("draft-tenant").textContent = state.tenant;
   state.stopWatches();
-  $("add-user").hidden = !p.checkGrant({ actor: me, target: null, roles: [] }).allowed;
-  state.stopWatches = renderUsers($("users"), { policy: p, actor: me, users: users(), selectedId: state.selectedId,
+  $("add-user").hidden = !p.check("add", { actor: me, roles: [] }).allowed;
+  // The tenant's enabled users, on every decision that could take userAdmin away: the last user admin stays.
+  const others = enabledUsers(p, users(), Date.now());
+  state.stopWatches = renderUsers($("users"), { policy: p, actor: me, users: users(), others, selectedId: state.selectedId,
     problem: state.rowProblem, onSelect: select, onInvite, onSetAccess, onDelete });
   const user = users().find((u) => u.id === state.selectedId);
   if (state.adding) {
@@ -278,7 +281,7 @@ function render() {
     fill($("editor"), h("p", { class: "note" }, "Choose “Edit roles” or “View” on a user, or “Add user”."));
     fill($("permissions"));
   } else {
-    renderRoleEditor($("editor"), { policy: p, actor: me, user, draft: state.draftRoles, error: state.editorError,
+    renderRoleEditor($("editor"), { policy: p, actor: me, user, others, draft: state.draftRoles, error: state.editorError,
       busy: state.busy, onToggle: toggleRole, onSave, onReset: () => select(user.id) });
     const unsaved = !sameRoles(state.draftRoles, user.roles);
     renderPermissions($("permissions"), { policy: p, roles: [...state.draftRoles],

@@ -6,7 +6,7 @@
 // only within the rules of worker/src/policy-edit.js, which the edge enforces too).
 import { createServer } from "node:http";
 import { randomUUID, timingSafeEqual } from "node:crypto";
-import { Keyring, Policy } from "rolegate";
+import { Keyring, Policy, newAccount } from "rolegate";
 import { MAX_POLICY_BYTES, ifMatch, policyEditRefusals } from "../../worker/src/policy-edit.js";
 import { loadDemoKeys } from "./keys.js";
 import { tokenVerifier } from "./auth.js";
@@ -238,7 +238,7 @@ function addUser(api, tenant, body, res) {
     name: typeof body.name === "string" && body.name.trim() ? body.name.trim() : body.email,
     email: body.email,
     roles,
-    account: { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null },
+    account: newAccount(),
     inv: null,
   };
   tenant.data.users.push(user);

@@ -6,10 +6,9 @@
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { sendJson } from "./client.js";
-import { USERS, baseSpec, tokenFor } from "./fixtures.js";
-import { startRecordingOrigin, startWorkers } from "./harness.js";
+import { ENABLED, USERS, baseSpec, enabledUsers, tokenFor } from "./fixtures.js";
+import { startNamedWorkers, startRecordingOrigin } from "./harness.js";
 
-const ENABLED = { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1_700_000_000_000, acceptedAt: 1_700_000_360_000 };
 const LAST_ADMIN_A = { code: "last_admin", message: "the tenant would have no enabled user left with Users: manage, who administers users",
   feature: "users", needed: "manage" };
 
@@ -20,8 +19,8 @@ const url = {};
 before(async () => {
   origin = await startRecordingOrigin({ users: USERS, respond: (rec) => override?.(rec) });
   const specs = { token: baseSpec(origin.url, { vars: { ACTOR_CHECK: "token" } }), origin: baseSpec(origin.url) };
-  workers = await startWorkers(Object.values(specs));
-  Object.keys(specs).forEach((name, i) => { url[name] = workers.urls[i]; });
+  workers = await startNamedWorkers(specs);
+  Object.assign(url, workers.url);
 });
 after(async () => {
   await workers?.stop();
@@ -30,7 +29,7 @@ after(async () => {
 /** Every test starts from the seeded users, each enabled (an account record the edge reads). */
 beforeEach(() => {
   origin.users.clear();
-  for (const [t, list] of Object.entries(USERS)) origin.users.set(t, new Map(list.map((u) => [u.id, { ...structuredClone(u), account: ENABLED }])));
+  for (const [t, list] of Object.entries(enabledUsers())) origin.users.set(t, new Map(list.map((u) => [u.id, u])));
   origin.clear();
   override = null;
 });

@@ -10,11 +10,9 @@ import { Policy } from "rolegate";
 import de from "rolegate/messages/de.js";
 import { editorGains, policyEditRefusals } from "../src/policy-edit.js";
 import { send } from "./client.js";
-import { PRODUCT_A, PRODUCT_B, USERS, baseSpec, inviteKeys, tokenFor } from "./fixtures.js";
-import { decisionLines, startRecordingOrigin, startWorkers } from "./harness.js";
+import { ENABLED, PRODUCT_A, PRODUCT_B, baseSpec, enabledUsers, inviteKeys, tokenFor } from "./fixtures.js";
+import { decisionLines, startNamedWorkers, startRecordingOrigin } from "./harness.js";
 
-const ENABLED = { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1_700_000_000_000, acceptedAt: 1_700_000_360_000 };
-const users = () => Object.fromEntries(Object.entries(USERS).map(([t, list]) => [t, list.map((u) => ({ ...u, account: ENABLED }))]));
 /** Product A where user managers may edit the policy (to show what an editor who is not a full administrator may not do). */
 const DELEGATED = { ...PRODUCT_A, policyAdmin: { feature: "users", level: "manage" } };
 /** Product A where a user manager carries ReportViewer, so may grant it under "held". */
@@ -27,7 +25,7 @@ let origin, workers;
 let override = null;
 const url = {};
 before(async () => {
-  origin = await startRecordingOrigin({ users: users(), respond: (rec) => override?.(rec) });
+  origin = await startRecordingOrigin({ users: enabledUsers(), respond: (rec) => override?.(rec) });
   const fromOrigin = (extra) => baseSpec(origin.url, { policy: undefined, tenantPolicies: undefined, testClock: true,
     ...extra, vars: { POLICY_SOURCE: "origin", ...extra?.vars } });
   const specs = {
@@ -41,8 +39,8 @@ before(async () => {
     badSource: fromOrigin({ vars: { POLICY_SOURCE: "kv" } }),
     badInterval: fromOrigin({ vars: { POLICY_REVALIDATE_SECONDS: "5" } }),
   };
-  workers = await startWorkers(Object.values(specs));
-  Object.keys(specs).forEach((name, i) => { url[name] = workers.urls[i]; });
+  workers = await startNamedWorkers(specs);
+  Object.assign(url, workers.url);
 });
 after(async () => {
   await workers?.stop();
@@ -52,7 +50,7 @@ after(async () => {
 let clock = T0;
 beforeEach(() => {
   origin.users.clear();
-  for (const [t, list] of Object.entries(users())) origin.users.set(t, new Map(list.map((u) => [u.id, u])));
+  for (const [t, list] of Object.entries(enabledUsers())) origin.users.set(t, new Map(list.map((u) => [u.id, u])));
   origin.policies.clear();
   origin.savePolicy("acme", PRODUCT_A);
   origin.savePolicy("globex", PRODUCT_B);

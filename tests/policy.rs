@@ -240,6 +240,7 @@ fn policy_admin_is_optional_and_read_like_user_admin() {
     assert_eq!(errors(doc.clone()), vec![("policyAdmin.level".to_string(), "invalid_level")]);
     let refused = Policy::from_value(&doc).expect_err("no access edits nothing");
     assert_eq!(refused.errors[0].kind.key(), "invalid_level.policy_admin", "its own message, not userAdmin's");
+    #[cfg(not(target_arch = "wasm32"))] // issues are worded natively (the words are not in the wasm)
     assert_eq!(refused.to_string(), "invalid policy: policyAdmin.level: editing the policy must need more than the no-access level");
     doc["policyAdmin"] = json!("users:manage");
     assert_eq!(errors(doc), vec![("policyAdmin".to_string(), "invalid_type")]);

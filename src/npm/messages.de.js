@@ -53,7 +53,7 @@ export default {
   duplicate_level: "die Stufe '{level}' ist doppelt aufgeführt",
   "invalid_level.star": "\"*\" nimmt nur \"max\" (jede Funktion auf ihrer höchsten Stufe)",
   "invalid_level.user_admin": "Benutzer zu verwalten muss mehr als die Stufe ohne Zugriff erfordern",
-  "invalid_level.policy_admin": "Die Richtlinie zu bearbeiten muss mehr als die Stufe ohne Zugriff erfordern",
+  "invalid_level.policy_admin": "die Richtlinie zu bearbeiten muss mehr als die Stufe ohne Zugriff erfordern",
   unknown_feature: "'{feature}' ist keine Funktion dieser Richtlinie",
   unknown_level: "'{level}' ist keine Stufe von '{feature}' (Stufen: {levels})",
   include_cycle: "diese Rollen schließen einander im Kreis ein: {cycle}",

@@ -59,7 +59,7 @@ pub struct Change {
     pub role: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub feature: Option<String>,
-    /// A top-level member of the document: `grantRule`, `userAdmin`, `protectHigherUsers`, `invitationTtl`.
+    /// A top-level member of the document: `grantRule`, `userAdmin`, `policyAdmin`, `protectHigherUsers`, `invitationTtl`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setting: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -115,6 +115,9 @@ pub const CHANGE_ORDER: &[&str] = &[
     "role_removed",
     "feature_removed",
 ];
+
+/// A `policyAdmin` setting's value when the policy names none: only a full administrator edits the policy.
+pub const FULL_ADMINISTRATOR: &str = "full administrator";
 
 /// Most roles a delegation graph (and so a diff) is computed for: the graph has a pair per two roles, and beyond
 /// this its answer would be too large to read (and to hold in a wasm heap) anyway.
@@ -389,13 +392,16 @@ fn roles_and_features(before: &Policy, after: &Policy, features: &[(FeatureId, F
 }
 
 /// Top-level settings that changed, each as text: grant rule (`rank (strictly-lower)` with its order), user
-/// administration (`feature:level`), protection of higher users, invitation window (milliseconds).
+/// administration (`feature:level`), policy administration (`feature:level`, or [`FULL_ADMINISTRATOR`] when the
+/// policy names none), protection of higher users, invitation window (milliseconds).
 fn settings(before: &Policy, after: &Policy, changes: &mut Changes) {
-    let admin = |p: &Policy| [p.feature_name(p.user_admin.0), ":", p.level_name(p.user_admin.0, p.user_admin.1)].concat();
+    let permission = |p: &Policy, (f, l): (FeatureId, Level)| [p.feature_name(f), ":", p.level_name(f, l)].concat();
+    let editor = |p: &Policy| p.policy_admin.map_or_else(|| FULL_ADMINISTRATOR.to_string(), |admin| permission(p, admin));
     let flag = |b: bool| if b { "true" } else { "false" }.to_string();
-    let pairs: [(&'static str, String, String); 4] = [
+    let pairs: [(&'static str, String, String); 5] = [
         ("grantRule", before.grant_rule_text(), after.grant_rule_text()),
-        ("userAdmin", admin(before), admin(after)),
+        ("userAdmin", permission(before, before.user_admin), permission(after, after.user_admin)),
+        ("policyAdmin", editor(before), editor(after)),
         ("protectHigherUsers", flag(before.protect_higher_users), flag(after.protect_higher_users)),
         ("invitationTtl", decimal(before.invitation_ttl_ms), decimal(after.invitation_ttl_ms)),
     ];

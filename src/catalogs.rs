@@ -1,5 +1,6 @@
 //! The message catalogs the package ships (`src/npm/messages.*.js`) against the core: every message key the
-//! core gives (why allowed, why refused, each policy issue, each change of a diff) has a message in every
+//! core gives (why allowed, why refused, each policy issue, each change of a diff; and a policy save's refusals,
+//! which the editing rules give from the core's answers) has a message in every
 //! catalog, and each message uses exactly the parameters the core gives that key, no more, no fewer. In the
 //! crate, so the lists below are checked against every variant by `match`.
 
@@ -98,6 +99,7 @@ fn issues() -> Vec<IssueKind> {
         IssueKind::UnknownRole { role: text() },
         IssueKind::StarTakesMax,
         IssueKind::AdminNeedsAccess,
+        IssueKind::EditorNeedsAccess,
         IssueKind::UnknownFeature { feature: text() },
         IssueKind::UnknownLevel { feature: text(), level: text(), levels: vec![text()] },
         IssueKind::IncludeCycle { cycle: vec![text()] },
@@ -131,6 +133,7 @@ fn issues() -> Vec<IssueKind> {
             | IssueKind::UnknownRole { .. }
             | IssueKind::StarTakesMax
             | IssueKind::AdminNeedsAccess
+            | IssueKind::EditorNeedsAccess
             | IssueKind::UnknownFeature { .. }
             | IssueKind::UnknownLevel { .. }
             | IssueKind::IncludeCycle { .. }
@@ -159,6 +162,10 @@ fn expected() -> BTreeMap<String, BTreeSet<String>> {
             assert_eq!(before, set(&params), "{}: one key, one set of parameters", kind.key());
         }
     }
+    // Why a policy save is refused: the editing rules (worker/src/policy-edit.js), worded by `policy.describe`.
+    keys.insert("not_policy_admin".into(), BTreeSet::new());
+    keys.insert("editor_gains".into(), set(&["feature", "from", "to"]));
+    keys.insert("no_user_admin".into(), set(&["feature", "needed"]));
     keys.insert("invalid_policy".into(), set(&["issue"]));
     keys.insert("invalid_policy.many".into(), set(&["issue", "count"]));
     #[cfg(feature = "analysis")]

@@ -420,6 +420,15 @@ impl Policy {
         top && ranked
     }
 
+    /// May `actor` edit this policy? They need its `policyAdmin` permission, or, when it names none, to be a
+    /// [full administrator](Policy::is_full_administrator). Saving a new document is decided against it too.
+    pub fn may_edit_policy(&self, actor: &RoleSet) -> bool {
+        match self.policy_admin {
+            Some((f, l)) => actor.levels.get(f).is_some_and(|&held| held >= l),
+            None => self.is_full_administrator(actor),
+        }
+    }
+
     /// Roles `actor` may give a new user, in policy order (what a role editor offers).
     pub fn grantable_roles(&self, actor: &Member) -> Vec<&str> {
         self.grantable(&self.resolve(&actor.roles).0).into_iter().map(|r| self.role_name(r)).collect()

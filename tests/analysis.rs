@@ -223,6 +223,7 @@ fn roles_features_levels_ranks_and_settings_have_their_own_codes() {
     let before = product_b();
     let mut doc: Value = serde_json::from_str(include_str!("../examples/product-b.json")).unwrap();
     doc["features"].as_object_mut().unwrap().remove("settings");
+    doc["policyAdmin"] = json!({ "feature": "users", "level": "manage" });
     doc["features"]["billing"] = json!({ "levels": ["none", "view"] });
     doc["features"]["reports"]["levels"] = json!(["none", "own", "all"]);
     doc["roles"]["Supervisor"]["grants"] = json!({ "interactions": "handle", "reports": "own", "users": "manage" });
@@ -243,6 +244,13 @@ fn roles_features_levels_ranks_and_settings_have_their_own_codes() {
     assert!(codes.contains(&("rank_changed", Some("Agent"))), "{codes:?}");
     assert!(codes.contains(&("setting_changed", Some("grantRule"))), "{codes:?}");
     assert!(codes.contains(&("setting_changed", Some("invitationTtl"))), "{codes:?}");
+    let editor = d.changes.iter().find(|c| c.setting == Some("policyAdmin")).unwrap();
+    assert_eq!((editor.from.as_deref(), editor.to.as_deref()), (Some("settings:manage"), Some("users:manage")));
+    let mut unnamed: Value = serde_json::from_str(include_str!("../examples/product-b.json")).unwrap();
+    unnamed.as_object_mut().unwrap().remove("policyAdmin");
+    let d2 = analysis::diff(&before, &compile(&unnamed), &[]).unwrap();
+    let editor = d2.changes.iter().map(|c| (c.code, c.setting, c.from.as_deref(), c.to.as_deref())).collect::<Vec<_>>();
+    assert_eq!(editor, [("setting_changed", Some("policyAdmin"), Some("settings:manage"), Some(analysis::FULL_ADMINISTRATOR))], "none named: a full administrator");
     assert!(codes.contains(&("access_lowered", Some("Supervisor"))), "team is gone: own is below it");
     assert!(codes.contains(&("delegation_removed", Some("Supervisor"))), "strictly lower: a supervisor no longer grants Supervisor");
     assert!(!codes.iter().any(|c| c.0 == "access_raised"), "the administrator's 'all' is the same level by name: {codes:?}");

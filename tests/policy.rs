@@ -229,6 +229,24 @@ fn user_admin_at_no_access_is_refused() {
 }
 
 #[test]
+fn policy_admin_is_optional_and_read_like_user_admin() {
+    assert_eq!(Policy::from_value(&base()).unwrap().policy_admin, None, "absent: only a full administrator edits");
+    let mut doc = base();
+    doc["policyAdmin"] = json!({ "feature": "users", "level": "manage" });
+    assert_eq!(Policy::from_value(&doc).unwrap().policy_admin, Some((1, 1)));
+    doc["policyAdmin"] = json!({ "feature": "reprots", "level": "all", "who": "me" });
+    assert_eq!(errors(doc.clone()), vec![("policyAdmin.who".to_string(), "unknown_field"), ("policyAdmin.feature".to_string(), "unknown_feature")]);
+    doc["policyAdmin"] = json!({ "feature": "users", "level": "none" });
+    assert_eq!(errors(doc.clone()), vec![("policyAdmin.level".to_string(), "invalid_level")]);
+    let refused = Policy::from_value(&doc).expect_err("no access edits nothing");
+    assert_eq!(refused.errors[0].kind.key(), "invalid_level.policy_admin", "its own message, not userAdmin's");
+    #[cfg(not(target_arch = "wasm32"))] // issues are worded natively (the words are not in the wasm)
+    assert_eq!(refused.to_string(), "invalid policy: policyAdmin.level: editing the policy must need more than the no-access level");
+    doc["policyAdmin"] = json!("users:manage");
+    assert_eq!(errors(doc), vec![("policyAdmin".to_string(), "invalid_type")]);
+}
+
+#[test]
 fn unknown_names_in_questions_are_errors_with_codes() {
     let p = Policy::from_value(&base()).unwrap();
     assert_eq!(p.effective(&["Ghost"]).unwrap_err().code(), "unknown_role");

@@ -405,6 +405,25 @@ fn a_full_administrator_covers_every_feature_at_its_top_level_and_in_rank_mode_t
 }
 
 #[test]
+fn only_the_policy_admin_edits_the_policy_and_without_one_only_a_full_administrator() {
+    let may = |p: &rolegate::Policy, roles: &[&str]| p.may_edit_policy(&p.compile_roles(roles).unwrap());
+    // The examples name organization (A) and tenant (B) settings at "manage": their administrators only.
+    let (a, b) = (product_a(), product_b());
+    assert!(may(&a, &["CustomerAdmin"]));
+    assert!(!may(&a, &["UserManager", "User", "ReportViewer"]), "user administration is not policy administration");
+    assert!(may(&b, &["Administrator"]));
+    assert!(!may(&b, &["Supervisor", "Agent"]), "settings 'view' is below 'manage'");
+    let mut doc: serde_json::Value = serde_json::from_str(include_str!("../examples/product-a.json")).unwrap();
+    doc["policyAdmin"] = serde_json::json!({ "feature": "users", "level": "manage" });
+    let delegated = rolegate::Policy::from_value(&doc).unwrap();
+    assert!(may(&delegated, &["UserManager"]));
+    doc.as_object_mut().unwrap().remove("policyAdmin");
+    let default = rolegate::Policy::from_value(&doc).unwrap();
+    assert!(may(&default, &["CustomerAdmin"]));
+    assert!(!may(&default, &["UserManager", "User", "ReportViewer"]), "every feature at its top level is needed");
+}
+
+#[test]
 fn an_actors_unknown_role_names_grant_nothing_and_are_listed_as_ignored() {
     let p = product_a();
     let ghost = member("g", &["Ghost", "UserManager", "User", "Ghost", "LegacySuper"]);

@@ -2,15 +2,16 @@
 // offers what is allowed; every change still goes through the worker, which enforces them again.
 import init, { Policy } from "rolegate";
 import { h, fill } from "./ui/dom.js";
-import { ApiError, addUser, deleteUser, fetchDecisions, fetchPolicies, fetchUsers, onSignInNeeded, saveRoles, sendInvitation,
-  setTenantAccess } from "./ui/api.js";
+import { ApiError, addUser, deleteUser, fetchDecisions, fetchPolicies, fetchPolicy, fetchPolicyVersion, fetchPolicyVersions, fetchUsers,
+  onSignInNeeded, savePolicy, saveRoles, sendInvitation, setTenantAccess } from "./ui/api.js";
 import { SignInError, completeSignIn, currentSession, signIn, signOut } from "./ui/session.js";
 import { renderUsers, tickCountdowns } from "./ui/users-table.js";
 import { renderAddUser, renderRoleEditor, sameRoles } from "./ui/role-editor.js";
-import { confirmDelete } from "./ui/confirm.js";
+import { confirmAction } from "./ui/confirm.js";
 import { renderPermissions } from "./ui/permissions.js";
 import { renderDelegation } from "./ui/delegation.js";
 import { mountPolicyPanel } from "./ui/policy-panel.js";
+import { enabledUsers } from "/edge/policy-edit.js";
 import { renderDecisions } from "./ui/decisions-panel.js";
 
 /** The worker's log lines reach the demo a moment after its answer: the panel refreshes this often. */
@@ -19,7 +20,7 @@ const DECISIONS_REFRESH_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
 const state = {
-  /** @type {Map<string, { label: string, doc: object, deployed: Policy, draft: Policy | null }>} */
+  /** @type {Map<string, { label: string, doc: object | string, deployed: Policy, draft: Policy | null, etag?: string }>} */
   tenants: new Map(),
   /** @type {Map<string, any[]>} users by tenant */
   users: new Map(),
@@ -74,13 +75,19 @@ async function main() {
   }
   try {
     state.users.set(state.tenant, await fetchUsers(session()));
+    // The tenant's policy as origin stores it, with the ETag a save names.
+    deployPolicy(await fetchPolicy(session()));
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     return notify(`Could not load the users of ${state.tenant}: ${err.message}`, true);
   }
   panel = mountPolicyPanel(
-    { textarea: $("policy-json"), result: $("policy-result"), impact: $("policy-impact"), useDraft: $("use-draft"), reset: $("reset-policy") },
-    { Policy, onUseDraft: useDraft, live: () => ({ policy: state.tenants.get(state.tenant).deployed, users: users() }) });
+    { textarea: $("policy-json"), result: $("policy-result"), impact: $("policy-impact"), useDraft: $("use-draft"), reset: $("reset-policy"),
+      save: $("save-policy"), saving: $("policy-saving"), history: $("policy-history"), confirm: $("confirm") },
+    { Policy, onUseDraft: useDraft, live: () => ({ policy: state.tenants.get(state.tenant).deployed, users: users(), actor: actor() }),
+      store: { save: (text) => savePolicy(session(), text, state.tenants.get(state.tenant).etag), current: () => fetchPolicy(session()),
+        versions: () => fetchPolicyVersions(session()), version: (n) => fetchPolicyVersion(session(), n) },
+      onDeployed: (current) => { deployPolicy(current); render(); } });
   $("drop-draft").addEventListener("click", () => useDraft(null));
   $("add-user").addEventListener("click", startAdding);
   $("dismiss-notice").addEventListener("click", () => notify(""));
@@ -102,6 +109,13 @@ async function refreshDecisions() {
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
   }
+}
+
+/** Makes `{ text, etag }` the tenant's live policy: what the console decides with (a draft in use stays). */
+function deployPolicy({ text, etag }) {
+  const t = state.tenants.get(state.tenant);
+  t.deployed.free();
+  Object.assign(t, { doc: text, etag, deployed: Policy.fromJson(text) });
 }
 
 function select(id) {
@@ -192,7 +206,10 @@ const onSetAccess = (user, enabled) => act(() => setTenantAccess(session(), user
 });
 
 async function onDelete(user) {
-  if (!(await confirmDelete($("confirm"), { user, tenant: state.tenant }))) return;
+  const sure = await confirmAction($("confirm"), { title: `Delete ${user.name}?`, action: `Delete ${user.name}`, danger: true,
+    detail: [h("p", {}, `${user.name} (${user.email}) is removed from ${state.tenant} and can no longer sign in to it. `
+      + "This cannot be undone.")] });
+  if (!sure) return;
   await act(() => deleteUser(session(), user.id), {
     done: () => {
       updateUser(null, user.id);
@@ -249,8 +266,10 @@ function render() {
   $("draft-banner").hidden = !t.draft;
   $("draft-tenant").textContent = state.tenant;
   state.stopWatches();
-  $("add-user").hidden = !p.checkGrant({ actor: me, target: null, roles: [] }).allowed;
-  state.stopWatches = renderUsers($("users"), { policy: p, actor: me, users: users(), selectedId: state.selectedId,
+  $("add-user").hidden = !p.check("add", { actor: me, roles: [] }).allowed;
+  // The tenant's enabled users, on every decision that could take userAdmin away: the last user admin stays.
+  const others = enabledUsers(p, users(), Date.now());
+  state.stopWatches = renderUsers($("users"), { policy: p, actor: me, users: users(), others, selectedId: state.selectedId,
     problem: state.rowProblem, onSelect: select, onInvite, onSetAccess, onDelete });
   const user = users().find((u) => u.id === state.selectedId);
   if (state.adding) {
@@ -262,7 +281,7 @@ function render() {
     fill($("editor"), h("p", { class: "note" }, "Choose “Edit roles” or “View” on a user, or “Add user”."));
     fill($("permissions"));
   } else {
-    renderRoleEditor($("editor"), { policy: p, actor: me, user, draft: state.draftRoles, error: state.editorError,
+    renderRoleEditor($("editor"), { policy: p, actor: me, user, others, draft: state.draftRoles, error: state.editorError,
       busy: state.busy, onToggle: toggleRole, onSave, onReset: () => select(user.id) });
     const unsaved = !sameRoles(state.draftRoles, user.roles);
     renderPermissions($("permissions"), { policy: p, roles: [...state.draftRoles],

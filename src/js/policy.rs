@@ -103,6 +103,13 @@ impl Engine {
         Ok(self.inner.allows(&names(roles, "roles")?, &feature, &level)?)
     }
 
+    /// May someone holding `roles` edit this policy (its `policyAdmin`, or a full administrator when it names
+    /// none)? Role names the policy does not know grant nothing.
+    #[wasm_bindgen(js_name = mayEditPolicy)]
+    pub fn may_edit_policy(&self, roles: JsValue) -> Result<bool, Error> {
+        Ok(self.inner.may_edit_policy(&self.inner.resolve(&names(roles, "roles")?).0))
+    }
+
     /// May the actor give the target (null: a new user) exactly `roles`? The decision's words in wasm memory
     /// (see [`written`]).
     #[wasm_bindgen(js_name = checkGrant)]

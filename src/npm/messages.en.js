@@ -22,6 +22,11 @@ export default {
   last_admin: "the tenant would have no enabled user left with {feature}: {needed}, who administers users",
   unknown_target_role: "this user holds '{role}', which is not a role of this policy: only a full administrator may act on them",
 
+  // Why a policy save is refused (the editing rules, worker/src/policy-edit.js).
+  not_policy_admin: "editing this policy needs its policyAdmin permission (a full administrator when it names none)",
+  editor_gains: "the editor would gain {feature}: {from} → {to}",
+  no_user_admin: "no enabled user would hold userAdmin ({feature}: {needed}) under the new policy",
+
   // A policy refused whole.
   invalid_policy: "invalid policy: {issue}",
   "invalid_policy.many": "invalid policy ({count} errors): {issue}; ...",
@@ -54,6 +59,7 @@ export default {
   duplicate_level: "level '{level}' is listed twice",
   "invalid_level.star": "\"*\" only takes \"max\" (every feature at its top level)",
   "invalid_level.user_admin": "administering users must need more than the no-access level",
+  "invalid_level.policy_admin": "editing the policy must need more than the no-access level",
   unknown_feature: "'{feature}' is not a feature of this policy",
   unknown_level: "'{level}' is not a level of '{feature}' (levels: {levels})",
   include_cycle: "these roles include each other in a cycle: {cycle}",
@@ -63,19 +69,19 @@ export default {
   rank_grants_unheld: "'{role}' (rank {rank}) gives {feature}: {level}, but '{granter}' (rank {granterRank}) may grant it by rank while having only {feature}: {granterLevel}",
 
   // What a policy change does (Policy.diff), for people.
-  escalation_added: "{granter} may grant {role}, which gives {feature} '{needed}' above the '{held}' {granter} holds",
-  escalation_removed: "{granter} granting {role} no longer hands out {feature} '{needed}' above '{held}'",
+  escalation_added: "{granter} may grant {role}, which gives {feature} “{needed}” above the “{held}” {granter} holds",
+  escalation_removed: "{granter} granting {role} no longer hands out {feature} “{needed}” above “{held}”",
   delegation_added: "{granter} may now grant {role}",
   delegation_removed: "{granter} may no longer grant {role}",
-  access_raised: "{role} {feature}: {from} -> {to}",
-  access_lowered: "{role} {feature}: {from} -> {to}",
-  role_added: "role {role}",
-  role_removed: "role {role}",
-  feature_added: "feature {feature}",
-  feature_removed: "feature {feature}",
-  levels_changed: "{feature} levels: {from} -> {to}",
-  rank_changed: "{role} rank: {from} -> {to}",
-  setting_changed: "{setting}: {from} -> {to}",
-  user_gains: "{feature}: {from} -> {to}",
-  user_loses: "{feature}: {from} -> {to}",
+  access_raised: "{role} {feature}: {from} → {to}",
+  access_lowered: "{role} {feature}: {from} → {to}",
+  role_added: "role {role} added",
+  role_removed: "role {role} removed",
+  feature_added: "feature {feature} added",
+  feature_removed: "feature {feature} removed",
+  levels_changed: "{feature} levels: {from} → {to}",
+  rank_changed: "{role} rank: {from} → {to}",
+  setting_changed: "{setting}: {from} → {to}",
+  user_gains: "{feature}: {from} → {to}",
+  user_loses: "{feature}: {from} → {to}",
 };

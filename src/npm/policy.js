@@ -153,6 +153,14 @@ export class Policy {
   }
 
   /**
+   * May someone holding `roles` edit this policy? They need its `policyAdmin` permission (a full administrator
+   * when it names none); role names the policy does not know grant nothing.
+   */
+  mayEditPolicy(roles) {
+    return this.#core.mayEditPolicy(roles);
+  }
+
+  /**
    * Feature -> winning level, every feature present, policy order: a read-only view that reads a level when
    * asked (nothing is built per feature); `{ ...view }` is a plain copy.
    */
@@ -335,7 +343,10 @@ export class Policy {
     return Engine.diff(Policy.#engineOf(before, "before"), Policy.#engineOf(after, "after"), users);
   }
 
-  /** A change of `Policy.diff` (one of its `changes` or `users`) in words, in this policy's catalog. */
+  /**
+   * A change of `Policy.diff` (one of its `changes` or `users`) in words, in this policy's catalog; so is any
+   * `{ code, ...parameters }` the catalog has a message for (a policy save's refusals).
+   */
   describe(change) {
     return this.#say(change?.code, change ?? {});
   }

@@ -222,6 +222,8 @@ export declare class Policy {
   explain(roles: string[]): Record<string, Explanation>;
   /** True when the roles' winning level of `feature` is at or above `level`. */
   allows(roles: string[], feature: string, level: string): boolean;
+  /** May someone holding `roles` edit this policy: its `policyAdmin` (none named: a full administrator)? Unknown names grant nothing. */
+  mayEditPolicy(roles: string[]): boolean;
   /** May the actor give the target (null: a new user) exactly `roles`? Every reason is listed. */
   checkGrant(request: GrantRequest): Decision;
   /** May the actor delete (or disable, or enable) the target? */

@@ -80,7 +80,7 @@ struct Compiler {
 }
 
 const TOP_FIELDS: &[&str] =
-    &["version", "features", "roles", "grantRule", "rankOrder", "userAdmin", "protectHigherUsers", "invitationTtl"];
+    &["version", "features", "roles", "grantRule", "rankOrder", "userAdmin", "policyAdmin", "protectHigherUsers", "invitationTtl"];
 
 impl Compiler {
     fn error(&mut self, path: impl Into<String>, kind: IssueKind) {
@@ -138,7 +138,16 @@ impl Compiler {
         let parsed = self.roles(top.get("roles"), &features, &feature_ids, grant_rule);
         let role_ids: FxHashMap<String, RoleId> = parsed.iter().enumerate().map(|(i, r)| (r.name.clone(), i)).collect();
         let roles = self.fold_includes(parsed, features.len());
-        let user_admin = self.user_admin(top.get("userAdmin"), &features, &feature_ids);
+        let user_admin = match top.get("userAdmin") {
+            Some(value) => self.permission(value, "userAdmin", IssueKind::AdminNeedsAccess, &features, &feature_ids),
+            None => {
+                self.error("userAdmin", IssueKind::Input(InputKind::MissingField("userAdmin")));
+                (0, 0)
+            }
+        };
+        let policy_admin = top
+            .get("policyAdmin")
+            .map(|value| self.permission(value, "policyAdmin", IssueKind::EditorNeedsAccess, &features, &feature_ids));
         let protect_higher_users = match top.get("protectHigherUsers") {
             None => true,
             Some(v) => v.as_bool().unwrap_or_else(|| {
@@ -150,7 +159,7 @@ impl Compiler {
         if !self.errors.is_empty() {
             return Err(PolicyError { errors: self.errors });
         }
-        Ok(Policy { features, roles, feature_ids, role_ids, grant_rule, user_admin, protect_higher_users, invitation_ttl_ms })
+        Ok(Policy { features, roles, feature_ids, role_ids, grant_rule, user_admin, policy_admin, protect_higher_users, invitation_ttl_ms })
     }
 
     fn features(&mut self, value: Option<&Value>) -> Vec<Feature> {
@@ -439,17 +448,16 @@ impl Compiler {
         closure
     }
 
-    fn user_admin(
+    /// A `{ feature, level }` permission (`userAdmin`, `policyAdmin`): a feature of the policy and one of its
+    /// levels above no access (`at_no_access` is the issue when it names that level).
+    fn permission(
         &mut self,
-        value: Option<&Value>,
+        value: &Value,
+        path: &str,
+        at_no_access: IssueKind,
         features: &[Feature],
         feature_ids: &FxHashMap<String, FeatureId>,
     ) -> (FeatureId, Level) {
-        let path = "userAdmin";
-        let Some(value) = value else {
-            self.error(path, IssueKind::Input(InputKind::MissingField("userAdmin")));
-            return (0, 0);
-        };
         let Some(obj) = self.object(value, path) else { return (0, 0) };
         self.known_fields(obj, path, &["feature", "level"]);
         let field = |c: &mut Self, key: &'static str| match obj.get(key) {
@@ -469,7 +477,7 @@ impl Compiler {
         let def = features.get(f);
         match def.and_then(|d| d.levels.iter().position(|l| *l == level)) {
             Some(0) => {
-                self.error(child(path, "level"), IssueKind::AdminNeedsAccess);
+                self.error(child(path, "level"), at_no_access);
                 (f, 0)
             }
             Some(l) => (f, Level::try_from(l).unwrap_or(Level::MAX)),

@@ -47,6 +47,8 @@ pub enum IssueKind {
     StarTakesMax,
     /// `invalid_level`: administering users must need more than no access.
     AdminNeedsAccess,
+    /// `invalid_level`: editing the policy (`policyAdmin`) must need more than no access.
+    EditorNeedsAccess,
     /// `unknown_feature`
     UnknownFeature { feature: String },
     /// `unknown_level`: `level` is not one of `feature`'s `levels` (empty when the feature's are not known).
@@ -141,6 +143,7 @@ impl IssueKind {
             IssueKind::UnknownRole { .. } => "unknown_role",
             IssueKind::StarTakesMax => "invalid_level.star",
             IssueKind::AdminNeedsAccess => "invalid_level.user_admin",
+            IssueKind::EditorNeedsAccess => "invalid_level.policy_admin",
             IssueKind::UnknownFeature { .. } => "unknown_feature",
             IssueKind::UnknownLevel { .. } => "unknown_level",
             IssueKind::IncludeCycle { .. } => "include_cycle",
@@ -262,6 +265,7 @@ mod words {
                 IssueKind::UnknownRole { .. } => "'{role}' is not a role of this policy",
                 IssueKind::StarTakesMax => "\"*\" only takes \"max\" (every feature at its top level)",
                 IssueKind::AdminNeedsAccess => "administering users must need more than the no-access level",
+                IssueKind::EditorNeedsAccess => "editing the policy must need more than the no-access level",
                 IssueKind::UnknownFeature { .. } => "'{feature}' is not a feature of this policy",
                 IssueKind::UnknownLevel { .. } => "'{level}' is not a level of '{feature}' (levels: {levels})",
                 IssueKind::InvalidRank { .. } => "a rank is a whole number from 0 to {max}",

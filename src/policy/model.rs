@@ -130,6 +130,8 @@ pub struct Policy {
     pub grant_rule: GrantRule,
     /// The permission needed to add, edit, delete or invite users at all.
     pub user_admin: (FeatureId, Level),
+    /// The permission needed to edit this policy (`policyAdmin`); `None`: only a full administrator may.
+    pub policy_admin: Option<(FeatureId, Level)>,
     pub protect_higher_users: bool,
     pub invitation_ttl_ms: u64,
 }

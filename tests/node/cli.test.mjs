@@ -107,10 +107,10 @@ test("diff: a new escalation path first, then access, then the users who gain; -
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, [
     `${B} -> b-after.json: 2 changes, 1 user whose access changes`,
-    "  ! escalation_added  Supervisor may grant Agent, which gives settings 'manage' above the 'view' Supervisor holds",
-    "  + access_raised     Agent settings: none -> manage",
+    "  ! escalation_added  Supervisor may grant Agent, which gives settings “manage” above the “view” Supervisor holds",
+    "  + access_raised     Agent settings: none → manage",
     "users:",
-    "  + arjun  settings: none -> manage  (user_gains)",
+    "  + arjun  settings: none → manage  (user_gains)",
     ""].join("\n"));
   assert.equal(rolegate("diff", B, "b-after.json", "--fail-on-escalation").status, 1);
   assert.equal(rolegate("diff", "b-after.json", B, "--fail-on-escalation").status, 0, "removing one is fine");

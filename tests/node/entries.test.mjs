@@ -24,8 +24,8 @@ test("the browser entry, by name: async init, the layer's Policy, no Keyring", (
     await init({ module_or_path: readFileSync("node_modules/rolegate/browser/rolegate_bg.wasm") });
     const policy = rolegate.Policy.fromJson(readFileSync("../../examples/product-a.json", "utf8"));
     console.log(JSON.stringify({ keyring: "Keyring" in rolegate, reports: policy.effective(["User"]).reports,
-      cached: policy.cachedRoleSets, parse: typeof rolegate.parseJson }));`);
-  assert.deepEqual(got, { keyring: false, reports: "own", cached: 1, parse: "function" });
+      cached: policy.cachedRoleSets, parse: typeof rolegate.parseJson, edit: policy.mayEditPolicy(["CustomerAdmin"]) }));`);
+  assert.deepEqual(got, { keyring: false, reports: "own", cached: 1, parse: "function", edit: true });
 });
 
 test("the node entry, by name: ready at once, with Keyring", () => {
@@ -52,6 +52,7 @@ test("the browser build has no token code: no token exports, imports or names in
 test("the edge build (workerd) has token code and no policy analysis", () => {
   const glue = `${file("edge/rolegate.js")}`;
   assert.match(glue, /verifyActor/);
+  assert.match(glue, /mayEditPolicy/, "a policy save is judged at the edge");
   assert.doesNotMatch(glue, /whoCan|delegation|diff\(/);
   assert.match(`${file("workerd.js")}`, /from "\.\/edge\/rolegate_bg\.wasm"/);
   assert.match(`${file("full/rolegate.js")}`, /whoCan/);

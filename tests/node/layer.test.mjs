@@ -260,7 +260,7 @@ test("the public methods are there, the engine's internal protocol is not", () =
   assert.deepEqual(methods(Policy.prototype), ["accept", "accountStatus", "allows", "allowsGrant", "cachedRoleSets", "checkGrant",
     "checkInvite", "checkRemove", "compileRoles", "delegation", "disable", "disableTenant", "effective", "enable", "enableTenant",
     "explain", "featureId", "features", "free", "grantRule", "grantableRoles", "invitationTtlMs", "invite", "levelId", "roles",
-    "warnings", "watchInvitation", "whoCan"].concat("check", "describe", "takesUserAdmin").sort());
+    "warnings", "watchInvitation", "whoCan"].concat("check", "describe", "takesUserAdmin", "mayEditPolicy").sort());
   for (const internal of ["roleSetOf", "grantOf", "removeOf", "explainOf", "grantableOf"]) {
     assert.ok(!(internal in layer), internal);
     assert.ok(internal in core, `${internal} is the engine's`);

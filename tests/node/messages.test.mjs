@@ -103,9 +103,9 @@ test("the wording of a policy change and of a new account live in the package", 
   const after = Policy.fromJson(doc);
   const diff = Policy.diff(before, after, [{ id: "arjun", roles: ["Agent"] }]);
   assert.deepEqual(diff.changes.map((c) => after.describe(c)), [
-    "Supervisor may grant Agent, which gives settings 'manage' above the 'view' Supervisor holds",
-    "Agent settings: none -> manage"]);
-  assert.equal(after.describe(diff.users[0]), "settings: none -> manage");
+    "Supervisor may grant Agent, which gives settings “manage” above the “view” Supervisor holds",
+    "Agent settings: none → manage"]);
+  assert.equal(after.describe(diff.users[0]), "settings: none → manage");
   assert.equal(Policy.fromJson(doc, { messages: de }).describe(diff.changes[0]),
     "Supervisor darf Agent vergeben, das settings 'manage' gewährt, mehr als das 'view' von Supervisor");
   assert.deepEqual(newAccount(), { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null });

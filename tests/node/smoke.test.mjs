@@ -32,6 +32,13 @@ test("the fast path and the by-name API agree", () => {
   set.free();
 });
 
+test("only the policy's policyAdmin edits it: organization settings at manage in product A", () => {
+  assert.equal(A.mayEditPolicy(["CustomerAdmin"]), true);
+  assert.equal(A.mayEditPolicy(["UserManager", "User", "ReportViewer"]), false, "user administration is not policy administration");
+  assert.equal(A.mayEditPolicy(["CustomerAdmin", "Ghost"]), true, "an unknown name grants nothing and takes nothing");
+  assert.throws(() => A.mayEditPolicy("CustomerAdmin"), (e) => e.code === "invalid_request" && e.path === "roles");
+});
+
 test("an invitation expires one millisecond after its window", () => {
   const rec = A.invite({ platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null }, 0);
   assert.equal(A.accountStatus(rec, A.invitationTtlMs).status, "invited");

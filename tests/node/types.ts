@@ -9,6 +9,7 @@ const allowed: boolean = decision.allowed;
 const codes: string[] = decision.reasons.map((r) => r.code + (r.role ?? "") + (r.needed ?? ""));
 const ignored: string[] | undefined = decision.ignored;
 const levels: Record<string, string> = policy.effective(["User"]);
+const editor: boolean = policy.mayEditPolicy(["User"]);
 const status: AccountStatus = policy.accountStatus(
   { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1, acceptedAt: null }, 2);
 const s: "pending-invite" | "invited" | "expired-invitation" | "enabled" | "disabled" | "sso-only" = status.status;

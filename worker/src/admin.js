@@ -1,11 +1,17 @@
 // The user-admin routes: authenticate the actor, check the tenant, validate the body, read the
 // target's and the actor's current records at origin, ask the core for a decision, and forward only
-// what the rules allow.
+// what the rules allow. A change that would take userAdmin from its target is decided again with the
+// tenant's enabled users (read from origin only then: the last administrator stays). A policy save goes on
+// to policy-save.js once the actor and tenant are known.
+import { actorNow } from "./actor.js";
 import { authenticate } from "./auth.js";
 import { readRequestBody, shadowingQuery } from "./body.js";
-import { actorAuth, actorCheck, policyFor, targetCacheMs } from "./config.js";
+import { actorAuth, actorCheck, targetCacheMs } from "./config.js";
 import { recordIssued } from "./invitations.js";
-import { forgetUser, forward, lookupUser, originError, userUrl } from "./origin.js";
+import { forgetUser, forward, lookupUser, originError, readUsers, userUrl } from "./origin.js";
+import { policyFor } from "./policies.js";
+import { enabledUsers } from "./policy-edit.js";
+import { savePolicy } from "./policy-save.js";
 import { problem } from "./problems.js";
 
 /** Actions that can never apply to oneself; refused without asking origin. */
@@ -15,11 +21,12 @@ const CHANGES_TARGET = new Set(["roles", "remove", "disable", "enable"]);
 
 /**
  * @param {Request} request
- * @param {{ url: URL, route: import("./routes.js").Route, action: string, tenant?: string, id?: string }} classified
+ * @param {{ url: URL, route: import("./routes.js").Route, action: string, tenant?: string, id?: string,
+ *   users: import("./routes.js").Target | null }} classified
  * @param {{ env: object, base: string, now: number, audit: import("./decisions.js").Audit }} ctx
  */
 export async function handleAdmin(request, classified, { env, base, now, audit }) {
-  const { route, id } = classified;
+  const { route, id, action } = classified;
   // Authenticated before the tenant's policy is looked up: an anonymous caller learns nothing of which
   // tenants are configured.
   const auth = await authenticate(request, env, now, audit);
@@ -29,8 +36,9 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
   const tenant = classified.tenant ?? claimed;
   audit.tenant = tenant;
   if (tenant !== claimed) return problem(403, "tenant_mismatch", `the token is for tenant '${claimed}', not '${tenant}'`);
-  const policy = policyFor(env, tenant);
-  audit.policy = policy.hash;
+  if (action === "policy") return savePolicy(request, classified, { env, base, now, audit, tenant, actor: { id: sub, roles } });
+  const policy = await policyFor(env, tenant, now);
+  Object.assign(audit, { policy: policy.hash, compiled: policy.value });
   if (!policy.ok) return problem(503, "policy_unavailable", "the edge has no valid policy for this tenant; nothing was forwarded");
 
   const shadowed = shadowingQuery(classified.url, route);
@@ -41,16 +49,16 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
   const actor = { id: sub, roles };
   // Origin reads the records with the actor's own credential, in the header it came in (AUTH_HEADER).
   const header = actorAuth(env).value.header;
+  const credential = [header, request.headers.get(header)];
   const look = (who) => lookupUser({
-    url: userUrl(base, route.target, { tenant, id: who }), target: route.target, id: who, now,
-    cacheMs: targetCacheMs(env), credential: [header, request.headers.get(header)],
+    url: userUrl(base, route.target, { tenant, id: who }), target: route.target, id: who, now, cacheMs: targetCacheMs(env), credential,
   });
   const fresh = actorCheck(env) === "origin";
   let target = null;
   let current = null;
-  if (id === sub && SELF_REFUSED.has(classified.action)) {
+  if (id === sub && SELF_REFUSED.has(action)) {
     target = actor;
-  } else if (classified.action !== "add") {
+  } else if (action !== "add") {
     // The target's record, and the actor's (unless it is the same user), in one round trip.
     const [found, own] = await Promise.all([look(id), fresh && id !== sub ? look(sub) : null]);
     if (found.response) return found.response;
@@ -61,14 +69,23 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
     current = fresh ? (own ?? found) : null;
   }
 
-  let decision = decide(policy.value, classified.action, actor, target, body.roles);
+  const change = { actor, target, roles: body.roles };
+  let decision = decide(policy.value, action, change);
   let prefix = "";
   if (decision.allowed && fresh) {
     // The token's roles allowed it: the actor's current record at origin must allow it too (an add asks only now).
     const checked = actorNow(current ?? await look(sub), { policy: policy.value, tenant, sub, now });
     if (checked.response) return checked.response;
-    decision = decide(policy.value, classified.action, checked.actor, target, body.roles);
+    change.actor = checked.actor;
+    decision = decide(policy.value, action, change);
     prefix = "with the actor's current roles at origin: ";
+  }
+  if (decision.allowed && classified.users && policy.value.takesUserAdmin(action, change)) {
+    // It takes userAdmin from its target: allowed only if another enabled user of the tenant keeps it. Asked
+    // of origin only for such a change (a refusal needs no more reasons to be one).
+    const listed = await readUsers({ url: userUrl(base, classified.users, { tenant }), target: classified.users, credential });
+    if (listed.response) return listed.response;
+    decision = decide(policy.value, action, { ...change, others: enabledUsers(policy.value, listed.users, now) });
   }
   if (decision.response) return decision.response;
   if (!decision.allowed) {
@@ -78,43 +95,17 @@ export async function handleAdmin(request, classified, { env, base, now, audit }
     });
   }
   const response = await forward(request, base, classified.url, body.bytes);
-  if (CHANGES_TARGET.has(classified.action)) forgetUser(userUrl(base, route.target, { tenant, id }));
-  if (classified.action === "invite") return recordIssued(response, { env, tenant, now });
+  if (CHANGES_TARGET.has(action)) forgetUser(userUrl(base, route.target, { tenant, id }));
+  if (action === "invite") return recordIssued(response, { env, tenant, now });
   return response;
 }
 
-/**
- * The actor as origin knows them now: their current roles (and id, if origin's record says another), or a
- * refusal: 403 `actor_not_found` when origin has no such user (removed), 403 `actor_inactive` when the record's
- * account may not use the tenant (disabled, or an invitation never accepted) or origin refuses the actor's own
- * lookup (401/403).
- */
-function actorNow(lookup, { policy, tenant, sub, now }) {
-  if (lookup.response) return lookup;
-  const inactive = (detail) => ({ response: problem(403, "actor_inactive", detail) });
-  if (lookup.status === 404) return { response: problem(403, "actor_not_found", `origin has no user '${sub}' in tenant '${tenant}' any more`) };
-  if (lookup.status === 401 || lookup.status === 403) return inactive(`origin refused the actor's own record (${lookup.status})`);
-  if (lookup.status) return { response: originError(`origin answered ${lookup.status} when asked for the actor`) };
-  const { id, roles, account } = lookup.member;
-  if (account != null) {
-    let status;
-    try {
-      status = policy.accountStatus(account, now);
-    } catch {
-      return { response: originError("origin sent an account record the edge cannot read") };
-    }
-    const state = status.tenantStatus === "disabled" ? "disabled" : status.status;
-    if (!status.canAccessTenant) return inactive(`the actor's account is ${state} in tenant '${tenant}'`);
-  }
-  return { actor: { id, roles } };
-}
-
 /** The core's decision for the action; malformed input the core refuses becomes a 400. */
-function decide(policy, action, actor, target, roles) {
+function decide(policy, action, request) {
   try {
     // The package maps the action to its check (one mapping for the edge, the console and the CLI) and answers
     // from role sets it compiled and cached per policy: no strings cross on the allowed path.
-    return policy.check(action, { actor, target, roles });
+    return policy.check(action, request);
   } catch (err) {
     if (err?.code !== "invalid_request") throw err;
     const path = err.path ? `${err.path}: ` : "";

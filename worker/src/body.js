@@ -7,7 +7,7 @@ import { pathOf, valueAt } from "./pointer.js";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Strict UTF-8 that keeps a BOM (JSON.parse then refuses it); one per isolate: creating one is costly. */
-const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+export const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * The exact members (and their types, `?` = optional) of the default map's bodies (docs/origin-api.md). A
@@ -86,30 +86,36 @@ function rolesAt(json, tokens) {
 
 /**
  * The body's bytes, refused with 413 when Content-Length or the bytes actually sent exceed
- * MAX_BODY_BYTES (reading stops there).
+ * `limit` (default MAX_BODY_BYTES; reading stops there).
  * @returns {Promise<{ bytes: Uint8Array } | { response: Response }>}
  */
-export async function readBody(request) {
+export async function readBody(request, limit = MAX_BODY_BYTES) {
   const length = request.headers.get("content-length");
   if (length !== null && request.headers.has("transfer-encoding")) {
     // Ambiguous framing (a request-smuggling pattern): workerd reads the chunks, another hop might not.
     return { response: problem(400, "invalid_request", "Content-Length and Transfer-Encoding together are not accepted") };
   }
-  if (length !== null && !(Number(length) <= MAX_BODY_BYTES)) return { response: tooLarge() };
+  if (length !== null && !(Number(length) <= limit)) return { response: tooLarge(limit) };
   if (!request.body) return { bytes: new Uint8Array(0) };
   // A declared length (never with Transfer-Encoding, refused above) bounds the body by HTTP framing:
   // one native read. Only a chunked body is counted as it arrives.
   if (length !== null) return { bytes: new Uint8Array(await request.arrayBuffer()) };
-  const reader = request.body.getReader();
+  const bytes = await readAtMost(request.body, limit);
+  return bytes ? { bytes } : { response: tooLarge(limit) };
+}
+
+/** A stream's bytes as they arrive, or null once they exceed `limit` (reading stops there). */
+export async function readAtMost(stream, limit) {
+  const reader = stream.getReader();
   const chunks = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
     total += value.byteLength;
-    if (total > MAX_BODY_BYTES) {
+    if (total > limit) {
       await reader.cancel();
-      return { response: tooLarge() };
+      return null;
     }
     chunks.push(value);
   }
@@ -119,10 +125,11 @@ export async function readBody(request) {
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return { bytes };
+  return bytes;
 }
 
-function isJson(contentType) {
+/** True for `application/json`, without a charset or with UTF-8's. */
+export function isJson(contentType) {
   if (!contentType) return false;
   const [type, ...params] = contentType.toLowerCase().split(";").map((s) => s.trim());
   const charset = params.find((p) => p.startsWith("charset="));
@@ -159,5 +166,5 @@ function invalid(errors) {
   return { response: problem(400, "invalid_request", detail, { extra: { errors } }) };
 }
 
-const tooLarge = () => problem(413, "body_too_large", `the body exceeds ${MAX_BODY_BYTES} bytes`);
-const unsupported = () => problem(415, "unsupported_media_type", "the body must be application/json (UTF-8)");
+const tooLarge = (limit) => problem(413, "body_too_large", `the body exceeds ${limit} bytes`);
+export const unsupported = () => problem(415, "unsupported_media_type", "the body must be application/json (UTF-8)");

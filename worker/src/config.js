@@ -4,6 +4,7 @@
 import { Policy, Keyring, parseJson } from "rolegate";
 import { ConfigError, claimMapping } from "./claims.js";
 import { KeySource, isKeyUrl } from "./jwks.js";
+import { contentHash } from "./policy-edit.js";
 import { compileRoutes, defaultRouteMap } from "./routes.js";
 
 /**
@@ -29,10 +30,29 @@ const fail = (what, detail) => {
 };
 
 /**
- * The policy for `tenant`: its entry in TENANT_POLICIES, else POLICY.
+ * Where tenant policies come from (POLICY_SOURCE): `bindings` (default: POLICY and TENANT_POLICIES) or `origin`
+ * (each tenant's current policy at origin, revalidated at most every POLICY_REVALIDATE_SECONDS: default 2, at
+ * most 4; policies.js). Anything else is a configuration error: no policy at all.
+ * @returns {{ ok: true, value: { origin: false } | { origin: true, revalidateMs: number } } | { ok: false, detail: string }}
+ */
+export function policySource(env) {
+  return once("policySource", [env.POLICY_SOURCE, env.POLICY_REVALIDATE_SECONDS].join("\u0000"), () => {
+    const source = String(env.POLICY_SOURCE ?? "bindings").trim().toLowerCase();
+    if (source === "bindings" || source === "") return ok({ origin: false });
+    if (source !== "origin") return fail("POLICY_SOURCE", "must be bindings or origin");
+    const text = String(env.POLICY_REVALIDATE_SECONDS ?? "2").trim();
+    if (!/^[0-4](\.\d{1,3})?$/.test(text) || Number(text) > 4) {
+      return fail("POLICY_REVALIDATE_SECONDS", "must be a number of seconds from 0 to 4");
+    }
+    return ok({ origin: true, revalidateMs: Number(text) * 1000 });
+  });
+}
+
+/**
+ * The policy for `tenant` from the bindings: its entry in TENANT_POLICIES, else POLICY.
  * @returns {Result}
  */
-export function policyFor(env, tenant) {
+export function bindingPolicy(env, tenant) {
   const tenants = once("tenantPolicies", env.TENANT_POLICIES, () => parseTenantPolicies(env.TENANT_POLICIES));
   if (!tenants.ok) return tenants;
   if (Object.hasOwn(tenants.value.docs, tenant)) {
@@ -66,25 +86,18 @@ function strictJson(name, text) {
   }
 }
 
-function compilePolicy(doc, name) {
+/**
+ * A policy document compiled, with its content hash for the decision log (computed once, alongside); a
+ * document that does not compile is reported as `name` (a binding, or where origin's copy came from).
+ * @returns {Result}
+ */
+export function compilePolicy(doc, name) {
   if (doc === undefined || doc === "") return fail(name, "is not set");
   try {
-    // The content hash for the decision log, computed once with the compiled policy.
-    return { ...ok(Policy.fromJson(doc)), hash: contentHash(doc) };
+    return { ...ok(Policy.fromJson(doc)), hash: contentHash(doc).catch(() => null) };
   } catch (err) {
     const errors = (err.errors ?? []).map((e) => `${e.path}: ${e.code}`).join("; ");
     return fail(name, `${err.code ?? "error"}${errors ? ` (${errors})` : ""}`);
-  }
-}
-
-/** SHA-256 of the policy document's compact JSON (the same document hashes alike in POLICY and TENANT_POLICIES). */
-async function contentHash(doc) {
-  try {
-    const text = JSON.stringify(typeof doc === "string" ? JSON.parse(doc) : doc);
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-    return `sha256:${[...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-  } catch {
-    return null;
   }
 }
 

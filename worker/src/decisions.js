@@ -2,7 +2,7 @@
 // Workers Logs, Logpush and `wrangler tail` collect; locally workerd prints it as one JSON line).
 // It names who did what to whom and why, never a token, secret, e-mail address or body. Logging
 // is on by default, off or sampled with DECISION_LOG, and can neither change nor delay an answer.
-import { decisionLogRate, policyFor } from "./config.js";
+import { decisionLogRate } from "./config.js";
 import { refusalOf } from "./problems.js";
 
 /** Tags the line among workerd's other output. */
@@ -13,10 +13,10 @@ const INSPECT = Symbol.for("nodejs.util.inspect.custom");
 /**
  * What the edge learned about a request, filled as it goes: `protected` (a route the edge decides:
  * logged), `now` the request's clock, `action` the route's (null for a refused path), `policy` the
- * applicable policy's content hash (a promise, see config.js), `roles` the authenticated actor's role
- * names (after ROLE_MAP).
+ * applicable policy's content hash (a promise, see config.js) and `compiled` the policy itself, `roles` the
+ * authenticated actor's role names (after ROLE_MAP).
  * @typedef {{ protected: boolean, now: number, action: string | null, tenant?: string, actor?: string,
- *   roles?: string[], target?: string, policy?: Promise<string | null> }} Audit
+ *   roles?: string[], target?: string, policy?: Promise<string | null>, compiled?: any }} Audit
  */
 
 /**
@@ -41,7 +41,7 @@ export async function logDecision(env, audit, response, { now, started }) {
       decision: refusal === undefined ? "allow" : response.status >= 500 ? "error" : "refuse",
       status: response.status,
       reasons: refusal?.reasons ?? [],
-      ...ignoredRoles(env, audit),
+      ...ignoredRoles(audit),
       policy: null,
       latencyMs: Date.now() - started,
     };
@@ -60,13 +60,11 @@ const roleNames = new WeakMap();
  * `{ ignoredRoles }`: the actor's role names the applicable policy does not know (they grant nothing),
  * when a policy was reached and there are any; else nothing, so the line keeps its usual fields.
  */
-function ignoredRoles(env, audit) {
-  if (!audit.roles || audit.policy === undefined) return {};
-  const policy = policyFor(env, audit.tenant);
-  if (!policy.ok) return {};
-  if (!roleNames.has(policy.value)) roleNames.set(policy.value, new Set(policy.value.roles().map((r) => r.name)));
-  const known = roleNames.get(policy.value);
-  const ignored = audit.roles.filter((name) => !known.has(name));
+function ignoredRoles({ roles, compiled }) {
+  if (!roles || !compiled) return {};
+  if (!roleNames.has(compiled)) roleNames.set(compiled, new Set(compiled.roles().map((r) => r.name)));
+  const known = roleNames.get(compiled);
+  const ignored = roles.filter((name) => !known.has(name));
   return ignored.length ? { ignoredRoles: ignored } : {};
 }
 

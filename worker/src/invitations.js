@@ -3,9 +3,10 @@
 // bound, single use and "only the newest link" against the user's ledger (ledger.js); origin
 // checks all of it again. A resend's new link, read from origin's answer, supersedes older links.
 import { readBody } from "./body.js";
-import { inviteKeyring, policyFor } from "./config.js";
+import { inviteKeyring, policySource } from "./config.js";
 import { ledgerFor } from "./ledger.js";
 import { forward } from "./origin.js";
+import { policyFor } from "./policies.js";
 import { prefersHtml, problem } from "./problems.js";
 
 /** The ledger's refusals: status, problem code, and the page's wording. */
@@ -32,7 +33,10 @@ export async function handleAccept(request, { url }, { env, base, now, audit }) 
   if (tenant === null) return invalid();
   const keyring = inviteKeyring(env);
   if (!keyring.ok) return refuse(503, "keys_unavailable", "Invitations cannot be checked right now. Try again later.");
-  const policy = policyFor(env, tenant);
+  // Policies read from origin: only a genuine link (any window) may make the edge read one, so forged links
+  // naming made-up tenants neither reach origin nor fill the cache.
+  if (policySource(env).value?.origin && !genuineClaims(keyring.value, tokens[0], now)) return invalid();
+  const policy = await policyFor(env, tenant, now);
   audit.policy = policy.hash;
   if (!policy.ok) {
     // Only a genuine link (any window) learns that the edge cannot check it now: a forged one naming an

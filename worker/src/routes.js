@@ -9,14 +9,17 @@ import { parsePointer } from "./pointer.js";
 /** Every action a route can name, and the placeholders its template must (or must not) hold. */
 const ACTIONS = {
   add: { id: false }, roles: { id: true }, remove: { id: true }, disable: { id: true },
-  enable: { id: true }, invite: { id: true }, accept: { id: false, tenant: false },
+  enable: { id: true }, invite: { id: true }, accept: { id: false, tenant: false }, policy: { id: false },
 };
 /** Actions whose body carries the requested roles (at the route's `roles` pointer). */
 const WITH_ROLES = new Set(["add", "roles"]);
 const ROUTE_MEMBERS = new Set(["method", "path", "action", "roles", "target"]);
-const TARGET_MEMBERS = new Set(["path", "roles", "id", "account"]);
+const TARGET_MEMBERS = new Set(["path", "roles", "id", "account", "list"]);
 /** Where a user's current record is read (the target's, and the actor's), unless a route says otherwise. */
 const DEFAULT_TARGET = { path: "/api/tenants/{tenant}/users/{id}", roles: "/roles", id: "/id", account: "/account" };
+/** Where the tenant's users are read (`list`: the array in the answer; the others: in each item): by a policy
+ * save, and by a change that takes `userAdmin` from its target (the last-administrator rule). */
+const DEFAULT_USERS = { path: "/api/tenants/{tenant}/users", list: "/users", roles: "/roles", id: "/id", account: "/account" };
 /** Today's routes: the map used when ROUTES is not set (docs/origin-api.md). */
 export const DEFAULT_ROUTES = [
   { method: "POST", path: "/api/tenants/{tenant}/users", action: "add" },
@@ -25,6 +28,7 @@ export const DEFAULT_ROUTES = [
   { method: "POST", path: "/api/tenants/{tenant}/users/{id}/invitation", action: "invite" },
   { method: "POST", path: "/api/tenants/{tenant}/users/{id}/disable", action: "disable" },
   { method: "POST", path: "/api/tenants/{tenant}/users/{id}/enable", action: "enable" },
+  { method: "PUT", path: "/api/tenants/{tenant}/policy", action: "policy" },
   { method: "GET", path: "/invitations/accept", action: "accept" },
   { method: "HEAD", path: "/invitations/accept", action: "accept" },
   { method: "POST", path: "/invitations/accept", action: "accept" },
@@ -47,13 +51,15 @@ const LITERAL = /^[A-Za-z0-9_~@+-][A-Za-z0-9._~@+-]*$/;
 /**
  * A segment of a compiled template: a literal, or a placeholder (`tenant` or `id`).
  * @typedef {{ literal: string, loose: string } | { param: "tenant" | "id" }} Segment
- * @typedef {{ path: Segment[], roles: string[], id: string[], account: string[] | null }} Target
- *   `roles`, `id`, `account`: JSON pointers (as reference tokens) into origin's answer
+ * @typedef {{ path: Segment[], roles: string[], id: string[], account: string[] | null, list: string[] | null }} Target
+ *   `roles`, `id`, `account`: JSON pointers (as reference tokens) into origin's answer (for a `policy` route,
+ *   into each user of the array at `list`, the tenant's users)
  * @typedef {{ method: string, action: string, segments: Segment[], roles: string[] | null,
  *   target: Target | null, members?: object }} Route
  *   `roles`: the JSON pointer (as reference tokens) of the requested roles in the body; `members`: the
  *   exact body members of the default map's routes (docs/origin-api.md), checked as before
- * @typedef {{ routes: Route[], collections: Segment[][] }} RouteMap
+ * @typedef {{ routes: Route[], collections: Segment[][], users: Target | null }} RouteMap
+ *   `users`: where the tenant's users are read, the policy route's target (none without a policy route)
  */
 
 /**
@@ -90,10 +96,15 @@ export function compileRoutes(doc) {
     if (action === "accept") {
       if (entry.target !== undefined) error(`${at}.target`, "not_applicable", "an invitation link has no target");
     } else {
-      target = targetOf(entry.target ?? DEFAULT_TARGET, `${at}.target`, error);
+      const users = action === "policy";
+      target = targetOf(entry.target ?? (users ? DEFAULT_USERS : DEFAULT_TARGET), `${at}.target`, error, users);
     }
     routes.push({ method, action, segments, roles, target });
   });
+  const policies = routes.filter((r) => r.action === "policy");
+  if (policies.length > 1) {
+    error(`[${routes.indexOf(policies[1])}].action`, "duplicate_policy_route", "one policy route only: the edge reads the policy where it is saved");
+  }
   if (errors.length) return { ok: false, errors };
   routes.forEach((b, j) => {
     const i = routes.findIndex((a) => a.method === b.method && overlaps(a.segments, b.segments));
@@ -101,7 +112,7 @@ export function compileRoutes(doc) {
   });
   if (errors.length) return { ok: false, errors };
   const collections = new Map(routes.map((r) => collection(r.segments)).map((c) => [render(c), c]));
-  return { ok: true, value: { routes, collections: [...collections.values()] } };
+  return { ok: true, value: { routes, collections: [...collections.values()], users: policies[0]?.target ?? null } };
 }
 
 /** A path template as segments, or null (with an error) when it is not one. */
@@ -132,15 +143,20 @@ function pointer(text, at, error) {
   return parsePointer(text) ?? error(at, "invalid_pointer", "must be a JSON pointer such as /roles or /data/attributes/role");
 }
 
-function targetOf(target, at, error) {
+/** Where users' records are: one user's at a path with `{id}`, or, for a policy save (`users`), the tenant's list. */
+function targetOf(target, at, error, users) {
   if (typeof target !== "object" || target === null || Array.isArray(target)) return error(at, "invalid_type", "must be an object { path, roles }");
   for (const key of Object.keys(target)) if (!TARGET_MEMBERS.has(key)) error(`${at}.${key}`, "unknown_field", "is not a target member");
   const path = template(target.path, `${at}.path`, error);
-  if (path && !path.some((s) => s.param === "id")) error(`${at}.path`, "missing_placeholder", "the user's record is read at a path with {id}");
+  const hasId = path?.some((s) => s.param === "id");
+  if (path && !users && !hasId) error(`${at}.path`, "missing_placeholder", "the user's record is read at a path with {id}");
+  if (path && users && hasId) error(`${at}.path`, "unexpected_placeholder", "the tenant's users are read at a path without {id}");
+  if (!users && target.list !== undefined) error(`${at}.list`, "not_applicable", "only a policy route reads a list of users");
   const roles = pointer(target.roles ?? "/roles", `${at}.roles`, error);
   const id = pointer(target.id ?? "/id", `${at}.id`, error);
   const account = target.account === undefined ? null : pointer(target.account, `${at}.account`, error);
-  return { path, roles, id, account };
+  const list = users ? pointer(target.list ?? "/users", `${at}.list`, error) : null;
+  return { path, roles, id, account, list };
 }
 
 /** The segments before `{id}` (all of them without one): what a router would mount the routes under. */
@@ -159,9 +175,9 @@ const render = (segments) => `/${segments.map((s) => s.literal ?? `{${s.param}}`
 /**
  * @typedef {{ kind: "pass", url: URL }
  *   | { kind: "accept", url: URL, route: Route }
- *   | { kind: "admin", url: URL, route: Route, action: string, tenant?: string, id?: string }
+ *   | { kind: "admin", url: URL, route: Route, action: string, tenant?: string, id?: string, users: Target | null }
  *   | { kind: "refuse", status: number, code: string, detail: string, headers?: Record<string, string> }} Classified
- * `tenant` is absent when the template has no {tenant} (the token's tenant applies).
+ * `tenant` is absent when the template has no {tenant} (the token's tenant applies); `users`: the map's.
  * @param {Request} request
  * @param {RouteMap} map
  * @returns {Classified}
@@ -197,7 +213,7 @@ export function classify(request, map) {
   if (route) {
     const param = (name) => segments[route.segments.findIndex((s) => s.param === name)];
     if (route.action === "accept") return { kind: "accept", url, route };
-    return { kind: "admin", url, route, action: route.action, tenant: param("tenant"), id: param("id") };
+    return { kind: "admin", url, route, action: route.action, tenant: param("tenant"), id: param("id"), users: map.users };
   }
   // Where a read is protected (an invitation link), nothing else passes: not other methods, not deeper paths.
   const readsProtected = (routes) => routes.some((r) => READS.includes(r.method));

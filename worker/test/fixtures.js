@@ -29,6 +29,11 @@ export const USERS = {
   ],
 };
 
+/** An accepted account, enabled on its tenant (the record origin keeps once an invitation was accepted). */
+export const ENABLED = { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1_700_000_000_000, acceptedAt: 1_700_000_360_000 };
+/** USERS, each with an `ENABLED` account record: a fresh copy by tenant. */
+export const enabledUsers = () => Object.fromEntries(Object.entries(USERS).map(([t, list]) => [t, list.map((u) => ({ ...structuredClone(u), account: ENABLED }))]));
+
 /** The worker config the suites share: product A by default, product B at globex. */
 export const baseSpec = (origin, extra = {}) => ({
   origin,

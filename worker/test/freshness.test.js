@@ -7,10 +7,9 @@ import assert from "node:assert/strict";
 import { createServer } from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { send } from "./client.js";
-import { USERS, baseSpec, tokenFor } from "./fixtures.js";
-import { startRecordingOrigin, startWorkers } from "./harness.js";
+import { ENABLED, USERS, baseSpec, tokenFor } from "./fixtures.js";
+import { startNamedWorkers, startRecordingOrigin } from "./harness.js";
 
-const ENABLED = { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: 1_700_000_000_000, acceptedAt: 1_700_000_360_000 };
 const users = () => ({
   ...USERS,
   acme: [...USERS.acme.map((u) => ({ ...u, account: ENABLED })), { id: "lou", email: "lou@acme.test", roles: ["User", "LegacySuper"] }],
@@ -37,8 +36,8 @@ before(async () => {
     cached: baseSpec(origin.url, { targetCacheSeconds: 30, testClock: true }),
     barrier: baseSpec(barrier.url),
   };
-  workers = await startWorkers(Object.values(specs));
-  Object.keys(specs).forEach((name, i) => { url[name] = workers.urls[i]; });
+  workers = await startNamedWorkers(specs);
+  Object.assign(url, workers.url);
 });
 after(async () => {
   await workers?.stop();

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { send } from "./client.js";
 import { AUTH_KEYS, SECRET_MARKER, actorKeys } from "./fixtures.js";
-import { startRecordingOrigin, startWorkers } from "./harness.js";
+import { startNamedWorkers, startRecordingOrigin } from "./harness.js";
 
 /** Product C: one role per member, ranked. `owner` covers everything (a full administrator). */
 const ORGS_POLICY = {
@@ -66,8 +66,8 @@ before(async () => {
     invalid: spec([{ ...ROUTES[0], action: "promote" }]),
     duplicate: { ...spec([]), vars: { ROUTES: '[{"method":"DELETE","path":"/orgs/{tenant}/members/{id}","action":"remove","action":"add"}]' } },
   };
-  workers = await startWorkers(Object.values(specs));
-  Object.keys(specs).forEach((name, i) => { url[name] = workers.urls[i]; });
+  workers = await startNamedWorkers(specs);
+  Object.assign(url, workers.url);
 });
 after(async () => {
   await workers?.stop();

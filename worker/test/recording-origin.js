@@ -1,6 +1,8 @@
 // A small origin admin API on loopback (docs/origin-api.md) that records every request it receives
-// exactly as it arrived: method, raw path, raw query, headers and body bytes.
+// exactly as it arrived: method, raw path, raw query, headers and body bytes. It serves each tenant's
+// policy with versions and ETags (a save needs the current ETag in If-Match) and checks nothing else.
 import { createServer } from "node:http";
+import { ifMatch } from "../src/policy-edit.js";
 
 /**
  * @typedef {{ method: string, url: string, path: string, query: string,
@@ -9,21 +11,35 @@ import { createServer } from "node:http";
  */
 
 /**
- * @param {{ users?: Record<string, User[]>,
+ * @param {{ users?: Record<string, User[]>, policies?: Record<string, object | string>,
  *   respond?: (req: Recorded) => ({ status: number, headers?: object, body?: string | Buffer } | undefined),
  *   onRequest?: (req: Recorded) => void }} [options]
- *   `users`: users by tenant; `respond`: overrides the answer to any request (e.g. a 500);
- *   `onRequest`: called with each request as it is recorded.
+ *   `users`: users by tenant; `policies`: each tenant's first policy version (a document, or its text);
+ *   `respond`: overrides the answer to any request (e.g. a 500); `onRequest`: called with each request as it
+ *   is recorded.
  * @returns {Promise<{ url: string, requests: Recorded[], users: Map<string, Map<string, User>>,
+ *   policies: Map<string, { version: number, text: string, etag: string }[]>, savePolicy(tenant: string, doc: object | string): string,
  *   clear(): void, mutations(): Recorded[], beyondLookup(path: string): Recorded[], close(): Promise<void> }>}
+ *   `policies`: the versions by tenant, oldest first; `savePolicy`: a new version at origin directly (its ETag).
  *   `mutations()`: recorded requests other than GET (what the edge forwarded, not its lookups);
  *   `beyondLookup(path)`: recorded requests other than the edge's lookups, its GETs of user records in the tenant
  *   `path` names (the target's, and the actor's own).
  */
-export async function startRecordingOrigin({ users = {}, respond, onRequest } = {}) {
+export async function startRecordingOrigin({ users = {}, policies = {}, respond, onRequest } = {}) {
   const store = new Map(Object.entries(users).map(([t, list]) => [t, new Map(list.map((u) => [u.id, structuredClone(u)]))]));
   const requests = [];
   let nextId = 1;
+  const versions = new Map();
+  let saves = 0;
+  /** A new current version of the tenant's policy; its ETag (never reused, even for a tenant started afresh). */
+  const savePolicy = (tenant, doc) => {
+    const list = versions.get(tenant) ?? [];
+    const etag = `"e${++saves}"`;
+    list.push({ version: list.length + 1, text: typeof doc === "string" ? doc : JSON.stringify(doc), etag });
+    versions.set(tenant, list);
+    return etag;
+  };
+  for (const [tenant, doc] of Object.entries(policies)) savePolicy(tenant, doc);
 
   const server = createServer((req, res) => {
     const chunks = [];
@@ -47,6 +63,8 @@ export async function startRecordingOrigin({ users = {}, respond, onRequest } = 
 
   /** The origin API over the in-memory store. */
   function route(rec) {
+    const p = rec.path.match(/^\/api\/tenants\/([^/]+)\/policy(\/versions)?$/);
+    if (p) return policyRoute(rec, p[1], p[2] !== undefined);
     const m = rec.path.match(/^\/api\/tenants\/([^/]+)\/users(?:\/([^/]+)(?:\/(roles|invitation|disable|enable))?)?$/);
     if (rec.path === "/invitations/accept") return { status: 200, body: { accepted: true } };
     if (!m) return { status: 200, body: { passed: rec.path } };
@@ -73,11 +91,32 @@ export async function startRecordingOrigin({ users = {}, respond, onRequest } = 
     }
   }
 
+  /** The tenant's policy: GET (ETag; 304 for If-None-Match), PUT (If-Match: 428, 412), GET .../versions. */
+  function policyRoute(rec, tenant, history) {
+    const list = versions.get(tenant);
+    if (!list) return { status: 404, body: { title: "no policy" } };
+    const { text, etag } = list.at(-1);
+    const key = `${rec.method} ${history ? "versions" : "policy"}`;
+    if (key === "GET versions") return { status: 200, body: { versions: list.map(({ version }) => ({ version })).reverse() } };
+    if (key === "GET policy") {
+      if (ifMatch(rec.headers["if-none-match"], etag) === "match") return { status: 304, headers: { etag } };
+      return { status: 200, headers: { etag }, body: text };
+    }
+    if (key !== "PUT policy") return { status: 405, body: { title: "method not allowed" } };
+    const match = ifMatch(rec.headers["if-match"], etag);
+    if (match === "missing") return { status: 428, body: { code: "precondition_required" } };
+    if (match === "mismatch") return { status: 412, headers: { etag }, body: { code: "precondition_failed" } };
+    const saved = savePolicy(tenant, rec.body.toString("utf8"));
+    return { status: 200, headers: { etag: saved }, body: { version: versions.get(tenant).length } };
+  }
+
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     requests,
     users: store,
+    policies: versions,
+    savePolicy,
     clear: () => void requests.splice(0),
     mutations: () => requests.filter((r) => r.method !== "GET"),
     beyondLookup: (path) => {

@@ -42,6 +42,13 @@ describe("ROUTES validation: every error with its path and code", () => {
     ["a target's bad pointer", [route({ target: { path: "/m/{id}", roles: "role" } })], ["[0].target.roles: invalid_pointer"]],
     ["the same method and template twice", [route(), route({ roles: "/roles" })], ["[1].path: ambiguous_route"]],
     ["templates matching the same requests", [route(), route({ path: "/orgs/{id}/members/{tenant}" })], ["[1].path: ambiguous_route"]],
+    ["a policy route with {id}", [{ method: "PUT", path: "/orgs/{tenant}/policy/{id}", action: "policy" }], ["[0].path: unexpected_placeholder"]],
+    ["a policy route's users read at one user's path", [{ method: "PUT", path: "/orgs/{tenant}/policy", action: "policy", target: { path: "/orgs/{tenant}/members/{id}" } }],
+      ["[0].target.path: unexpected_placeholder"]],
+    ["roles on a policy route", [{ method: "PUT", path: "/orgs/{tenant}/policy", action: "policy", roles: "/roles" }], ["[0].roles: not_applicable"]],
+    ["a users list on another route", [route({ target: { path: "/m/{id}", list: "/members" } })], ["[0].target.list: not_applicable"]],
+    ["two policy routes", [{ method: "PUT", path: "/orgs/{tenant}/policy", action: "policy" }, { method: "POST", path: "/orgs/{tenant}/rules", action: "policy" }],
+      ["[1].action: duplicate_policy_route"]],
     ["every error at once", [route({ method: "x", action: "y", rolse: 1 }), route({ path: "nope" })],
       ["[0].rolse: unknown_field", "[0].method: invalid_method", "[0].action: unknown_action", "[1].path: invalid_template"]],
   ]) {
@@ -74,8 +81,12 @@ describe("valid maps", () => {
     assert.equal(compileRoutes(DEFAULT_ROUTES).ok, true);
     const map = defaultRouteMap();
     assert.deepEqual(map.routes.map((r) => `${r.method} ${r.action}`),
-      ["POST add", "PUT roles", "DELETE remove", "POST invite", "POST disable", "POST enable", "GET accept", "HEAD accept", "POST accept"]);
+      ["POST add", "PUT roles", "DELETE remove", "POST invite", "POST disable", "POST enable", "PUT policy", "GET accept", "HEAD accept", "POST accept"]);
     assert.deepEqual(Object.keys(map.routes[0].members), ["email", "name", "roles"]);
-    assert.deepEqual(map.collections.map((c) => c.map((s) => s.literal ?? `{${s.param}}`).join("/")), ["api/tenants/{tenant}/users", "invitations/accept"]);
+    assert.deepEqual(map.collections.map((c) => c.map((s) => s.literal ?? `{${s.param}}`).join("/")),
+      ["api/tenants/{tenant}/users", "api/tenants/{tenant}/policy", "invitations/accept"]);
+    const users = map.routes.find((r) => r.action === "policy").target;
+    assert.deepEqual([users.path.map((s) => s.literal ?? `{${s.param}}`).join("/"), users.list, users.roles, users.account],
+      ["api/tenants/{tenant}/users", ["users"], ["roles"], ["account"]], "a policy save reads the tenant's users");
   });
 });

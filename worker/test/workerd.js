@@ -175,6 +175,16 @@ export async function startWorkers(specs, { onLine } = {}) {
 }
 
 /**
+ * `startWorkers` for specs by name: `url[name]` is each one's URL.
+ * @param {Record<string, WorkerSpec>} specs
+ * @param {{ onLine?: (line: string) => void }} [options]
+ */
+export async function startNamedWorkers(specs, options) {
+  const workers = await startWorkers(Object.values(specs), options);
+  return { ...workers, url: Object.fromEntries(Object.keys(specs).map((name, i) => [name, workers.urls[i]])) };
+}
+
+/**
  * Starts one worker in its own workerd.
  * @param {WorkerSpec} spec
  * @param {{ onLine?: (line: string) => void }} [options] as for `startWorkers`

@@ -2,14 +2,16 @@
 // the console's static files and the demo endpoints. It trusts the edge worker in front of it to enforce
 // the user-admin rules; it checks who is calling (a token from the identity provider, for the path's
 // tenant, of a person who may still sign in) and what needs consistent state (single-use, newest-only
-// invitation links).
+// invitation links; each tenant's policy with its versions, saved only over the version the editor read, and
+// only within the rules of worker/src/policy-edit.js, which the edge enforces too).
 import { createServer } from "node:http";
-import { randomUUID } from "node:crypto";
-import { Keyring } from "rolegate";
+import { randomUUID, timingSafeEqual } from "node:crypto";
+import { Keyring, Policy, newAccount } from "rolegate";
+import { MAX_POLICY_BYTES, ifMatch, policyEditRefusals } from "../../worker/src/policy-edit.js";
 import { loadDemoKeys } from "./keys.js";
 import { tokenVerifier } from "./auth.js";
 import { serveStatic } from "./static.js";
-import { HttpProblem, htmlPage, readJson, sendJson, sendProblem, wantsHtml } from "./http.js";
+import { HttpProblem, htmlPage, readJson, readJsonText, sendJson, sendProblem, wantsHtml } from "./http.js";
 
 const RECEIVED_LIMIT = 1000;
 
@@ -93,6 +95,11 @@ async function route(api, req, res, url) {
     await fixed(api, req, res, url);
     return true;
   }
+  const p = url.pathname.match(/^\/api\/tenants\/([^/]+)\/policy(\/versions(?:\/([^/]+))?)?$/);
+  if (p) {
+    await policyRoute(api, req, res, decodeURIComponent(p[1]), p[2] !== undefined, p[3]);
+    return true;
+  }
   const m = url.pathname.match(/^\/api\/tenants\/([^/]+)\/users(?:\/([^/]+)(?:\/(roles|invitation|disable|enable))?)?$/);
   if (!m) return false;
   const [tenantName, id, action] = m.slice(1).map((s) => (s === undefined ? s : decodeURIComponent(s)));
@@ -114,6 +121,77 @@ async function authorize(api, req, tenant) {
   if (api.signInAccount(claims.sub)?.tenant !== tenant) {
     throw new HttpProblem(403, "account_inactive", "this account cannot access the tenant");
   }
+  return claims;
+}
+
+/**
+ * `/api/tenants/{t}/policy` (GET: the current document with its ETag, 304 for `If-None-Match`; PUT: a new
+ * version), `.../policy/versions` (the history) and `.../policy/versions/{n}` (one version's document). A GET of
+ * the current policy also takes the edge's own key (`Bearer <policyReadKey>`, its POLICY_TOKEN): the edge reads
+ * policies for requests that carry no token of the tenant (an invitation link).
+ */
+async function policyRoute(api, req, res, tenantName, versions, n) {
+  const current = !versions;
+  const claims = current && req.method === "GET" && isEdgeKey(api, req) ? null : await authorize(api, req, tenantName);
+  const tenant = tenantOf(api, tenantName);
+  if (current && req.method === "PUT") return savePolicy(api, req, res, tenant, claims);
+  onlyGet(req);
+  if (current) {
+    const { text, etag } = api.currentPolicy(tenant.name);
+    if (ifMatch(req.headers["if-none-match"], etag) === "match") return res.writeHead(304, { etag, "cache-control": "no-cache" }).end();
+    res.writeHead(200, { "content-type": "application/json", etag, "cache-control": "no-cache" });
+    return res.end(text);
+  }
+  const all = api.policyVersions(tenant.name);
+  if (n === undefined) {
+    const head = all.at(-1).version;
+    return sendJson(res, 200, { versions: all.map(({ text: _text, ...v }) => ({ ...v, current: v.version === head })).reverse() });
+  }
+  const version = all.find((v) => String(v.version) === n);
+  if (!version) throw new HttpProblem(404, "unknown_version", "no such policy version");
+  res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(version.text);
+}
+
+/** True when the request carries the edge's policy-read key (compared in constant time). */
+function isEdgeKey(api, req) {
+  const given = Buffer.from(/^Bearer (\S+)$/i.exec(req.headers.authorization ?? "")?.[1] ?? "");
+  const key = Buffer.from(api.keys.policyReadKey);
+  return given.length === key.length && timingSafeEqual(given, key);
+}
+
+/**
+ * PUT of a new policy document: `If-Match` with the current ETag (428 without, 412 for another version), JSON of
+ * at most MAX_POLICY_BYTES (415, 413), a document that compiles (422 with every error located), and a save the
+ * rules allow for the editor as origin knows them now (403: policyAdmin, no gain for the editor, a user admin
+ * left). Stored as the next version, current at once; nothing is stored otherwise.
+ */
+async function savePolicy(api, req, res, tenant, claims) {
+  const current = api.currentPolicy(tenant.name);
+  const match = ifMatch(req.headers["if-match"], current.etag);
+  if (match === "missing") {
+    throw new HttpProblem(428, "precondition_required", "send If-Match with the ETag of the policy version you edited");
+  }
+  const text = await readJsonText(req, MAX_POLICY_BYTES);
+  let after;
+  try {
+    after = Policy.fromJson(text);
+  } catch (err) {
+    if (err.code !== "invalid_policy") throw err;
+    throw new HttpProblem(422, "invalid_policy", `the policy does not compile: ${err.errors.length} error(s)`, {}, { errors: err.errors });
+  }
+  if (match === "mismatch") {
+    throw new HttpProblem(412, "precondition_failed", `the policy changed since it was read: version ${current.version} is current`,
+      { etag: current.etag });
+  }
+  const editor = tenant.data.users.find((u) => u.id === claims.sub);
+  const refusals = policyEditRefusals({ before: tenant.policy, after, afterDoc: JSON.parse(text), editor,
+    users: tenant.data.users, now: api.now() });
+  if (refusals.length) {
+    throw new HttpProblem(403, "forbidden", refusals.map((r) => r.message).join("; "), {}, { reasons: refusals });
+  }
+  const { text: _text, etag, ...saved } = api.savePolicy(tenant.name, text, claims.sub);
+  sendJson(res, 200, saved, { etag });
 }
 
 function onlyGet(req) {
@@ -160,7 +238,7 @@ function addUser(api, tenant, body, res) {
     name: typeof body.name === "string" && body.name.trim() ? body.name.trim() : body.email,
     email: body.email,
     roles,
-    account: { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null },
+    account: newAccount(),
     inv: null,
   };
   tenant.data.users.push(user);

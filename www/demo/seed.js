@@ -3,6 +3,7 @@
 // disabled, SSO only, tenant-disabled). Times are relative to the first start and the tenant's
 // invitation window.
 import { randomUUID } from "node:crypto";
+import { newAccount } from "rolegate";
 import { DEMO_PEOPLE } from "./policies.js";
 
 const MINUTE = 60_000;
@@ -11,7 +12,7 @@ const DAY = 24 * HOUR;
 
 /** Account records by scenario, for a policy whose invitation window is `ttl` ms. */
 function accounts(now, ttl) {
-  const base = { platformDisabled: false, tenantEnabled: true, platformAuth: true, invitedAt: null, acceptedAt: null };
+  const base = newAccount();
   const accepted = { ...base, invitedAt: now - 30 * DAY, acceptedAt: now - 30 * DAY + HOUR };
   const soon = ttl > 10 * MINUTE ? ttl - 5 * MINUTE : ttl / 2;
   return {

@@ -1,6 +1,7 @@
 // The demo stack: the identity provider (oidc-provider), the demo origin, the edge worker on workerd in
-// front of it (product A's policy at `acme`, product B's at `globex`; it finds the provider's keys
-// through AUTH_ISSUER), and the console served through the worker: one URL for all. workerd keeps
+// front of it (product A's policy at `acme`, product B's at `globex`, stored at origin with their versions
+// and read from there: POLICY_SOURCE=origin; it finds the provider's keys through AUTH_ISSUER), and the
+// console served through the worker: one URL for all. workerd keeps
 // the invitation ledger (a Durable Object) in `<dataDir>/ledger`, and the decision lines it prints
 // are collected into `<dataDir>/decisions.jsonl` for the console.
 import { join } from "node:path";
@@ -32,10 +33,8 @@ export async function startStack({ dataDir, port = 0, providerPort = 0, override
       signIn: { issuer: provider.issuer, audience: ADMIN_AUDIENCE, ...CONSOLE_CLIENT } });
     stops.push(origin.close);
     const spec = {
-      policy: tenants[0].policy,
-      tenantPolicies: Object.fromEntries(tenants.map((t) => [t.tenant, t.policy])),
       origin: origin.url,
-      vars: { AUTH_ISSUER: provider.issuer, AUTH_AUDIENCE: ADMIN_AUDIENCE },
+      vars: { AUTH_ISSUER: provider.issuer, AUTH_AUDIENCE: ADMIN_AUDIENCE, POLICY_SOURCE: "origin", POLICY_TOKEN: origin.keys.policyReadKey },
       inviteKey: { [origin.keys.inviteKid]: origin.keys.inviteKey },
       ledgerDir: join(dataDir, "ledger"),
       port,

@@ -9,14 +9,17 @@ const WWW = fileURLToPath(new URL("..", import.meta.url));
 const PKG = join(dirname(fileURLToPath(import.meta.resolve("rolegate/package.json"))), "browser");
 /** The console's OpenID Connect client library (one ES module, no dependencies). */
 const OAUTH = dirname(fileURLToPath(import.meta.resolve("oauth4webapi")));
+/** The edge worker's sources: the console judges a policy save with the edge's own module. */
+const EDGE = fileURLToPath(new URL("../../worker/src", import.meta.url));
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
   ".css": "text/css; charset=utf-8", ".wasm": "application/wasm", ".png": "image/png", ".svg": "image/svg+xml" };
 
-/** URL prefix -> [directory, files allowed under it (extensions)]. */
+/** URL prefix -> [directory, files allowed under it (extensions, or exact names)]. */
 const ROOTS = [
   ["/pkg/", PKG, [".js", ".wasm"]],
   ["/vendor/oauth4webapi/", OAUTH, [".js"]],
+  ["/edge/", EDGE, ["policy-edit.js"]],
   ["/ui/", join(WWW, "ui"), [".js"]],
   ["/", WWW, [".html", ".css", ".js", ".svg"]],
 ];
@@ -29,7 +32,7 @@ export async function serveStatic(req, res, pathname) {
     if (!path.startsWith(prefix)) continue;
     const rel = normalize(decodeURIComponent(path.slice(prefix.length)));
     // Top-level only for "/", one directory for the others: no traversal, no demo/ or test/ sources.
-    if (rel.includes(sep) || rel.startsWith(".") || !exts.includes(extname(rel))) return false;
+    if (rel.includes(sep) || rel.startsWith(".") || !(exts.includes(extname(rel)) || exts.includes(rel))) return false;
     let body;
     try {
       body = await readFile(join(dir, rel));

@@ -89,6 +89,16 @@ test("every console screen has no critical or serious axe violation, at 1280 and
     await page.locator("#actor-roles").getByText("Administrator", { exact: true }).waitFor();
     await button("Edit roles of Sue Supervisor").click();
   });
+  await screen("product B, a policy save asking for confirmation", async () => {
+    await page.locator("#policy-json").fill(policyText("globex", (d) => { d.roles.Agent.grants.settings = "manage"; }));
+    await button("Save policy").click();
+    await page.getByRole("dialog", { name: "Save this change of access?" }).locator("li.escalation").first().waitFor();
+  });
+  await screen("product B, the policy saved, with its versions", async () => {
+    await page.getByRole("dialog").getByRole("button", { name: "Confirm and save" }).click();
+    await page.locator("#policy-saving").getByText(/^Saved as version 2/).waitFor();
+    await button("Load into the editor: version 1").waitFor();
+  });
   assert.deepEqual(found, []);
   assert.deepEqual(unexpected(errors, 403), []);
 });

@@ -25,6 +25,12 @@ before(async () => {
 after(() => demo?.stop());
 
 const exampleA = () => JSON.parse(readFileSync(new URL("../../examples/product-a.json", import.meta.url), "utf8"));
+/** Writes a screenshot of `target` (a page or a locator) to test/screenshots/`name`.png. */
+async function screenshot(target, name, options = {}) {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), ...options });
+}
+
 /** A copy of the policy document the worker enforces at `tenant`. */
 const live = (tenant) => structuredClone(stack.tenants.find((x) => x.tenant === tenant).policy);
 
@@ -35,8 +41,7 @@ test("the screenshot for the README", async (t) => {
   await page.locator("#role-ReportViewer-why").waitFor();
   await page.locator("#role-UserManager").check();
   await page.getByText("with the ticked roles (unsaved)").waitFor();
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOTS, "console.png"), fullPage: true });
+  await screenshot(page, "console", { fullPage: true });
   assert.deepEqual(unexpected(errors), []);
 });
 
@@ -337,10 +342,11 @@ test("an edited policy shows its impact before it is saved: who gains access, ne
   assert.deepEqual(unexpected(errors), []);
 });
 
-test("the impact panel words each change: roles nobody may grant first, rank order, an empty new role, the window", async (t) => {
+test("the impact panel words each change: roles nobody may grant first, rank order, an empty new role, the window, who may edit", async (t) => {
   const { page, errors } = await openPage(t, browser, stack.url, { as: "alice" });
   const draft = live("globex");
   Object.assign(draft, { rankOrder: "strictly-lower", invitationTtl: "90m" });
+  delete draft.policyAdmin;
   draft.roles.Auditor = { rank: 1, grants: {} };
   await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
   const impact = page.locator("#policy-impact");
@@ -353,6 +359,7 @@ test("the impact panel words each change: roles nobody may grant first, rank ord
     ["Administrator: nobody may grant it any more (Administrator could)."]);
   assert.equal(await impact.locator('li[data-setting="grantRule"]').textContent(), "Rank order: same-or-lower → strictly-lower");
   assert.equal(await impact.locator('li[data-setting="invitationTtl"]').textContent(), "Invitation window: 2 s → 90 m");
+  assert.equal(await impact.locator('li[data-setting="policyAdmin"]').textContent(), "Needed to edit the policy: settings manage → full administrator");
   assert.equal(await impact.locator('li[data-role="Auditor"]').textContent(), "Auditor: gives no access");
   assert.equal(await impact.getByRole("heading", { name: "Roles that gain access" }).count(), 0, "an empty role gains nothing");
   assert.doesNotMatch(await impact.textContent(), /grantRule|5400000/);
@@ -399,4 +406,138 @@ test("the invitation ledger survives a workerd restart: a used link stays refuse
   assert.equal(replay.status, 410);
   assert.equal(replay.body.code, "invitation_used");
   assert.ok(!stack.origin.received.slice(seen).some((r) => r.path.startsWith("/invitations/accept")), "refused at the edge");
+});
+
+// ---- the policy saved from the console (acme; each test starts from version 1's rules) ------------------
+
+/** A request through the edge as user `id`, with a token from the provider: status, ETag and text. */
+async function asUser(id, path, init = {}) {
+  const { accessToken } = await signInAs({ issuer: stack.issuer, consoleUrl: stack.url }, id);
+  const res = await fetch(stack.url + path, { ...init, headers: { authorization: `Bearer ${accessToken}`, ...init.headers } });
+  return { status: res.status, etag: res.headers.get("etag"), text: await res.text() };
+}
+const POLICY_API = "/api/tenants/acme/policy";
+const storedVersions = () => JSON.parse(readFileSync(stack.origin.storeFile, "utf8")).tenants.acme.policies;
+/** Saves `text` as carla through the edge, over the current version. */
+async function saveAsCarla(text) {
+  const { etag } = await asUser("carla", POLICY_API);
+  const res = await asUser("carla", POLICY_API, { method: "PUT", body: text, headers: { "content-type": "application/json", "if-match": etag } });
+  assert.equal(res.status, 200, res.text);
+}
+/** Puts version 1's document back in force (as a new version) unless it is. */
+async function backToFirst() {
+  const versions = storedVersions();
+  if (versions.at(-1).hash !== versions[0].hash) await saveAsCarla(versions[0].text);
+}
+/** Uma (UserManager + User) adds a ReportViewer through the edge: refused under version 1 (grant only held roles). */
+const addViewer = () => asUser("uma", "/api/tenants/acme/users", { method: "POST", headers: { "content-type": "application/json" },
+  body: JSON.stringify({ email: `viewer-${storedVersions().length}-${Math.random()}@acme.example`, roles: ["ReportViewer"] }) });
+
+test("a policy saved from the console: its impact confirmed, then enforced by the edge at once; a revert brings version 1 back", async (t) => {
+  await backToFirst();
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
+  const first = storedVersions()[0];
+  const count = storedVersions().length;
+  assert.equal((await addViewer()).status, 403, "version 1: a user manager cannot grant ReportViewer");
+  const draft = JSON.parse(first.text);
+  draft.roles.UserManager.includes = ["ReportViewer"];
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  await page.getByRole("button", { name: "Save policy" }).click();
+  const confirm = page.getByRole("dialog", { name: "Save this change of access?" });
+  await confirm.waitFor();
+  assert.ok((await confirm.locator("li").allTextContents()).includes("Uma Manager: reports: own → all"));
+  assert.equal(await page.evaluate(() => document.activeElement.id), "confirm-cancel", "focus moves to the confirmation (Cancel)");
+  assert.equal(storedVersions().length, count, "nothing is saved before the confirmation");
+  await screenshot(page, "policy-save-confirmation");
+  await page.keyboard.press("Escape");
+  await confirm.waitFor({ state: "hidden" });
+  assert.equal(await page.evaluate(() => document.activeElement.id), "save-policy", "Escape: focus back on Save policy");
+  assert.equal(storedVersions().length, count, "Escape sends nothing");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.getByRole("button", { name: "Confirm and save" }).click();
+  await page.locator("#policy-saving").getByText(`Saved as version ${count + 1}`, { exact: false }).waitFor();
+  const second = storedVersions()[count];
+  assert.deepEqual([second.savedBy, JSON.parse(second.text)], ["carla", draft]);
+  assert.equal((await addViewer()).status, 201, "the edge enforces version 2 for the very next request");
+
+  // A revert: version 1 from the history, saved again (Uma loses what she gained: confirmed as well).
+  await page.getByRole("button", { name: "Load into the editor: version 1" }).click();
+  await page.waitForFunction((text) => document.getElementById("policy-json").value === text, first.text);
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.getByRole("button", { name: "Confirm and save" }).click();
+  await page.locator("#policy-saving").getByText(`Saved as version ${count + 2}`, { exact: false }).waitFor();
+  await page.locator("#policy-history li").filter({ hasText: "restores version 1" }).waitFor();
+  await screenshot(page.locator("section.policy"), "policy-versions");
+  assert.equal(storedVersions()[count + 1].hash, first.hash);
+  assert.equal((await addViewer()).status, 403, "version 1's rules again");
+
+  // The decision log names the version that decided each of Uma's adds by its hash.
+  const short = (hash) => hash.replace(/^sha256:/, "").slice(0, 10);
+  const adds = page.locator("#decisions tr").filter({ hasText: "uma" }).filter({ hasText: "add" });
+  for (const [hash, decision] of [[first.hash, "refuse 403"], [second.hash, "allow 201"]]) {
+    await adds.filter({ hasText: short(hash) }).filter({ hasText: decision }).first().waitFor();
+  }
+  assert.notEqual(short(first.hash), short(second.hash));
+  assert.deepEqual(unexpected(errors), []);
+});
+
+test("a save the rules refuse: said in the console before anything is sent, and refused at the edge when sent from the page", async (t) => {
+  await backToFirst();
+  // Carla lets user managers edit the policy: a change of who may edit it, confirmed.
+  const carla = await openPage(t, browser, stack.url, { as: "carla" });
+  const delegated = { ...JSON.parse(storedVersions().at(-1).text), policyAdmin: { feature: "users", level: "manage" } };
+  await carla.page.locator("#policy-json").fill(JSON.stringify(delegated, null, 2));
+  await carla.page.getByRole("button", { name: "Save policy" }).click();
+  await carla.page.getByRole("dialog").getByText("Needed to edit the policy: orgSettings manage → users manage").waitFor();
+  await carla.page.getByRole("button", { name: "Confirm and save" }).click();
+  await carla.page.locator("#policy-saving").getByText(/^Saved as version/).waitFor();
+  const saved = storedVersions().length;
+
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "uma" });
+  const save = page.getByRole("button", { name: "Save policy" });
+  const escalating = structuredClone(delegated);
+  escalating.roles.UserManager.grants.reports = "all";
+  await page.locator("#policy-json").fill(JSON.stringify(escalating, null, 2));
+  await page.locator("#policy-saving").getByText("the editor would gain reports: own → all").waitFor();
+  await assertDisabled(save);
+  const lockout = structuredClone(delegated);
+  lockout.roles.CustomerAdmin.grants = { orgSettings: "manage" };
+  lockout.roles.UserManager.grants = { channels: "manage" };
+  await page.locator("#policy-json").fill(JSON.stringify(lockout, null, 2));
+  await page.locator("#policy-saving").getByText("no enabled user would hold userAdmin (users: manage) under the new policy").waitFor();
+  await assertDisabled(save);
+
+  // The console bypassed: the same escalating document sent straight from the page, over the current version.
+  const seen = stack.origin.received.length;
+  const res = await page.evaluate(async (text) => {
+    const { accessToken } = JSON.parse(sessionStorage.getItem("rolegate.session"));
+    const authorization = `Bearer ${accessToken}`;
+    const etag = (await fetch("/api/tenants/acme/policy", { headers: { authorization } })).headers.get("etag");
+    const r = await fetch("/api/tenants/acme/policy", { method: "PUT", body: text,
+      headers: { authorization, "content-type": "application/json", "if-match": etag } });
+    return { status: r.status, body: await r.json() };
+  }, JSON.stringify(escalating));
+  assert.equal(res.status, 403, JSON.stringify(res.body));
+  assert.deepEqual(res.body.reasons.map((r) => [r.code, r.feature]), [["editor_gains", "reports"]]);
+  assert.equal(storedVersions().length, saved, "origin stored nothing");
+  assert.ok(!stack.origin.received.slice(seen).some((r) => r.method === "PUT"), "no PUT reached origin");
+  assert.deepEqual(unexpected(errors, 403), []);
+});
+
+test("two editors at once: the later save is refused (412), the console says so, keeps the draft, and saves it over the new version", async (t) => {
+  await backToFirst();
+  const { page, errors } = await openPage(t, browser, stack.url, { as: "carla" });
+  const draft = { ...JSON.parse(storedVersions()[0].text), invitationTtl: "48h" };
+  await page.locator("#policy-json").fill(JSON.stringify(draft, null, 2));
+  // Meanwhile another version is saved (another tab, another administrator).
+  await saveAsCarla(JSON.stringify({ ...JSON.parse(storedVersions()[0].text), invitationTtl: "12h" }, null, 2));
+  const count = storedVersions().length;
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.locator("#policy-saving").getByText(/Someone saved another version meanwhile/).waitFor();
+  assert.equal(storedVersions().length, count, "the stale save stored nothing");
+  assert.deepEqual(JSON.parse(await page.locator("#policy-json").inputValue()), draft, "the draft is kept");
+  await page.getByRole("button", { name: "Save policy" }).click();
+  await page.locator("#policy-saving").getByText(/^Saved as version/).waitFor();
+  assert.deepEqual(JSON.parse(storedVersions().at(-1).text), draft);
+  assert.deepEqual(unexpected(errors, 412), []);
 });

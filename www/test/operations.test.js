@@ -215,3 +215,55 @@ test("after saving roles the result is announced in view, and focus stays on Sav
   assert.ok(box.y >= 0 && box.y + box.height <= 800, `the notice is in view (${box.y} px from the top)`);
   assert.deepEqual(unexpected(errors), []);
 });
+
+test("the last enabled user admin: the console offers removing, disabling and demoting them disabled, with the reason", async (t) => {
+  // The signed-in administrator holds userAdmin and counts himself, so the rule shows for an actor who is not one
+  // of the tenant's enabled users: a platform operator. The console's own table and role editor, in its page, with
+  // acme's users as origin has them once Carla is disabled there (Uma is then the last enabled user admin).
+  const uma = await signInAs({ issuer: stack.issuer, consoleUrl: stack.url }, "uma");
+  const asUma = (path, method = "GET") => fetch(`${stack.origin.url}${path}`, { method, headers: { authorization: `Bearer ${uma.accessToken}` } });
+  assert.equal((await asUma("/api/tenants/acme/users/carla/disable", "POST")).status, 200);
+  t.after(async () => assert.equal((await asUma("/api/tenants/acme/users/carla/enable", "POST")).status, 200));
+  const { users } = await (await asUma("/api/tenants/acme/users")).json();
+  const operator = { id: "op", roles: ["CustomerAdmin"] };
+  const others = users.filter((u) => productA.accountStatus(u.account, Date.now()).canAccessTenant);
+  const expected = productA.check("remove", { actor: operator, target: UMA, others }).reasons;
+  assert.deepEqual(expected.map((r) => r.code), ["last_admin"]);
+
+  const { page, errors } = await openPage(t, browser, stack.url);
+  await page.locator("#signed-out").waitFor();
+  await page.evaluate(async ({ users, doc, operator }) => {
+    const { default: init, Policy } = await import("rolegate");
+    await init();
+    const { enabledUsers } = await import("/edge/policy-edit.js");
+    const { renderUsers } = await import("/ui/users-table.js");
+    const { renderRoleEditor } = await import("/ui/role-editor.js");
+    const policy = Policy.fromJson(doc);
+    const others = enabledUsers(policy, users, Date.now());
+    const section = document.createElement("section");
+    section.innerHTML = '<table class="users-table"><tbody id="operator-users"></tbody></table><div id="operator-editor"></div>';
+    document.body.append(section);
+    const none = () => {};
+    renderUsers(section.querySelector("tbody"), { policy, actor: operator, users, others, selectedId: null, problem: null,
+      onSelect: none, onInvite: none, onSetAccess: none, onDelete: none });
+    const user = users.find((u) => u.id === "uma");
+    renderRoleEditor(section.querySelector("#operator-editor"), { policy, actor: operator, user, others, draft: new Set(user.roles),
+      error: null, busy: false, onToggle: none, onSave: none, onReset: none });
+  }, { users, doc: stack.tenants.find((x) => x.tenant === "acme").policy, operator });
+
+  // The row: Disable and Delete are there, disabled, described by the reason beside them.
+  for (const id of ["access-uma", "delete-uma"]) {
+    assert.ok(await page.locator(`#${id}`).isDisabled(), `${id} is disabled`);
+    assert.equal(await page.locator(`#${id}`).getAttribute("aria-describedby"), "keep-uma");
+  }
+  assert.equal(await page.locator("#access-uma").textContent(), "Disable");
+  assert.equal(await page.locator("#keep-uma").textContent(), expected[0].message);
+  assert.match(expected[0].message, /no enabled user left with Users: manage/);
+  assert.ok(await page.locator("#delete-rita").isEnabled(), "a user who never held it is the operator's to delete");
+  // The role editor: unticking UserManager would take userAdmin from her, with the reason; the rest stays open.
+  assert.ok(await page.locator("#role-UserManager").isDisabled());
+  assert.equal(await page.locator("#role-UserManager-why").textContent(), expected[0].message);
+  assert.ok(await page.locator("#role-User").isEnabled() && await page.locator("#role-ReportViewer").isEnabled());
+  assert.equal(await page.locator("#operator-editor p.note").count(), 0, "no reason about every role");
+  assert.deepEqual(unexpected(errors), []);
+});

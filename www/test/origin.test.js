@@ -3,6 +3,7 @@
 // tenant, invitation links are single-use and newest-only, and it serves only the console's files.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -202,7 +203,7 @@ test("while the provider cannot be reached the admin API fails closed, and recov
 test("serves the console and the package, nothing else", async (t) => {
   const o = await origin(t);
   for (const [path, type] of [["/", "text/html"], ["/app.js", "text/javascript"], ["/ui/dom.js", "text/javascript"],
-    ["/vendor/oauth4webapi/index.js", "text/javascript"],
+    ["/vendor/oauth4webapi/index.js", "text/javascript"], ["/edge/policy-edit.js", "text/javascript"],
     ["/style.css", "text/css"], ["/pkg/index.js", "text/javascript"], ["/pkg/rolegate.js", "text/javascript"],
     ["/pkg/rolegate_bg.wasm", "application/wasm"]]) {
     const res = await fetch(o.url + path);
@@ -211,10 +212,11 @@ test("serves the console and the package, nothing else", async (t) => {
   }
   for (const path of ["/demo/origin.js", "/package.json", "/pkg/package.json", "/ui/%2e%2e%2fdemo%2fkeys.js",
     "/%2e%2e/www/app.js", "/.data/keys.json", "/.data/provider-keys.json", "/test/origin.test.js",
-    "/vendor/oauth4webapi/index.d.ts", "/vendor/oauth4webapi/../package.json"]) {
+    "/vendor/oauth4webapi/index.d.ts", "/vendor/oauth4webapi/../package.json", "/edge/policies.js", "/edge/index.js"]) {
     assert.equal((await fetch(o.url + path)).status, 404, path);
   }
-  const secrets = [JSON.parse(readFileSync(join(o.dataDir, "keys.json"), "utf8")).inviteKey,
+  const keys = JSON.parse(readFileSync(join(o.dataDir, "keys.json"), "utf8"));
+  const secrets = [keys.inviteKey, keys.policyReadKey,
     ...JSON.parse(readFileSync(join(o.dataDir, "provider-keys.json"), "utf8")).jwks.map((k) => k.d)];
   for (const path of ["/demo/policies", "/demo/sign-in", "/demo/decisions"]) {
     const all = await (await fetch(o.url + path)).text();
@@ -222,4 +224,99 @@ test("serves the console and the package, nothing else", async (t) => {
   }
   assert.deepEqual(await (await fetch(o.url + "/demo/sign-in")).json(),
     { issuer: o.provider.issuer, clientId: CONSOLE_CLIENT.clientId, scope: CONSOLE_CLIENT.scope });
+});
+
+// ---- the tenant's policy, stored with its versions ----------------------------------------------------
+
+const POLICY = "/api/tenants/acme/policy";
+/** A PUT of policy text over `etag` (none: no If-Match). */
+const put = (text, etag, headers = {}) => ({ method: "PUT", body: text,
+  headers: { "content-type": "application/json", ...(etag && { "if-match": etag }), ...headers } });
+/** Product A where a user manager carries ReportViewer (Uma gains all reports). */
+const wider = (doc) => ({ ...doc, roles: { ...doc.roles, UserManager: { ...doc.roles.UserManager, includes: ["ReportViewer"] } } });
+
+test("a tenant's policy: the example as its first version, saved over its ETag as the next, the history, each version's text; kept across a restart", async (t) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "rolegate-origin-"));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const o = await origin(t, { dataDir });
+  const exampleText = readFileSync(new URL("../../examples/product-a.json", import.meta.url), "utf8");
+  const first = await o.call(POLICY, {}, "uma");
+  assert.equal(first.status, 200, "anyone of the tenant reads it");
+  assert.deepEqual(first.body, JSON.parse(exampleText));
+  const etag = first.headers.get("etag");
+  assert.match(etag, /^"1\.[0-9a-f]{16}"$/);
+  assert.equal((await o.call(POLICY, { headers: { "if-none-match": etag } }, "uma")).status, 304);
+
+  o.clock.now += HOUR;
+  const added = (await o.call("/api/tenants/acme/users/rita/roles", o.json("PUT", { roles: ["Auditor"] }), "carla")).body;
+  assert.equal(added.code, "unknown_role", "no such role yet");
+  const next = wider(first.body);
+  const text = JSON.stringify({ ...next, roles: { ...next.roles, Auditor: { grants: { reports: "all" } } } }, null, 2);
+  const saved = await o.call(POLICY, put(text, etag), "carla");
+  assert.equal(saved.status, 200, JSON.stringify(saved.body));
+  const hash = `sha256:${createHash("sha256").update(JSON.stringify(JSON.parse(text))).digest("hex")}`;
+  assert.deepEqual(saved.body, { version: 2, hash, savedBy: "carla", savedAt: o.clock.now });
+  assert.notEqual(saved.headers.get("etag"), etag);
+  const now = await fetch(o.url + POLICY, { headers: { authorization: `Bearer ${await o.tokenOf("carla")}` } });
+  assert.equal(await now.text(), text, "stored as sent");
+  // Origin decides with it at once: the role it adds can be given.
+  assert.equal((await o.call("/api/tenants/acme/users/rita/roles", o.json("PUT", { roles: ["Auditor"] }), "carla")).status, 200);
+
+  // A revert: version 1's text saved again, over the current ETag.
+  const v1 = await fetch(`${o.url}${POLICY}/versions/1`, { headers: { authorization: `Bearer ${await o.tokenOf("carla")}` } });
+  const restored = await o.call(POLICY, put(await v1.text(), saved.headers.get("etag")), "carla");
+  assert.equal(restored.status, 200);
+  assert.equal(restored.body.restores, 1);
+  const history = await o.call(`${POLICY}/versions`, {}, "uma");
+  assert.deepEqual(history.body.versions.map((v) => [v.version, v.savedBy, v.current, v.restores]),
+    [[3, "carla", true, 1], [2, "carla", false, undefined], [1, null, false, undefined]]);
+  assert.equal(history.body.versions[0].hash, history.body.versions[2].hash);
+  assert.equal((await o.call(`${POLICY}/versions/9`, {}, "uma")).status, 404);
+  await o.close();
+
+  const again = await origin(t, { dataDir });
+  assert.deepEqual((await again.call(`${POLICY}/versions`, {}, "uma")).body.versions.map((v) => v.version), [3, 2, 1]);
+});
+
+test("a save is refused whole, nothing stored: 428, 415, 413, 422 with located errors, 412, and 403 by the editing rules", async (t) => {
+  const o = await origin(t);
+  const { body: doc, headers } = await o.call(POLICY, {}, "carla");
+  const etag = headers.get("etag");
+  const refused = async (init, as, status, code) => {
+    const res = await o.call(POLICY, init, as);
+    assert.equal(res.status, status, JSON.stringify(res.body));
+    assert.equal(res.body.code, code);
+    return res.body;
+  };
+  const text = JSON.stringify(wider(doc));
+  await refused(put(text), "carla", 428, "precondition_required");
+  await refused(put(text, "*"), "carla", 428, "precondition_required");
+  await refused(put(text, etag, { "content-type": "text/plain" }), "carla", 415, "unsupported_media_type");
+  await refused(put(JSON.stringify({ ...doc, pad: "x".repeat(256 * 1024) }), etag), "carla", 413, "body_too_large");
+  const broken = JSON.stringify({ ...doc, userAdmin: { feature: "users", level: "root" }, invitationTtl: "soon" }, null, 2);
+  const invalid = await refused(put(broken, etag), "carla", 422, "invalid_policy");
+  assert.deepEqual(invalid.errors.map((e) => [e.path, e.code, e.line]), [
+    ["userAdmin.level", "unknown_level", broken.split("\n").findIndex((l) => l.includes('"root"')) + 1],
+    ["invitationTtl", "invalid_duration", broken.split("\n").findIndex((l) => l.includes('"soon"')) + 1],
+  ]);
+  assert.ok(invalid.errors.every((e) => e.column > 0));
+  await refused(put(text, '"0.0000000000000000"'), "carla", 412, "precondition_failed");
+  const notAdmin = await refused(put(text, etag), "uma", 403, "forbidden");
+  assert.deepEqual(notAdmin.reasons.map((r) => r.code), ["not_policy_admin", "editor_gains"]);
+  const noAdmin = { ...doc, roles: { ...doc.roles, CustomerAdmin: { grants: { orgSettings: "manage" } }, UserManager: { grants: { channels: "manage" } } } };
+  assert.deepEqual((await refused(put(JSON.stringify(noAdmin), etag), "carla", 403, "forbidden")).reasons.map((r) => r.code), ["no_user_admin"]);
+  assert.deepEqual((await o.call(`${POLICY}/versions`, {}, "carla")).body.versions.map((v) => v.version), [1], "nothing stored");
+});
+
+test("the edge's policy-read key reads the current policy, and nothing else", async (t) => {
+  const o = await origin(t);
+  const { policyReadKey } = JSON.parse(readFileSync(join(o.dataDir, "keys.json"), "utf8"));
+  const edge = { headers: { authorization: `Bearer ${policyReadKey}` } };
+  assert.equal((await o.call(POLICY, edge)).status, 200);
+  assert.equal((await o.call("/api/tenants/globex/policy", edge)).status, 200);
+  for (const path of [`${POLICY}/versions`, `${POLICY}/versions/1`, "/api/tenants/acme/users"]) {
+    assert.equal((await o.call(path, edge)).status, 401, path);
+  }
+  assert.equal((await o.call(POLICY, { ...put("{}", '"x"'), headers: { ...put("{}", '"x"').headers, ...edge.headers } })).status, 401, "no save with it");
+  assert.equal((await o.call(POLICY, { headers: { authorization: `Bearer ${policyReadKey.slice(1)}x` } })).status, 401);
 });

@@ -6,21 +6,25 @@ import { renderProblem } from "./problem.js";
 
 /**
  * The package's decision on ticking or unticking each role alone, for `target` (null: a new user) with the
- * `draft` roles ticked. `editable`: some role can be changed; `general`: the refusal reasons not about one role.
+ * `draft` roles ticked, the tenant's enabled users as `others`. `editable`: some role can be changed; `general`:
+ * the refusal reasons about no one role that the draft already has (shown once); a reason about no one role
+ * that only a choice brings (taking userAdmin from the last user admin) is that choice's.
  * @returns {{ choices: { name: string, detail: string, checked: boolean, allowed: boolean, why: string[] }[],
  *   general: string[], editable: boolean }}
  */
-export function roleChoices(policy, actor, target, draft) {
+export function roleChoices(policy, actor, target, draft, others) {
+  const decide = (roles) => (target ? policy.check("roles", { actor, target, roles, others }) : policy.check("add", { actor, roles }));
+  const standing = new Set(decide([...draft]).reasons.filter((r) => !r.role).map((r) => r.code));
   const general = new Set();
   const choices = policy.roles().map(({ name, rank, includes }) => {
     const next = new Set(draft);
     if (next.has(name)) next.delete(name); else next.add(name);
-    const { allowed, reasons } = policy.checkGrant({ actor, target, roles: [...next] });
-    if (!allowed) reasons.filter((r) => !r.role).forEach((r) => general.add(r.message));
+    const { allowed, reasons } = decide([...next]);
+    if (!allowed) reasons.filter((r) => !r.role && standing.has(r.code)).forEach((r) => general.add(r.message));
     const detail = [rank !== null && rank !== undefined ? `rank ${rank}` : null,
       includes.length ? `includes ${includes.join(", ")}` : null].filter(Boolean).join(" · ");
     return { name, detail, checked: draft.has(name), allowed,
-      why: allowed ? [] : reasons.filter((r) => r.role === name).map((r) => r.message) };
+      why: allowed ? [] : reasons.filter((r) => (r.role ? r.role === name : !standing.has(r.code))).map((r) => r.message) };
   });
   return { choices, general: [...general], editable: choices.some((c) => c.allowed) };
 }
@@ -51,12 +55,12 @@ function actionButton({ id, label, primary, enabled, onclick, type = "button" })
 /**
  * The roles of an existing user: an editor when the actor may change some of them, else read-only.
  * @param {HTMLElement} root
- * @param {{ policy: any, actor: { id: string, roles: string[] }, user: any, draft: Set<string>,
+ * @param {{ policy: any, actor: { id: string, roles: string[] }, user: any, others: object[], draft: Set<string>,
  *           error: { message: string, reasons: { message: string }[] } | null, busy: boolean,
  *           onToggle: (role: string) => void, onSave: () => void, onReset: () => void }} view
  */
-export function renderRoleEditor(root, { policy, actor, user, draft, error, busy, onToggle, onSave, onReset }) {
-  const { choices, general, editable } = roleChoices(policy, actor, { id: user.id, roles: user.roles }, draft);
+export function renderRoleEditor(root, { policy, actor, user, others, draft, error, busy, onToggle, onSave, onReset }) {
+  const { choices, general, editable } = roleChoices(policy, actor, { id: user.id, roles: user.roles }, draft, others);
   const title = h("h3", { id: "editor-title", tabindex: "-1" }, `Roles of ${user.name}`);
   const refusal = error ? renderProblem("Could not save the roles:", error) : null;
   if (!editable) {

@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { copyFileSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { ANSWERS } from "./consumers/probe.js";
@@ -20,9 +20,13 @@ let chromium;
 before(async () => { chromium = await launchBrowser(); });
 after(() => chromium.close());
 
-/** Builds in `dir` (dist/ emptied first), adds the shared page when the bundler writes none, serves and loads it. */
+/**
+ * Builds in `dir` (dist/ emptied first; a consumer with nothing of its own but its output, webpack's and esbuild's,
+ * is not in git, so it is made here), adds the shared page when the bundler writes none, serves and loads it.
+ */
 async function buildAndLoad(t, dir, build) {
   rmSync(join(dir, "dist"), { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
   await build();
   if (!readdirSync(join(dir, "dist")).includes("index.html")) copyFileSync(consumer("index.html"), join(dir, "dist/index.html"));
   return pageResult(chromium, await serve(t, join(dir, "dist")));

@@ -96,6 +96,24 @@ impl Compiler {
         self.read(input::map(value).map_err(|f| f.at(path)))
     }
 
+    /// A required top-level object (`features`, `roles`): missing, not an object or over `max` members is recorded
+    /// and none; an empty one is recorded and kept (its siblings are still checked).
+    fn top_map<'v>(&mut self, value: Option<&'v Value>, name: &'static str, max: usize) -> Option<&'v Map> {
+        let Some(value) = value else {
+            self.error(name, IssueKind::Input(InputKind::MissingField(name)));
+            return None;
+        };
+        let map = self.object(value, name)?;
+        if map.is_empty() {
+            self.error(name, IssueKind::Empty);
+        }
+        if map.len() > max {
+            self.error(name, IssueKind::Input(InputKind::TooMany(max)));
+            return None;
+        }
+        Some(map)
+    }
+
     fn string<'v>(&mut self, value: &'v Value, path: &str) -> Option<&'v str> {
         let text = value.as_str();
         if text.is_none() {
@@ -163,18 +181,7 @@ impl Compiler {
     }
 
     fn features(&mut self, value: Option<&Value>) -> Vec<Feature> {
-        let Some(value) = value else {
-            self.error("features", IssueKind::Input(InputKind::MissingField("features")));
-            return Vec::new();
-        };
-        let Some(map) = self.object(value, "features") else { return Vec::new() };
-        if map.is_empty() {
-            self.error("features", IssueKind::Empty);
-        }
-        if map.len() > MAX_FEATURES {
-            self.error("features", IssueKind::Input(InputKind::TooMany(MAX_FEATURES)));
-            return Vec::new();
-        }
+        let Some(map) = self.top_map(value, "features", MAX_FEATURES) else { return Vec::new() };
         let mut out = Vec::with_capacity(map.len());
         for (name, def) in map {
             let path = child("features", name);
@@ -254,18 +261,7 @@ impl Compiler {
         feature_ids: &FxHashMap<String, FeatureId>,
         rule: GrantRule,
     ) -> Vec<ParsedRole> {
-        let Some(value) = value else {
-            self.error("roles", IssueKind::Input(InputKind::MissingField("roles")));
-            return Vec::new();
-        };
-        let Some(map) = self.object(value, "roles") else { return Vec::new() };
-        if map.is_empty() {
-            self.error("roles", IssueKind::Empty);
-        }
-        if map.len() > MAX_ROLES {
-            self.error("roles", IssueKind::Input(InputKind::TooMany(MAX_ROLES)));
-            return Vec::new();
-        }
+        let Some(map) = self.top_map(value, "roles", MAX_ROLES) else { return Vec::new() };
         let mut roles: Vec<ParsedRole> = map
             .iter()
             .map(|(name, def)| self.role(name, def, features, feature_ids, rule))
